@@ -1,0 +1,58 @@
+# yizhan — 民生驿站发布工具。`make help` 列出所有目标。
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PROJECT ?= .
+OUT ?= build
+N ?= 1168
+
+.DEFAULT_GOAL := help
+
+help: ## 列出可用命令
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP) ## 安装运行所需的一切（虚拟环境与系统软件包）
+	@scripts/setup-system.sh
+
+setup-test: $(STAMP) ## 另外安装测试用的 Chromium
+	@scripts/setup-system.sh --test
+
+site: setup ## 生成示例县的网站、印刷品和表格到 build/
+	$(BIN)/yizhan build --project $(PROJECT) --out $(OUT)
+
+validate: setup ## 检查数据和内容，列出所有问题
+	$(BIN)/yizhan validate --project $(PROJECT)
+
+test: setup-test ## 运行代码检查和全部测试
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	$(BIN)/pytest -q
+
+bench: setup ## 基准测试：N 个驿站的合成县，各阶段耗时与内存
+	$(BIN)/python -m yizhan.bench --stations $(N)
+
+serve: setup ## 本地预览网站（http://127.0.0.1:8000）
+	$(BIN)/yizhan serve --project $(PROJECT)
+
+data: ## 用固定种子重新生成示例县数据（datasets/*.csv）
+	$(PYTHON) scripts/make_example_data.py
+
+lock: ## 重新锁定依赖版本到 requirements.lock
+	rm -rf /tmp/yizhan-lock && $(PYTHON) -m venv /tmp/yizhan-lock
+	/tmp/yizhan-lock/bin/pip install -q ".[test]"
+	{ echo "# 锁定的依赖版本（由 make lock 生成，pip freeze 格式）。"; \
+	  echo "# Pinned dependency versions; regenerate with 'make lock'."; \
+	  /tmp/yizhan-lock/bin/pip freeze --all --exclude yizhan --exclude pip --exclude setuptools; } > requirements.lock
+
+clean: ## 删除生成的文件
+	rm -rf $(OUT) .yizhan-cache
+
+.PHONY: help setup setup-test site validate test bench serve data lock clean

@@ -1,0 +1,171 @@
+"""`make bench`: build a synthetic county of N stations and print wall time and memory per stage.
+
+Not a test: it prints figures for the closing notes of issues, as ratios where a baseline exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .check import check_outputs
+from .derive import derive
+from .load import load
+from .paths import project_file, tool_root
+from .publish import publish, swap
+from .render import render
+from .validate import to_model, validate
+
+EXAMPLE_STATIONS = 1168
+TOWNS_IN_EXAMPLE = 18
+
+
+@dataclass
+class Bench:
+    rows: list[tuple[str, float, float, str]] = field(default_factory=list)
+
+    def stage(self, label: str, work: Callable[[], Any], note: str = "") -> Any:
+        start = time.perf_counter()
+        result = work()
+        wall = time.perf_counter() - start
+        self.rows.append((label, wall, peak_mb(), note))
+        print(f"  {label}: {wall:.2f} s", file=sys.stderr, flush=True)
+        return result
+
+    def table(self) -> str:
+        lines = ["| 阶段 | 用时（秒） | 峰值内存（MB） | 说明 |", "|---|---:|---:|---|"]
+        lines += [f"| {label} | {wall:.2f} | {mem:.0f} | {note} |" for label, wall, mem, note in self.rows]
+        return "\n".join(lines)
+
+
+def peak_mb() -> float:
+    """Peak resident memory so far of this process or its largest child, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def _read(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, *rows])
+
+
+def _rename_town(name: str, copy: int) -> str:
+    return f"{name[:-1]}{copy + 1}{name[-1]}" if copy else name
+
+
+def _scaled_id(station_id: str, copy: int) -> str:
+    number = int(station_id[3:5]) + TOWNS_IN_EXAMPLE * copy
+    return f"YZ-{number:02d}{station_id[5:]}"
+
+
+def scale_datasets(folder: Path, stations: int) -> None:
+    """Shrink the example to whole villages, or repeat its townships under new names, to ~N stations."""
+    copies = -(-stations // EXAMPLE_STATIONS)
+    tables = {
+        name: _read(folder / f"{name}.csv")
+        for name in ("驿站名录", "救助对象", "民生工程项目", "意见建议", "服务台账")
+    }
+    kept: dict[str, list[list[str]]] = {name: [] for name in tables}
+    budget = stations
+    for copy in range(copies):
+        rows = tables["驿站名录"][1]
+        for row in rows:
+            if budget <= 0 and row[2] != "组":
+                break
+            if budget <= 0:
+                continue
+            new = [*row]
+            new[0] = _scaled_id(row[0], copy)
+            new[3] = _rename_town(row[3], copy)
+            new[1] = new[1].replace(row[3], new[3], 1)
+            kept["驿站名录"].append(new)
+            budget -= 1
+        towns = {(r[3], r[4]) for r in kept["驿站名录"]}
+        ids = {r[0] for r in kept["驿站名录"]}
+        for name, town_col, id_col in (
+            ("救助对象", 5, None),
+            ("民生工程项目", 3, None),
+            ("意见建议", None, 2),
+            ("服务台账", None, 1),
+        ):
+            for row in tables[name][1]:
+                new = [*row]
+                if town_col is not None:
+                    new[town_col] = _rename_town(row[town_col], copy)
+                    if (new[town_col], new[town_col + 1]) not in towns:
+                        continue
+                    if name == "民生工程项目":
+                        new[0] = f"{row[0]}-{copy}"
+                if id_col is not None:
+                    new[id_col] = _scaled_id(row[id_col], copy)
+                    if new[id_col] not in ids:
+                        continue
+                    if name == "意见建议":
+                        new[0] = f"{row[0]}-{copy}"
+                kept[name].append(new)
+    for name, rows in kept.items():
+        _write(folder / f"{name}.csv", tables[name][0], rows)
+
+
+def make_county(target: Path, stations: int) -> None:
+    source = tool_root()
+    for name in ("content", "forms", "datasets"):
+        shutil.copytree(source / name, target / name)
+    if stations != EXAMPLE_STATIONS:
+        scale_datasets(target / "datasets", stations)
+
+
+def run(stations: int) -> Bench:
+    bench = Bench()
+    with tempfile.TemporaryDirectory(prefix="yizhan-bench-") as tmp:
+        root = Path(tmp) / "county"
+        make_county(root, stations)
+        out = Path(tmp) / "build"
+        project = bench.stage("load 读取", lambda: load(root))
+        report = bench.stage("validate 检查", lambda: validate(project))
+        if not report.valid:
+            print(report.to_text(limit=20))
+            raise SystemExit(1)
+        model = bench.stage("to_model 类型化", lambda: to_model(project))
+        data = bench.stage("derive 脱敏与统计", lambda: derive(model))
+        output = bench.stage("render 生成页面", lambda: render(data, project_file(root, "site_templates")))
+        staging = bench.stage(
+            "publish 网站",
+            lambda: publish(output, root, out, model.county, {"site"}),
+            f"{len(output.docs)} 个页面",
+        )
+        findings = bench.stage("check 隐私与链接", lambda: check_outputs(staging, model))
+        swap(staging, out)
+        if findings:
+            print(f"检查发现 {len(findings)} 处问题", file=sys.stderr)
+    return bench
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m yizhan.bench", description="yizhan 基准测试")
+    parser.add_argument("--stations", type=int, default=EXAMPLE_STATIONS, help="合成县的驿站数")
+    args = parser.parse_args(argv)
+    print(f"合成县：约 {args.stations} 个驿站", file=sys.stderr)
+    bench = run(args.stations)
+    print(bench.table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""The yizhan command: load → validate → derive → render → publish → check."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from .check import check_outputs
+from .derive import derive
+from .environment import check_environment
+from .load import load
+from .model import Model
+from .paths import project_file, tool_root
+from .publish import discard, publish, swap
+from .render import render
+from .validate import to_model, validate
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+PARTS = ("site", "print", "forms", "data")
+# What `yizhan init` copies from the example county.
+PROJECT_FILES = ("mkdocs.yml", "content", "forms", "datasets", "site_templates")
+T = TypeVar("T")
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def timed(label: str, work: Callable[[], T]) -> T:
+    start = time.perf_counter()
+    say(f"· {label}……")
+    result = work()
+    say(f"  {label}完成（{time.perf_counter() - start:.1f} 秒）")
+    return result
+
+
+def load_valid(root: Path, report_format: str = "text") -> Model | None:
+    """Load and validate; print the report; return the typed model when valid."""
+    project = timed("读取项目", lambda: load(root))
+    report = timed("检查数据", lambda: validate(project))
+    if report_format == "json":
+        print(report.to_json())
+    elif report.problems or not report.valid:
+        print(report.to_text(limit=200))
+    if not report.valid:
+        return None
+    return to_model(project)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    project = load(args.project)
+    report = validate(project)
+    print(report.to_json() if args.format == "json" else report.to_text())
+    return EXIT_OK if report.valid else EXIT_INVALID
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    only = set(args.only) if args.only else set(PARTS)
+    env = check_environment(need_print=bool(only & {"print", "forms"}))
+    for warning in env.warnings:
+        say(f"注意：{warning}")
+    if env.errors:
+        for error in env.errors:
+            say(f"错误：{error}")
+        return EXIT_USAGE
+    root: Path = args.project.resolve()
+    out: Path = args.out.resolve()
+    model = load_valid(root)
+    if model is None:
+        say("数据有错误，没有生成任何文件（原有的 build 保持不变）。请按上面的提示修改后重试。")
+        return EXIT_INVALID
+    data = timed("整理公开数据", lambda: derive(model))
+    output = timed("生成页面", lambda: render(data, project_file(root, "site_templates")))
+    try:
+        staging = timed("发布", lambda: publish(output, root, out, model.county, only))
+    except Exception as error:
+        discard(out.parent / f".{out.name}.staging")
+        say(f"错误：生成失败，原有的 {out.name}/ 保持不变。原因：{error}")
+        return EXIT_INVALID
+    findings = timed("隐私与链接检查", lambda: check_outputs(staging, model))
+    if findings:
+        for finding in findings[:200]:
+            print(finding)
+        say(f"检查发现 {len(findings)} 处问题，本次生成已作废，原有的 {out.name}/ 保持不变。")
+        discard(staging)
+        return EXIT_INVALID
+    swap(staging, out)
+    say(f"完成：{out}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    model = load_valid(args.project.resolve())
+    if model is None:
+        return EXIT_INVALID
+    findings = check_outputs(args.out.resolve(), model)
+    for finding in findings:
+        print(finding)
+    say(f"检查完成：{len(findings)} 处问题。")
+    return EXIT_INVALID if findings else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import functools
+    import http.server
+
+    args.only = ["site"]
+    code = cmd_build(args)
+    if code:
+        return code
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    say(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    target: Path = args.dir
+    if target.exists() and any(target.iterdir()):
+        say(f"错误：目录 {target} 已存在且不是空的。请换一个新目录名。")
+        return EXIT_USAGE
+    source = tool_root()
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        item = source / name
+        if item.is_dir():
+            shutil.copytree(item, target / name)
+        else:
+            shutil.copy2(item, target / name)
+    say(f"已在 {target} 新建县项目（内容为示例县，请按 content/README.md 修改）。")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="yizhan", description="民生驿站发布工具：政策手册、公示牌、表格、信息公开"
+    )
+    sub = main.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def with_project(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", type=Path, default=Path("."), help="县项目目录（默认当前目录）")
+
+    build = sub.add_parser("build", help="检查数据并生成网站、印刷品、表格和开放数据")
+    with_project(build)
+    build.add_argument("--out", type=Path, default=Path("build"), help="输出目录（默认 build）")
+    build.add_argument("--only", action="append", choices=PARTS, help="只生成某一部分，可重复")
+    build.set_defaults(func=cmd_build)
+
+    check = sub.add_parser("validate", help="检查 content/ 和 datasets/，列出所有问题")
+    with_project(check)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(func=cmd_validate)
+
+    gate = sub.add_parser("check", help="检查已生成的文件：个人信息泄露、失效链接")
+    with_project(gate)
+    gate.add_argument("--out", type=Path, default=Path("build"))
+    gate.set_defaults(func=cmd_check)
+
+    serve = sub.add_parser("serve", help="生成网站并在本机预览")
+    with_project(serve)
+    serve.add_argument("--out", type=Path, default=Path("build"))
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve, only=None)
+
+    init = sub.add_parser("init", help="以示例县为模板新建一个县项目")
+    init.add_argument("dir", type=Path)
+    init.set_defaults(func=cmd_init)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Stage 3: validated Model → public views. Personal data is masked here and only here.
+
+Nothing after this stage receives a raw table: `PublicData` holds only the columns
+whose publication class is public, and masked columns already masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .masking import MASKS
+from .model import MASKED, PUBLIC, County, Model, Policy, TableSpec
+
+
+@dataclass
+class PublicData:
+    """Everything the render stage may see."""
+
+    county: County
+    policies: list[Policy]
+    forms: dict[str, dict[str, Any]]
+    tables: dict[str, pd.DataFrame]  # masked views, internal keys
+    pages: dict[str, str]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def policy(self, policy_id: str) -> Policy:
+        return next(p for p in self.policies if p.id == policy_id)
+
+
+def public_view(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """Keep public columns, mask masked ones, drop private ones — as the schema declares."""
+    view = pd.DataFrame(index=frame.index)
+    for column in spec.columns:
+        if column.publication == PUBLIC:
+            view[column.key] = frame[column.key]
+        elif column.publication == MASKED:
+            mask = MASKS[column.mask or "text"]
+            view[column.key] = frame[column.key].map(
+                lambda v, m=mask: m(v) if isinstance(v, str) and v else v
+            )
+    return view
+
+
+def derive(model: Model) -> PublicData:
+    tables = {name: public_view(frame, model.specs[name]) for name, frame in model.tables.items()}
+    return PublicData(model.county, model.policies, model.forms, tables, model.pages)

@@ -1,0 +1,143 @@
+"""Stage 1: a project folder → Project. The only stage that reads files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .model import Column, Dataset, Project, TableSpec
+from .report import Location, Report, column_letter
+from .tabular import TableReadError, normalize_date, read_table
+from .yamlfile import YamlDoc, YamlError, read_yaml
+
+DATAPACKAGE = "datasets/datapackage.json"
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read_doc(root: Path, path: Path, report: Report) -> YamlDoc | None:
+    try:
+        return read_yaml(path)
+    except YamlError as error:
+        report.add("YZ-YAML-001", Location(_rel(root, path), line=error.line), detail=error.detail)
+    except UnicodeDecodeError:
+        report.add("YZ-FILE-002", Location(_rel(root, path)))
+    return None
+
+
+def load_specs(root: Path, report: Report) -> dict[str, TableSpec]:
+    """The data package: one TableSpec per resource, schemas resolved."""
+    package_path = root / DATAPACKAGE
+    if not package_path.exists():
+        report.add("YZ-FILE-001", Location(DATAPACKAGE))
+        return {}
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    specs = {}
+    for resource in package["resources"]:
+        schema = resource["schema"]
+        if isinstance(schema, str):
+            schema = json.loads((package_path.parent / schema).read_text(encoding="utf-8"))
+        columns = tuple(
+            Column(
+                title=f["name"],
+                key=f["key"],
+                type=f.get("type", "string"),
+                publication=f.get("publication", "public"),
+                mask=f.get("mask"),
+                check=f.get("check"),
+                required=bool(f.get("constraints", {}).get("required")),
+            )
+            for f in schema["fields"]
+        )
+        name = resource["name"]
+        specs[name] = TableSpec(name, resource["title"], resource["path"], schema, columns)
+    return specs
+
+
+def find_table_file(folder: Path, spec: TableSpec) -> Path | None:
+    """The CSV named in the package, or an .xlsx of the same name that officers saved instead."""
+    csv_path = folder / spec.path
+    if csv_path.exists():
+        return csv_path
+    xlsx = csv_path.with_suffix(".xlsx")
+    return xlsx if xlsx.exists() else None
+
+
+def load_dataset(root: Path, spec: TableSpec, path: Path, report: Report) -> Dataset | None:
+    """Read one table and map its Chinese headers to internal keys, reporting header problems."""
+    source = _rel(root, path)
+    try:
+        raw = read_table(path)
+    except TableReadError as error:
+        report.add(error.code, Location(source), **error.values)
+        return None
+    position = {title: i for i, title in enumerate(raw.header) if title}
+    known = {c.title for c in spec.columns}
+    for title, index in position.items():
+        if title not in known:
+            where = Location(source, row=1, column=column_letter(index), title=title)
+            report.add("YZ-DATA-002", where, severity="warning", title=title)
+    width = len(raw.header)
+    data: dict[str, list[str]] = {}
+    letters: dict[str, str] = {}
+    for column in spec.columns:
+        index = position.get(column.title)
+        if index is None:
+            if column.required:
+                report.add("YZ-DATA-001", Location(source, row=1), title=column.title)
+            data[column.key] = [""] * len(raw.rows)
+            continue
+        letters[column.key] = column_letter(index)
+        values = [row[index] if index < len(row) else "" for row in raw.rows]
+        if column.type == "date":
+            values = [normalize_date(v) for v in values]
+        data[column.key] = values
+    for number, row in enumerate(raw.rows, start=2):
+        extra = sum(1 for cell in row[width:] if cell)
+        if extra:
+            report.add("YZ-DATA-012", Location(source, row=number), count=extra)
+    frame = pd.DataFrame(data, index=range(2, len(raw.rows) + 2), dtype=object)
+    return Dataset(spec, path, source, frame, letters, raw.encoding)
+
+
+def load(root: Path) -> Project:
+    """Read county settings, policies, forms, pages and datasets; never raises for bad content."""
+    root = root.resolve()
+    report = Report()
+    county_path = root / "content" / "county.yml"
+    county_doc = None
+    if county_path.exists():
+        county_doc = _read_doc(root, county_path, report)
+    else:
+        report.add("YZ-FILE-001", Location("content/county.yml"))
+    policy_docs = _read_docs(root, root / "content" / "policies", report)
+    form_docs = _read_docs(root, root / "forms", report)
+    pages_dir = root / "content" / "pages"
+    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(pages_dir.glob("*.md"))}
+    specs = load_specs(root, report)
+    datasets = {}
+    for name, spec in specs.items():
+        path = find_table_file(root / "datasets", spec)
+        if path is None:
+            report.add("YZ-FILE-001", Location(f"datasets/{spec.path}"))
+            continue
+        dataset = load_dataset(root, spec, path, report)
+        if dataset is not None:
+            datasets[name] = dataset
+    return Project(root, county_doc, policy_docs, form_docs, specs, datasets, pages, report)
+
+
+def _read_docs(root: Path, folder: Path, report: Report) -> dict[str, YamlDoc]:
+    docs = {}
+    for path in sorted(folder.glob("*.yml")):
+        doc = _read_doc(root, path, report)
+        if doc is not None:
+            docs[_rel(root, path)] = doc
+    return docs

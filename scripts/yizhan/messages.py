@@ -1,0 +1,97 @@
+"""The one catalogue of user-facing Chinese messages, keyed by code.
+
+Each entry is (what is wrong, how to fix it). Tests build their expected
+messages from the same templates, so wording changes in one place.
+"""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # files
+    "YZ-FILE-001": ("找不到文件", "请确认文件名和位置，或用 yizhan init 新建项目"),
+    "YZ-FILE-002": (
+        "无法识别文件编码",
+        "请在 WPS/Excel 中“另存为”CSV（UTF-8）或 Excel 工作簿（.xlsx）",
+    ),
+    "YZ-FILE-003": ("无法读取 Excel 文件：{detail}", "请用 WPS/Excel 打开后重新保存为 .xlsx"),
+    "YZ-FILE-004": ("文件是空的", "请填写表头（第1行）和数据"),
+    # yaml
+    "YZ-YAML-001": ("YAML 格式错误：{detail}", "请检查该行的缩进、冒号和引号"),
+    "YZ-YAML-002": ("缺少必填项「{title}」（{key}）", "请添加 {key}: 并填写{title}"),
+    "YZ-YAML-003": ("「{title}」（{key}）应为{expected}", "请按 content/README.md 的说明填写"),
+    "YZ-YAML-004": ("「{title}」（{key}）的值 {value} 不在可选范围内", "请填写以下之一：{choices}"),
+    "YZ-YAML-005": ("「{title}」（{key}）不能为空", "请填写{title}"),
+    "YZ-YAML-006": ("未知的项 {key}", "请检查拼写；可用的项见 content/README.md"),
+    "YZ-YAML-007": (
+        "政策编号 {value} 与文件名 {stem} 不一致",
+        "请把 id 改为 {stem}，或把文件改名为 {value}.yml",
+    ),
+    "YZ-YAML-008": (
+        "各步骤时限之和 {total} 个工作日超过了办结时限 {limit} 个工作日",
+        "请调整步骤时限或把 time_limit_days 改为不少于 {total}",
+    ),
+    "YZ-YAML-009": ("政策编号 {value} 重复（另见 {other}）", "每项政策的 id 必须唯一"),
+    "YZ-YAML-010": ("引用的表格 {value} 不存在", "请在 forms/ 下添加 {value}.yml，或删去该引用"),
+    "YZ-YAML-011": ("电话 {value} 格式不对", "请填写带区号的固定电话（如 0369-5201234）或11位手机号"),
+    "YZ-YAML-012": ("日期 {value} 格式不对", "请按 2026-11-20 的格式填写"),
+    # tables
+    "YZ-DATA-001": ("缺少列「{title}」", "请在第1行添加列标题「{title}」（注意不要有错别字）"),
+    "YZ-DATA-002": ("多出的列「{title}」将被忽略", "如果是拼写错误，请改为正确的列标题"),
+    "YZ-DATA-003": ("「{title}」不能为空", "请填写{title}"),
+    "YZ-DATA-004": ('"{value}" 不是有效的{type_name}', "{fix}"),
+    "YZ-DATA-005": ('"{value}" 不在可选值中', "请填写以下之一：{choices}"),
+    "YZ-DATA-006": ('"{value}" 格式不对', "{fix}"),
+    "YZ-DATA-007": ('"{value}" 小于 {minimum}', "请填写不小于 {minimum} 的数"),
+    "YZ-DATA-008": ('"{value}" 与第{other}行重复', "{title}必须唯一，请核对后修改其中一行"),
+    "YZ-DATA-009": (
+        '"{value}" 不是有效的身份证号：{reason}',
+        "请核对18位身份证号；最后一位是校验码（数字或X）",
+    ),
+    "YZ-DATA-010": (
+        '"{value}" 不是有效的电话号码',
+        "请填写11位手机号或带区号的固定电话（如 0369-5201234）",
+    ),
+    "YZ-DATA-011": ('"{value}" 大于 {maximum}', "请填写不大于 {maximum} 的数"),
+    "YZ-DATA-012": ("本行比表头多出 {count} 个单元格", "请删除多余的内容，或补上缺少的列标题"),
+    # domain rules
+    "YZ-RULE-001": (
+        '所属乡镇 "{value}" 在驿站名录中没有乡镇级驿站',
+        "请先在驿站名录中添加该乡镇，或改为已有的乡镇名称",
+    ),
+    "YZ-RULE-002": (
+        '所属村 "{value}" 在{township}没有村级驿站',
+        "请先在驿站名录中添加该村，或核对乡镇和村的名称",
+    ),
+    "YZ-RULE-003": ('驿站编号 "{value}" 在驿站名录中不存在', "请填写驿站名录中已有的驿站编号"),
+    "YZ-RULE-004": ('政策编号 "{value}" 不存在', "请填写 content/policies/ 中已有的政策编号"),
+    "YZ-RULE-005": (
+        "已拨付 {paid} 万元超过了计划投资 {planned} 万元",
+        "请核对拨付金额；如确有追加投资，请同时修改计划投资",
+    ),
+    "YZ-RULE-006": ("{later_title} {later} 早于{earlier_title} {earlier}", "请核对两个日期"),
+    "YZ-RULE-007": ('层级为"{level}"的驿站应填写「{title}」', "请填写{title}"),
+    "YZ-RULE-008": (
+        '驿站编号 "{value}" 与上级驿站 {parent} 不对应',
+        "下级驿站的编号应以上级驿站编号开头，如 {parent}-01",
+    ),
+    "YZ-RULE-009": ('状态为"{status}"时应填写「{title}」', "请填写{title}，或修改状态"),
+    "YZ-RULE-010": ('状态为"{status}"时「{title}」应为空', "请删除{title}，或修改状态"),
+    "YZ-RULE-011": (
+        "{title} {value} 晚于版次日期 {edition}",
+        "请核对日期，或修改 content/county.yml 中的 edition",
+    ),
+}
+
+FILE_LABELS = {
+    "stations": "驿站名录",
+    "recipients": "救助对象",
+    "projects": "民生工程项目",
+    "feedback": "意见建议",
+    "services": "服务台账",
+}
+
+
+def text(code: str, **values: object) -> tuple[str, str]:
+    """Return (problem, fix) for a catalogue code with its values filled in."""
+    problem, fix = CATALOGUE[code]
+    return problem.format(**values), fix.format(**values)

@@ -1,0 +1,32 @@
+"""What the render stage hands to publish: files to write, pages to build, PDFs to print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One PDF to render from HTML; `key` names what it depends on for the cache."""
+
+    path: str  # relative to build/print/
+    html: str
+    group: str = ""  # jobs of one group may be rendered in one weasyprint pass
+    title: str = ""
+
+
+@dataclass
+class Output:
+    docs: dict[str, str] = field(default_factory=dict)  # mkdocs pages: docs-relative path → text
+    nav: list[Any] = field(default_factory=list)  # mkdocs nav
+    site_files: dict[str, bytes] = field(default_factory=dict)  # copied into build/site/ as is
+    print_jobs: list[PrintJob] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # other files, relative to build/
+
+    def merge(self, other: Output) -> None:
+        self.docs.update(other.docs)
+        self.nav.extend(other.nav)
+        self.site_files.update(other.site_files)
+        self.print_jobs.extend(other.print_jobs)
+        self.files.update(other.files)

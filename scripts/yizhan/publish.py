@@ -1,0 +1,106 @@
+"""Stage 5: write everything into a staging folder; swap it into place only after checks pass."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .model import County
+from .output import Output
+from .paths import project_file
+
+
+def staging_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.staging"
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+
+
+@contextlib.contextmanager
+def source_date(day: dt.date) -> Iterator[None]:
+    """Make every tool that honours SOURCE_DATE_EPOCH stamp the edition date, not the clock."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: County) -> None:
+    """Run mkdocs on the generated pages with the project's mkdocs.yml."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    config = load_config(
+        config_file=str(project_file(root, "mkdocs.yml")),
+        docs_dir=str(docs),
+        site_dir=str(site),
+        nav=nav,
+        site_name=f"{county.county}民生驿站",
+        site_url=county.site_url + "/" if county.site_url else None,
+        strict=True,
+    )
+    with source_date(county.edition):
+        build(config)
+    if not county.site_url:
+        # Without a site URL a sitemap would list broken addresses.
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (site / name).unlink(missing_ok=True)
+
+
+def publish(output: Output, root: Path, out: Path, county: County, only: set[str]) -> Path:
+    """Write all outputs into a fresh staging folder next to `out` and return it."""
+    staging = staging_dir(out)
+    shutil.rmtree(staging, ignore_errors=True)
+    work = out.parent / f".{out.name}.work"
+    shutil.rmtree(work, ignore_errors=True)
+    if out.exists():
+        # Keep what this build does not remake (e.g. --only print keeps the site).
+        shutil.copytree(out, staging, copy_function=os.link)
+    staging.mkdir(parents=True, exist_ok=True)
+    if "site" in only:
+        shutil.rmtree(staging / "site", ignore_errors=True)
+        for rel, text in output.docs.items():
+            _write(work / "docs" / rel, text)
+        build_site(root, work / "docs", staging / "site", output.nav, county)
+        for rel, data in output.site_files.items():
+            _write(staging / "site" / rel, data)
+        shutil.rmtree(work, ignore_errors=True)
+    if "print" in only and output.print_jobs:
+        from .printing import render_jobs
+
+        render_jobs(output.print_jobs, staging / "print", previous=out / "print")
+    for rel, data in output.files.items():
+        _write(staging / rel, data)
+    return staging
+
+
+def swap(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with two renames, so `out` is never half-written."""
+    old = out.parent / f".{out.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,15 @@
+"""Stage 4: public views → pages for mkdocs, HTML documents for print, files to publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..derive import PublicData
+from ..output import Output
+from . import site
+
+
+def render(data: PublicData, templates: Path) -> Output:
+    output = Output()
+    output.merge(site.render_site(data, templates))
+    return output

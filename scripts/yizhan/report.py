@@ -1,0 +1,96 @@
+"""Problems found in a project, reported as data: never an exception for bad input."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from . import messages
+
+ERROR = "error"
+WARNING = "warning"
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter for a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is, as the user sees the file."""
+
+    file: str
+    line: int | None = None  # YAML line
+    row: int | None = None  # spreadsheet row (header is row 1)
+    column: str | None = None  # Excel letter
+    title: str | None = None  # Chinese column title
+
+    def __str__(self) -> str:
+        parts = [self.file + (f":{self.line}" if self.line else "")]
+        if self.row:
+            parts.append(f"第{self.row}行")
+        if self.column or self.title:
+            parts.append(f"{self.column or ''}列「{self.title}」" if self.title else f"{self.column}列")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    severity: str
+    where: Location
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        mark = "" if self.severity == ERROR else "（警告）"
+        return f"{self.where}: {mark}{self.problem} —— {self.fix}"
+
+
+@dataclass
+class Report:
+    """Every problem of one run, in the order found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, code: str, where: Location, severity: str = ERROR, **values: object) -> None:
+        problem, fix = messages.text(code, **values)
+        self.problems.append(Problem(code, severity, where, problem, fix))
+
+    def extend(self, other: Report) -> None:
+        self.problems.extend(other.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_text(self, limit: int | None = None) -> str:
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [str(p) for p in shown]
+        if limit is not None and len(self.problems) > limit:
+            lines.append(f"……另有 {len(self.problems) - limit} 条未显示（用 --format json 查看全部）")
+        summary = f"共 {len(self.errors)} 个错误，{len(self.warnings)} 个警告。"
+        lines.append(("检查通过。" if self.valid else "检查未通过。") + summary)
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        items = [
+            {**asdict(p), "where": {**asdict(p.where), "text": str(p.where)}, "message": str(p)}
+            for p in self.problems
+        ]
+        body = {"valid": self.valid, "errors": len(self.errors), "warnings": len(self.warnings)}
+        return json.dumps({**body, "problems": items}, ensure_ascii=False, indent=2)

@@ -1,0 +1,128 @@
+"""Stage 2: Project → Report of every problem; a valid project becomes a typed Model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import validate_tables as tables
+from .model import Commitment, County, Faq, Material, Model, Policy, Project, Step
+from .report import Report
+from .validate_content import check_county, check_policies
+
+
+def _form_codes(project: Project) -> set[str]:
+    return {source.rsplit("/", 1)[-1].removesuffix(".yml") for source in project.form_docs}
+
+
+def validate(project: Project) -> Report:
+    """Every problem in content/ and datasets/, in one report."""
+    report = Report()
+    report.extend(project.load_report)
+    categories: set[str] = set()
+    if project.county_doc is not None:
+        check_county(project.county_doc, report)
+        data = project.county_doc.data if isinstance(project.county_doc.data, dict) else {}
+        categories = {str(c) for c in data.get("categories") or []}
+    check_policies(project.policy_docs, categories, _form_codes(project), report)
+    for dataset in project.datasets.values():
+        tables.check_types(dataset, report)
+        tables.check_values(dataset, report)
+    _check_references(project, report)
+    return report
+
+
+def _check_references(project: Project, report: Report) -> None:
+    data = project.datasets
+    if "stations" not in data:
+        return
+    towns, villages, station_ids = tables.check_hierarchy(data["stations"], report)
+    for name in ("recipients", "projects"):
+        if name in data:
+            tables.check_places(data[name], towns, villages, report)
+    for name in ("feedback", "services"):
+        if name in data:
+            tables.check_station_refs(data[name], station_ids, report)
+    if "projects" in data:
+        policy_ids = {str(d.data.get("id")) for d in project.policy_docs.values() if isinstance(d.data, dict)}
+        tables.check_projects(data["projects"], policy_ids, report)
+    if "feedback" in data:
+        tables.check_feedback(data["feedback"], report)
+
+
+def _strings(values: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in values or ())
+
+
+def to_policy(data: dict[str, Any], source: str) -> Policy:
+    return Policy(
+        id=str(data["id"]),
+        name=str(data["name"]),
+        short_name=str(data.get("short_name") or ""),
+        category=str(data["category"]),
+        summary=str(data["summary"]),
+        eligibility=_strings(data["eligibility"]),
+        benefits=_strings(data["benefits"]),
+        materials=tuple(Material(str(m["name"]), str(m.get("note") or "")) for m in data["materials"]),
+        steps=tuple(
+            Step(str(s["title"]), str(s["level"]), int(s["days"]), str(s.get("detail") or ""))
+            for s in data["steps"]
+        ),
+        time_limit_days=int(data["time_limit_days"]),
+        where=str(data["where"]),
+        accept_at=_strings(data["accept_at"]),
+        basis=_strings(data["basis"]),
+        phone=str(data["phone"]),
+        faq=tuple(Faq(str(f["q"]), str(f["a"])) for f in data.get("faq") or ()),
+        forms=_strings(data.get("forms")),
+        source=source,
+    )
+
+
+def to_county(data: dict[str, Any]) -> County:
+    return County(
+        county=str(data["county"]),
+        region=str(data.get("region") or ""),
+        bureau=str(data["bureau"]),
+        bureau_address=str(data.get("bureau_address") or ""),
+        hotline=str(data["hotline"]),
+        consult_phone=str(data["consult_phone"]),
+        supervision_phone=str(data["supervision_phone"]),
+        site_url=str(data.get("site_url") or "").rstrip("/"),
+        edition=data["edition"],
+        disclosure_days=int(data["disclosure_days"]),
+        retention_months=int(data.get("retention_months") or 12),
+        feedback_time_limit_days=int(data.get("feedback_time_limit_days") or 15),
+        service_day=str(data["service_day"]),
+        service_hours=str(data.get("service_hours") or ""),
+        categories=_strings(data["categories"]),
+        commitments=tuple(Commitment(str(c["name"]), str(c["text"])) for c in data["commitments"]),
+    )
+
+
+def typed_frame(frame: pd.DataFrame, columns: Any) -> pd.DataFrame:
+    """Text cells → typed columns (dates as datetime64, numbers as numbers); blank rows dropped."""
+    frame = frame[(frame != "").any(axis=1)].copy()
+    for column in columns:
+        values = frame[column.key]
+        if column.type == "date":
+            frame[column.key] = pd.to_datetime(values.replace("", None), format="%Y-%m-%d")
+        elif column.type == "integer":
+            frame[column.key] = pd.to_numeric(values).astype("int64")
+        elif column.type == "number":
+            frame[column.key] = pd.to_numeric(values).astype("float64")
+    return frame
+
+
+def to_model(project: Project) -> Model:
+    """Build typed objects from a project that `validate` found valid."""
+    county_data = project.county_doc.data  # type: ignore[union-attr]
+    policies = [to_policy(doc.data, source) for source, doc in project.policy_docs.items()]
+    order = {c: i for i, c in enumerate(county_data["categories"])}
+    policies.sort(key=lambda p: (order.get(p.category, 99), p.source))
+    forms = {
+        source.rsplit("/", 1)[-1].removesuffix(".yml"): doc.data for source, doc in project.form_docs.items()
+    }
+    frames = {name: typed_frame(d.frame, d.spec.columns) for name, d in project.datasets.items()}
+    return Model(project.root, to_county(county_data), policies, forms, project.specs, frames, project.pages)

@@ -1,0 +1,220 @@
+"""Checks on content/: county settings and policy files, each problem with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import STATION_LEVELS
+from .report import Location, Report
+from .rules import is_phone
+from .yamlfile import YamlDoc
+
+
+@dataclass(frozen=True)
+class Key:
+    """One expected key of a YAML mapping."""
+
+    key: str
+    title: str
+    kind: str  # "text", "int", "list", "date", "phone", "bool", "mapping"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    items: tuple[Key, ...] = ()  # for a list of mappings
+
+
+COUNTY_KEYS = (
+    Key("county", "县名", "text"),
+    Key("region", "所属市州", "text", required=False),
+    Key("bureau", "主管单位", "text"),
+    Key("bureau_address", "单位地址", "text", required=False),
+    Key("hotline", "便民热线", "phone"),
+    Key("consult_phone", "咨询电话", "phone"),
+    Key("supervision_phone", "监督电话", "phone"),
+    Key("site_url", "网站地址", "text", required=False),
+    Key("edition", "版次日期", "date"),
+    Key("disclosure_days", "公示天数", "int"),
+    Key("retention_months", "公示保留月数", "int", required=False),
+    Key("feedback_time_limit_days", "意见办理时限", "int", required=False),
+    Key("service_day", "服务日", "text"),
+    Key("service_hours", "服务时间", "text", required=False),
+    Key("categories", "政策类别", "list"),
+    Key(
+        "commitments",
+        "服务承诺",
+        "list",
+        items=(Key("name", "承诺名称", "text"), Key("text", "承诺内容", "text")),
+    ),
+)
+
+POLICY_KEYS = (
+    Key("id", "政策编号", "text"),
+    Key("name", "政策名称", "text"),
+    Key("short_name", "简称", "text", required=False),
+    Key("category", "政策类别", "text"),
+    Key("summary", "一句话说明", "text"),
+    Key("eligibility", "申请条件", "list"),
+    Key("benefits", "保障标准", "list"),
+    Key(
+        "materials",
+        "所需材料",
+        "list",
+        items=(Key("name", "材料名称", "text"), Key("note", "说明", "text", required=False)),
+    ),
+    Key(
+        "steps",
+        "办理流程",
+        "list",
+        items=(
+            Key("title", "步骤名称", "text"),
+            Key("level", "负责层级", "text", choices=("村", "乡镇", "县")),
+            Key("days", "步骤时限", "int"),
+            Key("detail", "步骤说明", "text", required=False),
+        ),
+    ),
+    Key("time_limit_days", "办结时限", "int"),
+    Key("where", "办理层级", "text", choices=("乡镇办理", "村级办理")),
+    Key("accept_at", "受理驿站层级", "list", choices=STATION_LEVELS),
+    Key("basis", "政策依据", "list"),
+    Key("phone", "咨询电话", "phone"),
+    Key(
+        "faq", "常见问题", "list", required=False, items=(Key("q", "问题", "text"), Key("a", "回答", "text"))
+    ),
+    Key("forms", "相关表格", "list", required=False),
+)
+
+EXPECTED = {
+    "text": "文字",
+    "int": "整数（如 20）",
+    "list": "列表（每项一行，以“- ”开头）",
+    "date": "日期（如 2026-11-20）",
+    "phone": "电话号码",
+    "mapping": "若干“键: 值”",
+}
+
+
+def _kind_ok(kind: str, value: Any) -> bool:
+    checks: dict[str, Callable[[Any], bool]] = {
+        "text": lambda v: isinstance(v, str | int | float) and not isinstance(v, bool),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+        "list": lambda v: isinstance(v, list),
+        "date": lambda v: isinstance(v, dt.date),
+        "phone": lambda v: isinstance(v, str | int) and is_phone(str(v)),
+        "mapping": lambda v: isinstance(v, dict),
+    }
+    return checks[kind](value)
+
+
+def check_mapping(
+    doc: YamlDoc, data: Any, keys: tuple[Key, ...], path: tuple, source: str, report: Report
+) -> None:
+    """Check one mapping against its keys, recursing into lists of mappings."""
+    where = Location(source, line=doc.line(*path))
+    if not isinstance(data, dict):
+        report.add(
+            "YZ-YAML-003",
+            where,
+            title="内容",
+            key=".".join(map(str, path)) or "全文",
+            expected=EXPECTED["mapping"],
+        )
+        return
+    known = {k.key for k in keys}
+    for extra in data:
+        if extra not in known:
+            report.add(
+                "YZ-YAML-006",
+                Location(source, line=doc.line(*path, str(extra))),
+                severity="warning",
+                key=extra,
+            )
+    for key in keys:
+        here = Location(source, line=doc.line(*path, key.key))
+        value = data.get(key.key)
+        if value is None or value == "" or value == []:
+            if key.required and key.key in data:
+                report.add("YZ-YAML-005", here, title=key.title, key=key.key)
+            elif key.required:
+                # A missing top-level key has no line; a missing item key points at its item.
+                missing_at = Location(source, line=doc.line(*path) if path else None)
+                report.add("YZ-YAML-002", missing_at, title=key.title, key=key.key)
+            continue
+        if key.kind == "phone" and isinstance(value, str | int) and not is_phone(str(value)):
+            report.add("YZ-YAML-011", here, value=value)
+            continue
+        if key.kind == "date" and not _kind_ok("date", value):
+            report.add("YZ-YAML-012", here, value=value)
+            continue
+        if not _kind_ok(key.kind, value):
+            report.add("YZ-YAML-003", here, title=key.title, key=key.key, expected=EXPECTED[key.kind])
+            continue
+        values = value if key.kind == "list" else [value]
+        for index, item in enumerate(values):
+            item_path = (*path, key.key, index) if key.kind == "list" else (*path, key.key)
+            if key.items:
+                check_mapping(doc, item, key.items, item_path, source, report)
+            elif key.choices and str(item) not in key.choices:
+                item_where = Location(source, line=doc.line(*item_path))
+                report.add(
+                    "YZ-YAML-004",
+                    item_where,
+                    title=key.title,
+                    key=key.key,
+                    value=item,
+                    choices="、".join(key.choices),
+                )
+            elif key.kind == "list" and not _kind_ok("text", item):
+                item_where = Location(source, line=doc.line(*item_path))
+                report.add("YZ-YAML-003", item_where, title=key.title, key=key.key, expected="每项一段文字")
+
+
+def check_county(doc: YamlDoc, report: Report) -> None:
+    check_mapping(doc, doc.data, COUNTY_KEYS, (), "content/county.yml", report)
+
+
+def check_policies(
+    docs: dict[str, YamlDoc], categories: set[str], form_codes: set[str], report: Report
+) -> None:
+    """Each policy file against POLICY_KEYS, then the rules that span keys and files."""
+    seen: dict[str, str] = {}
+    for source, doc in docs.items():
+        check_mapping(doc, doc.data, POLICY_KEYS, (), source, report)
+        data = doc.data if isinstance(doc.data, dict) else {}
+        stem = source.rsplit("/", 1)[-1].removesuffix(".yml")
+        policy_id = str(data.get("id") or "")
+        if policy_id and policy_id != stem:
+            report.add("YZ-YAML-007", Location(source, line=doc.line("id")), value=policy_id, stem=stem)
+        if policy_id in seen:
+            report.add(
+                "YZ-YAML-009", Location(source, line=doc.line("id")), value=policy_id, other=seen[policy_id]
+            )
+        seen.setdefault(policy_id, source)
+        category = data.get("category")
+        if categories and category and category not in categories:
+            where = Location(source, line=doc.line("category"))
+            report.add(
+                "YZ-YAML-004",
+                where,
+                title="政策类别",
+                key="category",
+                value=category,
+                choices="、".join(sorted(categories)),
+            )
+        steps = data.get("steps")
+        limit = data.get("time_limit_days")
+        if isinstance(steps, list) and isinstance(limit, int):
+            total = sum(
+                s.get("days", 0) for s in steps if isinstance(s, dict) and isinstance(s.get("days"), int)
+            )
+            if total > limit:
+                report.add(
+                    "YZ-YAML-008",
+                    Location(source, line=doc.line("time_limit_days")),
+                    total=total,
+                    limit=limit,
+                )
+        for index, code in enumerate(data.get("forms") or []):
+            if str(code) not in form_codes:
+                report.add("YZ-YAML-010", Location(source, line=doc.line("forms", index)), value=code)

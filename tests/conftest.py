@@ -1,0 +1,56 @@
+"""Shared fixtures: small projects under tests/fixtures, copied so each test can break its own."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from yizhan.cli import main as yizhan_main
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+REPO = TESTS.parent
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A fresh copy of the small fixture county (3 villages, 33 stations, 6 policies)."""
+    target = tmp_path / "county"
+    shutil.copytree(FIXTURES / "mini", target)
+    return target
+
+
+def read_rows(path: Path, encoding: str = "utf-8-sig") -> list[list[str]]:
+    with path.open(encoding=encoding, newline="") as f:
+        return list(csv.reader(f))
+
+
+def write_rows(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> None:
+    with path.open("w", encoding=encoding, newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def edit_cell(path: Path, row: int, title: str, value: str) -> None:
+    """Set the cell at spreadsheet row `row` (header = 1) in column `title`."""
+    rows = read_rows(path)
+    rows[row - 1][rows[0].index(title)] = value
+    write_rows(path, rows)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run the yizhan command line in-process; return (exit code, stdout, stderr)."""
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        try:
+            code = yizhan_main(list(args))
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
