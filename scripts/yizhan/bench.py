@@ -126,7 +126,8 @@ def scale_datasets(folder: Path, stations: int) -> None:
 def make_county(target: Path, stations: int) -> None:
     source = tool_root()
     for name in ("content", "forms", "datasets"):
-        shutil.copytree(source / name, target / name)
+        if (source / name).exists():
+            shutil.copytree(source / name, target / name)
     if stations != EXAMPLE_STATIONS:
         scale_datasets(target / "datasets", stations)
 

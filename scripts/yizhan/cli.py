@@ -134,7 +134,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         item = source / name
         if item.is_dir():
             shutil.copytree(item, target / name)
-        else:
+        elif item.exists():
             shutil.copy2(item, target / name)
     say(f"已在 {target} 新建县项目（内容为示例县，请按 content/README.md 修改）。")
     return EXIT_OK
