@@ -70,6 +70,7 @@ class Policy:
     name: str
     short_name: str
     category: str
+    order: int
     summary: str
     eligibility: tuple[str, ...]
     benefits: tuple[str, ...]

@@ -61,6 +61,7 @@ def to_policy(data: dict[str, Any], source: str) -> Policy:
         name=str(data["name"]),
         short_name=str(data.get("short_name") or ""),
         category=str(data["category"]),
+        order=int(data.get("order") or 999),
         summary=str(data["summary"]),
         eligibility=_strings(data["eligibility"]),
         benefits=_strings(data["benefits"]),
@@ -120,7 +121,7 @@ def to_model(project: Project) -> Model:
     county_data = project.county_doc.data  # type: ignore[union-attr]
     policies = [to_policy(doc.data, source) for source, doc in project.policy_docs.items()]
     order = {c: i for i, c in enumerate(county_data["categories"])}
-    policies.sort(key=lambda p: (order.get(p.category, 99), p.source))
+    policies.sort(key=lambda p: (order.get(p.category, 99), p.order, p.source))
     forms = {
         source.rsplit("/", 1)[-1].removesuffix(".yml"): doc.data for source, doc in project.form_docs.items()
     }

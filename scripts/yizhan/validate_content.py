@@ -54,6 +54,7 @@ POLICY_KEYS = (
     Key("name", "政策名称", "text"),
     Key("short_name", "简称", "text", required=False),
     Key("category", "政策类别", "text"),
+    Key("order", "手册中的顺序", "int", required=False),
     Key("summary", "一句话说明", "text"),
     Key("eligibility", "申请条件", "list"),
     Key("benefits", "保障标准", "list"),

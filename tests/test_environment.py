@@ -1,0 +1,41 @@
+"""The environment check runs before anything is rendered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from yizhan import environment
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def test_this_machine_has_the_font_and_subsetter() -> None:
+    assert environment.has_cjk_font()
+    assert environment.has_hb_subset()
+
+
+def test_missing_cjk_font_stops_with_exit_2(mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(environment, "has_cjk_font", lambda family=environment.CJK_FAMILY: False)
+    out = mini / "build"
+    code, _, err = run("build", "--project", str(mini), "--out", str(out))
+    assert code == 2
+    assert "没有找到中文字体" in err and "apt-get install -y fonts-noto-cjk" in err
+    assert not out.exists()
+
+
+def test_site_only_build_does_not_need_the_font(
+    mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(environment, "has_cjk_font", lambda family=environment.CJK_FAMILY: False)
+    code, _, _ = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
+    assert code == 0
+
+
+def test_missing_subsetter_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(environment, "has_hb_subset", lambda: False)
+    report = environment.check_environment()
+    assert not report.errors
+    assert "libharfbuzz-subset0" in report.warnings[0] and "20—40倍" in report.warnings[0]
