@@ -140,6 +140,21 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_collect_import(args: argparse.Namespace) -> int:
+    from .forms.collect import import_files
+
+    missing = [str(p) for p in args.files if not p.exists()]
+    if missing:
+        say(f"错误：找不到文件 {'、'.join(missing)}")
+        return EXIT_USAGE
+    result = import_files(args.project.resolve(), args.form, args.files, skip_invalid=args.skip_invalid)
+    if result.report.problems:
+        print(result.report.to_text(limit=200))
+    for note in result.notes:
+        print(note)
+    return EXIT_OK if result.report.valid or (args.skip_invalid and result.rejects) else EXIT_INVALID
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="yizhan", description="民生驿站发布工具：政策手册、公示牌、表格、信息公开"
@@ -170,6 +185,15 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=Path("build"))
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve, only=None)
+
+    collect = sub.add_parser("collect", help="把驿站收集的表格数据汇入县数据集")
+    actions = collect.add_subparsers(dest="action", required=True, metavar="操作")
+    do_import = actions.add_parser("import", help="校验并追加导入网页表格、Excel 或 Kobo/ODK 导出的数据")
+    with_project(do_import)
+    do_import.add_argument("form", help="表格代码，如 yijian")
+    do_import.add_argument("files", type=Path, nargs="+", help="CSV 或 XLSX 文件")
+    do_import.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，另存到 *.未导入.csv")
+    do_import.set_defaults(func=cmd_collect_import)
 
     init = sub.add_parser("init", help="以示例县为模板新建一个县项目")
     init.add_argument("dir", type=Path)

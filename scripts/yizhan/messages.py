@@ -80,6 +80,50 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{title} {value} 晚于版次日期 {edition}",
         "请核对日期，或修改 content/county.yml 中的 edition",
     ),
+    # form definitions (forms/*.yml) and collected data
+    "YZ-FORM-001": ("未知的项 {key}", "请检查拼写；可用的项见 forms/README.md"),
+    "YZ-FORM-002": ("缺少「{title}」（{key}）", "请添加 {key}: 并填写{title}"),
+    "YZ-FORM-003": ("栏目类型 {value} 不存在", "请填写以下之一：{choices}"),
+    "YZ-FORM-004": ("栏目代码 {value} 重复（第{other}行已用过）", "同一张表里每个栏目的 key 必须不同"),
+    "YZ-FORM-005": ("显示条件 {value} 写法不对", "请写成 when: {{field: 前面栏目的key, equals: 选项}}"),
+    "YZ-FORM-006": ("选择题「{label}」没有选项", "请在 choices: 下逐行列出选项"),
+    "YZ-FORM-007": (
+        "表格代码 {value} 与文件名 {stem} 不一致",
+        "请把 code 改为 {stem}，或把文件改名为 {value}.yml",
+    ),
+    "YZ-FORM-008": ("数据集 {value} 不存在", "请填写以下之一：{choices}；不进入数据集的表格请删去 dataset"),
+    "YZ-FORM-009": (
+        "显示条件引用的栏目 {value} 不存在（或在本栏之后）",
+        "条件只能引用本栏之前的选择题或是否题",
+    ),
+    "YZ-FORM-010": ("公开类别 {value} 不存在", "请填写以下之一：{choices}"),
+    "YZ-FORM-011": ("格式规则 {value} 不是有效的正则表达式", "请检查括号和转义符，或删去 pattern"),
+    "YZ-FORM-012": ("重复表格「{label}」没有列", "请在 columns: 下列出表格的各列"),
+    "YZ-FORM-013": (
+        "显示条件引用的栏目 {value} 不是选择题或是否题",
+        "条件只能引用选择题（choice/multi）或是否题（yesno）",
+    ),
+    "YZ-FORM-014": ("显示条件的值 {value} 不是栏目 {field} 的选项", "请填写以下之一：{choices}"),
+    "YZ-FORM-015": ("栏目代码 {value} 写法不对", "请只用小写英文字母、数字和下划线，并以字母开头"),
+    "YZ-FORM-016": ("栏目 {value} 不是数据集「{dataset}」的列", "请改用数据集 schema 中的 key，或删去该栏目"),
+    "YZ-FORM-017": ("缺少数据集「{dataset}」的必填列「{title}」（{key}）", "请添加 key 为 {key} 的栏目"),
+    "YZ-FORM-018": ("公开类别 {value} 与数据集中「{title}」的 {expected} 不一致", "请改为 {expected}"),
+    "YZ-FORM-020": ("找不到表格 {value}", "请填写 forms/ 下已有的表格代码：{choices}"),
+    "YZ-FORM-021": ("表格 {value} 不进入任何数据集，无法导入", "请在表格定义中填写 dataset，或导入其他表格"),
+    "YZ-FORM-022": (
+        "不认识的列「{title}」",
+        "请使用网页表格导出的文件、按数据集列标题填写的表格或 Kobo/ODK 导出文件",
+    ),
+    "YZ-FORM-023": (
+        "{count} 行有错误，没有写入任何数据",
+        "请改正后重新导入；或加 --skip-invalid 只导入正确的行",
+    ),
+    "YZ-FORM-024": ("导入 {added} 行，跳过已有的重复行 {duplicates} 行", "原文件已备份为 {backup}"),
+    "YZ-FORM-025": ("{count} 行有错误，已另存到 {rejects}", "请改正这些行后重新导入"),
+    "YZ-FORM-026": ("没有新的数据：{duplicates} 行都已在数据集中", "无需再次导入"),
+    "YZ-FORM-027": ('"{value}" 不是「{title}」的选项', "请填写以下之一：{choices}"),
+    "YZ-FORM-028": ('"{value}" 不符合「{title}」的格式', "{fix}"),
+    "YZ-FORM-029": ('"{value}" 的长度不对', "「{title}」应为 {limits} 个字"),
 }
 
 FILE_LABELS = {

@@ -7,6 +7,8 @@ from typing import Any
 import pandas as pd
 
 from . import validate_tables as tables
+from .forms import with_datasets
+from .forms.check import check_forms
 from .model import Commitment, County, Faq, Material, Model, Policy, Project, Step
 from .report import Report
 from .validate_content import check_county, check_policies
@@ -26,6 +28,7 @@ def validate(project: Project) -> Report:
         data = project.county_doc.data if isinstance(project.county_doc.data, dict) else {}
         categories = {str(c) for c in data.get("categories") or []}
     check_policies(project.policy_docs, categories, _form_codes(project), report)
+    check_forms(project.form_docs, project.specs, report)
     for dataset in project.datasets.values():
         tables.check_types(dataset, report)
         tables.check_values(dataset, report)
@@ -125,5 +128,6 @@ def to_model(project: Project) -> Model:
     forms = {
         source.rsplit("/", 1)[-1].removesuffix(".yml"): doc.data for source, doc in project.form_docs.items()
     }
+    forms = with_datasets(forms, project.specs)
     frames = {name: typed_frame(d.frame, d.spec.columns) for name, d in project.datasets.items()}
     return Model(project.root, to_county(county_data), policies, forms, project.specs, frames, project.pages)

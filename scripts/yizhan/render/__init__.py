@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..derive import PublicData
+from ..forms.render import render_forms
 from ..output import Output
 from . import site
 
@@ -12,4 +13,5 @@ from . import site
 def render(data: PublicData, templates: Path) -> Output:
     output = Output()
     output.merge(site.render_site(data, templates))
+    output.merge(render_forms(data, templates))
     return output

@@ -1,0 +1,68 @@
+"""Every form in all four versions, and the 表格下载 page that links them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..derive import PublicData
+from ..model import County
+from ..output import Output
+from ..templating import render_template
+from . import load_forms
+from .model import Form
+from .paper import Station, paper_html, paper_jobs, paper_path
+from .web import web_html
+from .xlsform import xlsform_bytes
+
+PRINT_BASE = "print/base.html.j2"
+# Per-station copies of the registers are printed for these levels (one per township by default).
+STATION_VARIANT_LEVELS = ("乡镇", "街道")
+
+
+def variant_stations(data: PublicData) -> list[Station]:
+    """Running stations that get their own printed registers."""
+    frame = data.tables.get("stations")
+    if frame is None:
+        return []
+    chosen = frame[frame["level"].isin(STATION_VARIANT_LEVELS) & (frame["status"] == "运行")]
+    return [Station(str(s), str(n)) for s, n in zip(chosen["station_id"], chosen["name"], strict=True)]
+
+
+def render_pdf(html: str, templates: Path) -> bytes:
+    """One blank form as PDF bytes, for the site's download page."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(templates / "print") + "/").write_pdf()
+
+
+def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
+    """The web form, Table Schema, XLSForm and blank PDF of one form, as site files."""
+    from .schema import table_schema
+
+    schema = json.dumps(table_schema(form), ensure_ascii=False, indent=2) + "\n"
+    return {
+        f"forms/{form.code}.html": web_html(form, county, templates).encode("utf-8"),
+        f"forms/{form.code}.schema.json": schema.encode("utf-8"),
+        f"forms/{form.code}.xlsx": xlsform_bytes(form, county.edition),
+        f"forms/{form.code}.pdf": render_pdf(paper_html(form, county, templates), templates),
+    }
+
+
+def render_forms(data: PublicData, templates: Path) -> Output:
+    """Site files and download page for every form; blank PDFs also under build/print/forms/."""
+    output = Output()
+    forms = load_forms(data.forms)
+    if not forms:
+        return output
+    for form in forms:
+        files = form_files(form, data.county, templates)
+        output.site_files.update(files)
+        output.files[f"print/{paper_path(form)}"] = files[f"forms/{form.code}.pdf"]
+    station_jobs = paper_jobs(forms, data.county, templates, variant_stations(data))
+    output.print_jobs.extend(job for job in station_jobs if job.group == "forms-stations")
+    used_by = {f.code: [p for p in data.policies if f.code in p.forms] for f in forms}
+    output.docs["forms/index.md"] = render_template(
+        templates, "site/forms/index.md.j2", forms=forms, used_by=used_by, county=data.county
+    )
+    return output

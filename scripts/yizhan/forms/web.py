@@ -1,0 +1,49 @@
+"""Offline web form: one self-contained HTML file per form (inline CSS and JS, no other origin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..model import County
+from ..templating import render_template
+from .model import Field, Form, flatten
+from .paper import condition_labels
+from .schema import column_titles
+
+
+def field_spec(item: Field, title: str) -> dict[str, Any]:
+    """What the browser needs to check one answer, mirroring the Table Schema."""
+    spec: dict[str, Any] = {"key": item.key, "kind": item.kind, "label": item.label, "title": title}
+    for name in ("required", "min", "max", "min_length", "max_length", "pattern", "hint", "default"):
+        value = getattr(item, name)
+        if value not in (None, "", False):
+            spec[name] = value
+    if item.choice_list:
+        spec["choices"] = list(item.choice_list)
+    if item.when is not None:
+        spec["when"] = {"field": item.when.field, "values": list(item.when.values)}
+    return spec
+
+
+def web_spec(form: Form) -> dict[str, Any]:
+    titles = column_titles(form)
+    return {
+        "code": form.code,
+        "title": form.title,
+        "version": form.version,
+        "fields": [field_spec(f, titles[f.key]) for f in flatten(form.fields) if f.has_value],
+    }
+
+
+def web_html(form: Form, county: County, templates: Path) -> str:
+    """The offline form page: works from file:// and without network."""
+    return render_template(
+        templates,
+        "site/forms/webform.html.j2",
+        form=form,
+        county=county,
+        spec=web_spec(form),
+        conditions=condition_labels(form),
+        script=(templates / "site" / "forms" / "webform.js").read_text(encoding="utf-8"),
+    )

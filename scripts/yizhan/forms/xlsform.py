@@ -1,0 +1,142 @@
+"""XLSForm (.xlsx) for ODK Collect and KoboToolbox, from the same definition and constraints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from openpyxl import Workbook
+
+from .model import CHOICE_KINDS, Field, Form
+from .schema import ID_PATTERN
+
+LANGUAGE = "中文 (zh)"
+LABEL, HINT = f"label::{LANGUAGE}", f"hint::{LANGUAGE}"
+SURVEY_COLUMNS = ("type", "name", LABEL, HINT, "required", "relevant", "constraint",
+                  f"constraint_message::{LANGUAGE}", "appearance")  # fmt: skip
+PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|1\d{4})$"
+TYPES = {"integer": "integer", "decimal": "decimal", "money": "decimal", "date": "date"}
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "’") + "'"
+
+
+def relevant(field: Field, form: Form) -> str:
+    """ODK expression for a `when` condition."""
+    if field.when is None:
+        return ""
+    source = form.field(field.when.field)
+    if source.kind == "multi":
+        tests = [f"selected(${{{source.key}}}, {_quote(v)})" for v in field.when.values]
+    else:
+        tests = [f"${{{source.key}}} = {_quote(v)}" for v in field.when.values]
+    return " or ".join(tests)
+
+
+def constraint(field: Field) -> tuple[str, str]:
+    """ODK constraint expression and its Chinese message."""
+    tests, words = [], []
+    if field.min is not None:
+        tests.append(f". >= {field.min:g}")
+        words.append(f"不能小于 {field.min:g}")
+    if field.max is not None:
+        tests.append(f". <= {field.max:g}")
+        words.append(f"不能大于 {field.max:g}")
+    if field.min_length is not None:
+        tests.append(f"string-length(.) >= {field.min_length}")
+        words.append(f"至少 {field.min_length} 个字")
+    if field.max_length is not None:
+        tests.append(f"string-length(.) <= {field.max_length}")
+        words.append(f"最多 {field.max_length} 个字")
+    pattern = {"id_number": ID_PATTERN, "phone": PHONE_PATTERN}.get(field.kind, field.pattern)
+    if pattern:
+        tests.append(f"regex(., {_quote(pattern)})")
+        words.append(
+            field.hint
+            or {"id_number": "请填写18位身份证号", "phone": "请填写手机号或带区号的固定电话"}.get(
+                field.kind, "格式不对"
+            )
+        )
+    return " and ".join(tests), "；".join(words)
+
+
+def survey_row(field: Field, form: Form, choices: dict[str, tuple[str, ...]]) -> list[str]:
+    if field.kind in CHOICE_KINDS or field.kind == "yesno":
+        list_name = "yesno" if field.kind == "yesno" else field.key
+        choices[list_name] = field.choice_list
+        kind = f"{'select_multiple' if field.kind == 'multi' else 'select_one'} {list_name}"
+    else:
+        kind = TYPES.get(field.kind, "text")
+    check, message = constraint(field)
+    appearance = "multiline" if field.kind == "textarea" else ("numbers" if field.kind == "phone" else "")
+    required = "yes" if field.required else ""
+    return [
+        kind,
+        field.key,
+        field.label,
+        field.hint,
+        required,
+        relevant(field, form),
+        check,
+        message,
+        appearance,
+    ]
+
+
+def survey_rows(form: Form) -> tuple[list[list[str]], dict[str, tuple[str, ...]]]:
+    rows: list[list[str]] = []
+    choices: dict[str, tuple[str, ...]] = {}
+    blank = [""] * (len(SURVEY_COLUMNS) - 3)
+    for item in form.fields:
+        if item.kind == "section":
+            rows.append(["note", item.key, item.label, *blank])
+        elif item.kind == "table":
+            rows.append(["begin_repeat", item.key, item.label, "", "", relevant(item, form), "", "", ""])
+            rows.extend(survey_row(column, form, choices) for column in item.columns)
+            rows.append(["end_repeat", item.key, "", *blank])
+        elif item.has_value:
+            rows.append(survey_row(item, form, choices))
+    return rows, choices
+
+
+def xlsform_bytes(form: Form, edition: dt.date) -> bytes:
+    """The workbook, byte-identical for the same definition and edition date."""
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(SURVEY_COLUMNS)
+    rows, choices = survey_rows(form)
+    for row in rows:
+        survey.append(row)
+    sheet = book.create_sheet("choices")
+    sheet.append(("list_name", "name", LABEL))
+    for list_name, values in choices.items():
+        for value in values:
+            sheet.append((list_name, value, value))
+    settings = book.create_sheet("settings")
+    settings.append(("form_title", "form_id", "version", "default_language"))
+    settings.append((form.title, f"yizhan_{form.code}", re.sub(r"\D", "", form.version) or "1", LANGUAGE))
+    stamp = dt.datetime(edition.year, edition.month, edition.day)
+    book.properties.created = stamp
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue(), stamp)
+
+
+def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """Rewrite the archive with one timestamp everywhere, so builds are reproducible."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + iso.encode(), content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, content)
+    return out.getvalue()

@@ -1,0 +1,226 @@
+// 离线表格：检查、自动保存到本机、已保存记录、导出 CSV。不向任何网站发出请求。
+(function () {
+  "use strict";
+  var spec = JSON.parse(document.getElementById("yz-spec").textContent);
+  var form = document.getElementById("yz-form");
+  var draftKey = "yizhan-form-" + spec.code + "-draft";
+  var entriesKey = "yizhan-form-" + spec.code + "-entries";
+  var SEP = "；";
+  var byKey = {};
+  spec.fields.forEach(function (f) { byKey[f.key] = f; });
+
+  function store(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); return true; } catch (e) { return false; }
+  }
+  function fetchStored(key, fallback) {
+    try { var v = localStorage.getItem(key); return v ? JSON.parse(v) : fallback; } catch (e) { return fallback; }
+  }
+  function inputs(key) { return form.querySelectorAll('[name="' + key + '"]'); }
+
+  function read() {
+    var answers = {};
+    spec.fields.forEach(function (f) {
+      var els = inputs(f.key);
+      if (f.choices) {
+        var picked = [];
+        els.forEach(function (el) { if (el.checked) { picked.push(el.value); } });
+        answers[f.key] = picked.join(SEP);
+      } else {
+        answers[f.key] = els.length ? els[0].value.trim() : "";
+      }
+    });
+    return answers;
+  }
+  function fill(answers) {
+    spec.fields.forEach(function (f) {
+      var value = answers[f.key] !== undefined ? answers[f.key] : (f["default"] || "");
+      var els = inputs(f.key);
+      if (f.choices) {
+        var parts = value ? value.split(SEP) : [];
+        els.forEach(function (el) { el.checked = parts.indexOf(el.value) >= 0; });
+      } else if (els.length) {
+        els[0].value = value;
+      }
+    });
+  }
+
+  function shown(f, answers) {
+    if (!f.when) { return true; }
+    var given = answers[f.when.field] ? answers[f.when.field].split(SEP) : [];
+    return f.when.values.some(function (v) { return given.indexOf(v) >= 0; }) && shown(byKey[f.when.field] || {}, answers);
+  }
+
+  var ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  function idProblem(v) {
+    v = v.toUpperCase();
+    if (v.length !== 18) { return "身份证号应为18位，现在是" + v.length + "位"; }
+    if (!/^\d{17}[\dX]$/.test(v)) { return "身份证号前17位应为数字，最后一位为数字或X"; }
+    var y = +v.slice(6, 10), m = +v.slice(10, 12), d = +v.slice(12, 14);
+    var date = new Date(y, m - 1, d);
+    if (date.getFullYear() !== y || date.getMonth() !== m - 1 || date.getDate() !== d) {
+      return "身份证号中的出生日期 " + v.slice(6, 14) + " 不存在";
+    }
+    var sum = 0;
+    for (var i = 0; i < 17; i++) { sum += (+v[i]) * ID_WEIGHTS[i]; }
+    if ("10X98765432"[sum % 11] !== v[17]) { return "身份证号校验码不对，可能有数字录错，请核对"; }
+    return "";
+  }
+  function isPhone(v) {
+    v = v.replace(/[\s()（）]/g, "");
+    return /^1[3-9]\d{9}$/.test(v) || /^0\d{2,3}-?\d{7,8}(-\d{1,5})?$/.test(v) || /^(1\d{4}|400-?\d{3}-?\d{4})$/.test(v);
+  }
+  function problem(f, v) {
+    if (!v) { return f.required ? "请填写「" + f.label + "」" : ""; }
+    if (f.kind === "id_number") { return idProblem(v); }
+    if (f.kind === "phone" && !isPhone(v)) { return "电话号码格式不对：请填写11位手机号，或带区号的固定电话（如 0369-5201234）"; }
+    if (f.kind === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) { return "请按 2026-11-20 的格式填写日期"; }
+    if (f.kind === "integer" && !/^-?\d+$/.test(v)) { return "请填写整数，不要带单位或小数点"; }
+    if ((f.kind === "decimal" || f.kind === "money") && !/^-?\d+(\.\d+)?$/.test(v)) { return "请填写数字，不要带单位（如“元”）"; }
+    if (f.min !== undefined && +v < f.min) { return "不能小于 " + f.min; }
+    if (f.max !== undefined && +v > f.max) { return "不能大于 " + f.max; }
+    if (f.min_length !== undefined && v.length < f.min_length) { return "至少要 " + f.min_length + " 个字"; }
+    if (f.max_length !== undefined && v.length > f.max_length) { return "最多 " + f.max_length + " 个字，现在是 " + v.length + " 个"; }
+    if (f.pattern && !new RegExp(f.pattern).test(v)) { return "格式不对" + (f.hint ? "：" + f.hint : ""); }
+    if (f.choices && f.kind !== "multi" && f.choices.indexOf(v) < 0) { return "请从选项中选择"; }
+    return "";
+  }
+  function check(answers) {
+    var errors = [];
+    spec.fields.forEach(function (f) {
+      if (!shown(f, answers)) { return; }
+      var message = problem(f, answers[f.key]);
+      if (message) { errors.push({ field: f, message: message }); }
+    });
+    return errors;
+  }
+
+  function wrapper(key) { return form.querySelector('.fld[data-key="' + key + '"]'); }
+  function applyConditions(answers) {
+    spec.fields.forEach(function (f) {
+      var el = wrapper(f.key);
+      if (el) { el.hidden = !shown(f, answers); }
+    });
+    form.querySelectorAll(".fld[data-when]").forEach(function (el) {
+      var cells = spec.fields.filter(function (f) { return f.key.indexOf(el.getAttribute("data-key") + "_") === 0; });
+      el.hidden = cells.length > 0 && !shown(cells[0], answers);
+    });
+  }
+  function showErrors(errors, withSummary) {
+    spec.fields.forEach(function (f) {
+      var box = document.getElementById("e-" + f.key);
+      if (box) { box.textContent = ""; }
+      var el = wrapper(f.key);
+      if (el) { el.classList.remove("invalid"); }
+    });
+    errors.forEach(function (e) {
+      document.getElementById("e-" + e.field.key).textContent = e.message;
+      wrapper(e.field.key).classList.add("invalid");
+    });
+    var summary = document.getElementById("summary");
+    if (!withSummary) { return; }
+    var list = document.getElementById("summary-list");
+    list.textContent = "";
+    errors.forEach(function (e) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = "#f-" + e.field.key;
+      a.textContent = e.field.label + "：" + e.message;
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    document.getElementById("summary-count").textContent = errors.length;
+    summary.hidden = errors.length === 0;
+    if (errors.length) { summary.focus(); }
+  }
+
+  var touched = {};
+  function onChange(event) {
+    var answers = read();
+    if (event && event.target && event.target.name) { touched[event.target.name] = true; }
+    applyConditions(answers);
+    store(draftKey, answers);
+    var errors = check(answers).filter(function (e) { return touched[e.field.key] && answers[e.field.key]; });
+    showErrors(errors, !document.getElementById("summary").hidden);
+  }
+
+  function entries() { return fetchStored(entriesKey, []); }
+  function preview(answers) {
+    return spec.fields.filter(function (f) { return answers[f.key]; }).slice(0, 3)
+      .map(function (f) { return f.title + "：" + answers[f.key]; }).join("；");
+  }
+  function renderEntries() {
+    var list = entries();
+    var body = document.querySelector("#entries tbody");
+    body.textContent = "";
+    list.forEach(function (entry, index) {
+      var tr = document.createElement("tr");
+      [String(index + 1), entry.saved, preview(entry.answers)].forEach(function (text) {
+        var td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
+      });
+      var td = document.createElement("td");
+      var del = document.createElement("button");
+      del.type = "button"; del.className = "secondary"; del.textContent = "删除";
+      del.addEventListener("click", function () {
+        if (!window.confirm("确定删除第 " + (index + 1) + " 条记录吗？")) { return; }
+        var now = entries(); now.splice(index, 1); store(entriesKey, now); renderEntries();
+      });
+      td.appendChild(del); tr.appendChild(td); body.appendChild(tr);
+    });
+    document.getElementById("entry-count").textContent = list.length;
+  }
+  function say(text) {
+    var status = document.getElementById("status");
+    status.textContent = text; status.hidden = false;
+  }
+
+  function csvCell(value) {
+    value = value === undefined || value === null ? "" : String(value);
+    return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
+  }
+  function exportCsv() {
+    var list = entries();
+    if (!list.length) { say("还没有保存的记录，请先填写并点“保存本条”。"); return; }
+    var lines = [spec.fields.map(function (f) { return csvCell(f.title); }).join(",")];
+    list.forEach(function (entry) {
+      lines.push(spec.fields.map(function (f) {
+        return csvCell(shown(f, entry.answers) ? entry.answers[f.key] : "");
+      }).join(","));
+    });
+    var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = spec.code + "-" + new Date().toISOString().slice(0, 10) + ".csv";
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+    say("已导出 " + list.length + " 条记录。");
+  }
+
+  form.addEventListener("input", onChange);
+  form.addEventListener("change", onChange);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var answers = read();
+    var errors = check(answers);
+    showErrors(errors, true);
+    if (errors.length) { return; }
+    var list = entries();
+    var now = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var saved = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) + " " + pad(now.getHours()) + ":" + pad(now.getMinutes());
+    spec.fields.forEach(function (f) { if (!shown(f, answers)) { answers[f.key] = ""; } });
+    list.push({ saved: saved, answers: answers });
+    if (!store(entriesKey, list)) { say("保存失败：浏览器存储空间已满或被禁用，请先导出CSV。"); return; }
+    fill({}); touched = {}; store(draftKey, read()); applyConditions(read());
+    renderEntries();
+    say("已保存第 " + list.length + " 条记录。可以继续填写下一份。");
+  });
+  document.getElementById("clear").addEventListener("click", function () {
+    fill({}); touched = {}; store(draftKey, read()); applyConditions(read()); showErrors([], true);
+  });
+  document.getElementById("export").addEventListener("click", exportCsv);
+
+  fill(fetchStored(draftKey, {}));
+  applyConditions(read());
+  renderEntries();
+})();
