@@ -19,6 +19,11 @@ def policy_path(policy_id: str) -> str:
     return f"policies/{policy_id}.md"
 
 
+def page_title(policy: Policy) -> str:
+    """The name with its everyday short name (城乡居民最低生活保障（低保）): people search for the short one."""
+    return policy.name if policy.short_name in policy.name else f"{policy.name}（{policy.short_name}）"
+
+
 def by_category(data: PublicData) -> list[tuple[str, list[Policy]]]:
     """Policies grouped by the county's categories, in the county's order."""
     groups = [(c, [p for p in data.policies if p.category == c]) for c in data.county.categories]
@@ -46,6 +51,11 @@ def render_policies(data: PublicData, templates: Path) -> Output:
     output.docs[QA_PAGE] = render_template(templates, "site/qa.md.j2", **context)
     for policy in data.policies:
         output.docs[policy_path(policy.id)] = render_template(
-            templates, "site/policy.md.j2", policy=policy, forms=data.forms, **context
+            templates,
+            "site/policy.md.j2",
+            policy=policy,
+            title=page_title(policy),
+            forms=data.forms,
+            **context,
         )
     return output
