@@ -14,8 +14,7 @@ from typing import Any
 from .model import County
 from .output import Output
 from .paths import project_file
-from .render.site_finish import finish_site
-from .render.site_search import check_search_setup
+from .render.site_finish import finish_site, prepare_site_build
 
 
 def staging_dir(out: Path) -> Path:
@@ -59,7 +58,7 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
         site_url=county.site_url + "/" if county.site_url else None,
         strict=True,
     )
-    check_search_setup(config)
+    prepare_site_build(config)
     with source_date(county.edition):
         build(config)
     finish_site(site)

@@ -1,11 +1,14 @@
-"""After mkdocs: check the search index, and make pages and index lighter for weak networks."""
+"""Around mkdocs: check the search set-up, and make pages and index lighter for weak networks."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from .site_search import finish_search
+from mkdocs.plugins import BasePlugin
+
+from .site_search import check_search_setup, finish_search
 
 # Blocks whose whitespace is content; everything else collapses in the browser anyway.
 _KEEP = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
@@ -24,9 +27,19 @@ def compact_html(text: str) -> str:
     return "".join(out)
 
 
+class CompactHtml(BasePlugin):  # type: ignore[type-arg]
+    """Compact each page in memory before mkdocs writes it (writing files twice costs seconds)."""
+
+    def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+        return compact_html(output)
+
+
+def prepare_site_build(config: Any) -> None:
+    """Run before mkdocs builds the site: refuse a search that would find nothing, add compaction."""
+    check_search_setup(config)
+    config["plugins"]["yizhan/compact-html"] = CompactHtml()
+
+
 def finish_site(site: Path) -> None:
     """Run after every mkdocs build of the site."""
     finish_search(site)
-    for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        page.write_text(compact_html(text), encoding="utf-8")
