@@ -23,6 +23,7 @@ from .load import load
 from .paths import project_file, tool_root
 from .publish import publish, swap
 from .render import render
+from .render.site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 from .validate import to_model, validate
 
 EXAMPLE_STATIONS = 1168
@@ -32,6 +33,7 @@ TOWNS_IN_EXAMPLE = 18
 @dataclass
 class Bench:
     rows: list[tuple[str, float, float, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # further tables printed after the stages
 
     def stage(self, label: str, work: Callable[[], Any], note: str = "") -> Any:
         start = time.perf_counter()
@@ -44,7 +46,7 @@ class Bench:
     def table(self) -> str:
         lines = ["| 阶段 | 用时（秒） | 峰值内存（MB） | 说明 |", "|---|---:|---:|---|"]
         lines += [f"| {label} | {wall:.2f} | {mem:.0f} | {note} |" for label, wall, mem, note in self.rows]
-        return "\n".join(lines)
+        return "\n\n".join(["\n".join(lines), *self.notes])
 
 
 def peak_mb() -> float:
@@ -155,6 +157,13 @@ def run(stations: int) -> Bench:
         swap(staging, out)
         if findings:
             print(f"检查发现 {len(findings)} 处问题", file=sys.stderr)
+        plain = bench.stage(
+            "对照：直接 mkdocs build", lambda: plain_mkdocs_seconds(output, root, model.county), "同样的页面"
+        )
+        site_seconds = sum(
+            wall for label, wall, _, _ in bench.rows if label in ("render 生成页面", "publish 网站")
+        )
+        bench.notes.append(budget_table(site_budgets(out / "site"), site_seconds, plain))
     return bench
 
 

@@ -124,6 +124,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-FORM-027": ('"{value}" 不是「{title}」的选项', "请填写以下之一：{choices}"),
     "YZ-FORM-028": ('"{value}" 不符合「{title}」的格式', "{fix}"),
     "YZ-FORM-029": ('"{value}" 的长度不对', "「{title}」应为 {limits} 个字"),
+    # site
+    "YZ-SITE-001": (
+        "没有安装中文分词库 jieba，网站搜索将搜不到任何中文内容，因此停止生成",
+        "请运行 make setup（或 .venv/bin/pip install -r requirements.lock）安装 jieba 后重试",
+    ),
+    "YZ-SITE-002": (
+        "mkdocs.yml 中 search 的 separator 不能按零宽空格（\\u200b）分词，中文搜索会失效",
+        "请把 separator 改回 '[\\s\\u200b\\-，。、；：？！（）《》“”]+'",
+    ),
+    "YZ-SITE-003": (
+        "生成的搜索索引中没有分好的中文词，中文搜索会失效",
+        "请确认 mkdocs.yml 中 theme.language 为 zh、search 的 lang 为 zh，且已安装 jieba",
+    ),
 }
 
 FILE_LABELS = {

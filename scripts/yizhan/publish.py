@@ -14,6 +14,7 @@ from typing import Any
 from .model import County
 from .output import Output
 from .paths import project_file
+from .render.site_finish import finish_site, prepare_site_build
 
 
 def staging_dir(out: Path) -> Path:
@@ -57,8 +58,10 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
         site_url=county.site_url + "/" if county.site_url else None,
         strict=True,
     )
+    prepare_site_build(config)
     with source_date(county.edition):
         build(config)
+    finish_site(site)
     if not county.site_url:
         # Without a site URL a sitemap would list broken addresses.
         for name in ("sitemap.xml", "sitemap.xml.gz"):

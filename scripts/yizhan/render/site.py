@@ -1,18 +1,28 @@
-"""Site pages: home, the policy handbook and the narrative pages, as markdown for mkdocs."""
+"""Site pages: home, service promises, the top-level stubs and the navigation, as markdown for mkdocs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..derive import PublicData
 from ..model import STATION_LEVELS
 from ..output import Output
 from ..templating import render_template
+from . import site_policies, site_stations
+
+# Top-level pages that later stages fill with their own content (same paths, merged after ours).
+STUB_PAGES = {
+    "表格下载": "forms/index.md",
+    "信息公开": "disclosure/index.md",
+    "数据开放": "data/index.md",
+}
 
 
-def policy_path(policy_id: str) -> str:
-    return f"policies/{policy_id}.md"
+def _in_month(dates: pd.Series, year: int, month: int) -> pd.Series:
+    return (dates.dt.year == year) & (dates.dt.month == month)
 
 
 def home_figures(data: PublicData) -> dict[str, Any]:
@@ -23,20 +33,41 @@ def home_figures(data: PublicData) -> dict[str, Any]:
         active = stations[stations["status"] == "运行"]
         counts = active["level"].value_counts()
         by_level = {level: int(counts[level]) for level in STATION_LEVELS if level in counts}
-    return {
+    edition = data.county.edition
+    figures: dict[str, Any] = {
         "stations_total": sum(by_level.values()),
         "stations_by_level": by_level,
         "policies": len(data.policies),
+        "month": f"{edition.year}年{edition.month}月",
     }
+    services = data.tables.get("services")
+    if services is not None:
+        this_month = services[_in_month(services["date"], edition.year, edition.month)]
+        figures["services"] = int(this_month["count"].sum())
+    feedback = data.tables.get("feedback")
+    if feedback is not None:
+        figures["feedback_received"] = int(_in_month(feedback["date"], edition.year, edition.month).sum())
+        closed = feedback["closed_date"].notna() & _in_month(
+            feedback["closed_date"], edition.year, edition.month
+        )
+        figures["feedback_closed"] = int(closed.sum())
+    return figures
 
 
-def policy_nav(data: PublicData) -> list[Any]:
-    sections: list[Any] = [{"手册首页": "policies/index.md"}]
-    for category in data.county.categories:
-        items = [{p.name: policy_path(p.id)} for p in data.policies if p.category == category]
-        if items:
-            sections.append({category: items})
-    return sections
+def site_nav(data: PublicData) -> list[Any]:
+    """The top-level navigation, in the order people look for things."""
+    nav: list[Any] = [
+        {"首页": "index.md"},
+        {"政策手册": site_policies.policy_nav(data)},
+        {"找驿站": site_stations.FINDER_PAGE},
+        {"服务承诺": "promises.md"},
+    ]
+    nav += [{title: path} for title, path in STUB_PAGES.items()]
+    if len(data.pages) == 1:
+        nav.append({"关于": f"about/{next(iter(data.pages))}"})
+    elif data.pages:
+        nav.append({"关于": [f"about/{name}" for name in data.pages]})
+    return nav
 
 
 def render_site(data: PublicData, templates: Path) -> Output:
@@ -45,15 +76,13 @@ def render_site(data: PublicData, templates: Path) -> Output:
     output.docs["index.md"] = render_template(
         templates, "site/home.md.j2", figures=home_figures(data), **context
     )
-    output.docs["policies/index.md"] = render_template(templates, "site/policy_index.md.j2", **context)
-    for policy in data.policies:
-        output.docs[policy_path(policy.id)] = render_template(
-            templates, "site/policy.md.j2", policy=policy, **context
-        )
-    output.nav.append({"首页": "index.md"})
-    output.nav.append({"政策手册": policy_nav(data)})
+    output.docs["promises.md"] = render_template(templates, "site/promises.md.j2", **context)
+    for path in STUB_PAGES.values():
+        name = path.split("/")[0]
+        output.docs[path] = render_template(templates, f"site/stub_{name}.md.j2", **context)
+    output.merge(site_policies.render_policies(data, templates))
+    output.merge(site_stations.render_stations(data, templates))
     for name, text in data.pages.items():
         output.docs[f"about/{name}"] = text
-    if data.pages:
-        output.nav.append({"关于": [f"about/{name}" for name in data.pages]})
+    output.nav.extend(site_nav(data))
     return output

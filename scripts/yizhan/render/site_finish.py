@@ -1,0 +1,45 @@
+"""Around mkdocs: check the search set-up, and make pages and index lighter for weak networks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin
+
+from .site_search import check_search_setup, finish_search
+
+# Blocks whose whitespace is content; everything else collapses in the browser anyway.
+_KEEP = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+_INDENT = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
+
+
+def compact_html(text: str) -> str:
+    """Drop the template's indentation and blank lines, outside <pre>, <textarea> and <script>."""
+    parts = _KEEP.split(text)
+    out: list[str] = []
+    # re.split with two groups yields: text, whole block, tag name, text, ...
+    for i in range(0, len(parts), 3):
+        out.append(_INDENT.sub("\n", parts[i]))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])
+    return "".join(out)
+
+
+class CompactHtml(BasePlugin):  # type: ignore[type-arg]
+    """Compact each page in memory before mkdocs writes it (writing files twice costs seconds)."""
+
+    def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+        return compact_html(output)
+
+
+def prepare_site_build(config: Any) -> None:
+    """Run before mkdocs builds the site: refuse a search that would find nothing, add compaction."""
+    check_search_setup(config)
+    config["plugins"]["yizhan/compact-html"] = CompactHtml()
+
+
+def finish_site(site: Path) -> None:
+    """Run after every mkdocs build of the site."""
+    finish_search(site)

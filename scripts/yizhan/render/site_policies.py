@@ -1,0 +1,61 @@
+"""The policy handbook: one page per policy, indexes by category and by where to apply, the Q&A book."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..derive import PublicData
+from ..model import Policy
+from ..output import Output
+from ..templating import render_template
+
+# Where a policy is decided → the page listing those services (服务事项清单).
+SERVICE_LISTS = {"乡镇办理": "handbook/township.md", "村级办理": "handbook/village.md"}
+QA_PAGE = "handbook/qa.md"
+
+
+def policy_path(policy_id: str) -> str:
+    return f"policies/{policy_id}.md"
+
+
+def page_title(policy: Policy) -> str:
+    """The name with its everyday short name (城乡居民最低生活保障（低保）): people search for the short one."""
+    return policy.name if policy.short_name in policy.name else f"{policy.name}（{policy.short_name}）"
+
+
+def by_category(data: PublicData) -> list[tuple[str, list[Policy]]]:
+    """Policies grouped by the county's categories, in the county's order."""
+    groups = [(c, [p for p in data.policies if p.category == c]) for c in data.county.categories]
+    return [(c, items) for c, items in groups if items]
+
+
+def policy_nav(data: PublicData) -> list[Any]:
+    sections: list[Any] = [{"手册首页": "policies/index.md"}]
+    sections += [{f"{where}事项": path} for where, path in SERVICE_LISTS.items()]
+    sections.append({"便民政策一本通": QA_PAGE})
+    for category, items in by_category(data):
+        sections.append({category: [{p.name: policy_path(p.id)} for p in items]})
+    return sections
+
+
+def render_policies(data: PublicData, templates: Path) -> Output:
+    output = Output()
+    context = {"county": data.county, "policies": data.policies, "categories": by_category(data)}
+    output.docs["policies/index.md"] = render_template(templates, "site/policy_index.md.j2", **context)
+    for where, path in SERVICE_LISTS.items():
+        items = [p for p in data.policies if p.where == where]
+        output.docs[path] = render_template(
+            templates, "site/service_list.md.j2", where=where, items=items, **context
+        )
+    output.docs[QA_PAGE] = render_template(templates, "site/qa.md.j2", **context)
+    for policy in data.policies:
+        output.docs[policy_path(policy.id)] = render_template(
+            templates,
+            "site/policy.md.j2",
+            policy=policy,
+            title=page_title(policy),
+            forms=data.forms,
+            **context,
+        )
+    return output
