@@ -25,6 +25,10 @@ class DocumentError(Exception):
         self.detail = detail
         self.overflow = overflow
 
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[PrintJob, str, bool]]:
+        """Pickle with all three arguments, so the error survives the trip back from a worker."""
+        return (DocumentError, (self.job, self.detail, self.overflow))
+
 
 @dataclass(frozen=True)
 class Rendered:
