@@ -94,3 +94,13 @@ def test_a_failing_document_names_the_station_and_keeps_the_previous_build(
     )
     assert problem in err
     assert snapshot(out / "print") == before
+
+
+def test_manifest_holds_no_digit_runs_the_privacy_gate_could_mistake_for_phones(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+) -> None:
+    import re
+
+    assert run("build", "--project", str(mini), "--out", str(tmp_path / "b"), "--only", "print")[0] == 0
+    manifest = (tmp_path / "b" / "print" / ".manifest.json").read_text(encoding="utf-8")
+    assert not re.search(r"\d{7,}", manifest)
