@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import shutil
 import sys
@@ -20,9 +21,12 @@ from typing import Any
 from .check import check_outputs
 from .derive import derive
 from .load import load
+from .model import County
+from .output import Output
 from .paths import project_file, tool_root
 from .publish import publish, swap
 from .render import render
+from .render.print_station import POSTER_GROUP, STATION_LIST_GROUP
 from .render.site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 from .validate import to_model, validate
 
@@ -134,6 +138,72 @@ def make_county(target: Path, stations: int) -> None:
         scale_datasets(target / "datasets", stations)
 
 
+BASELINE_POSTERS = 50
+
+
+def baseline_per_poster(output: Output) -> float:
+    """Seconds per poster when each of 50 posters is its own `HTML(...).write_pdf()`, one process."""
+    from weasyprint import HTML
+
+    from .print_engine import base_url
+
+    posters = [job for job in output.print_jobs if job.group == POSTER_GROUP][:BASELINE_POSTERS]
+    start = time.perf_counter()
+    for job in posters:
+        HTML(string=job.html, base_url=base_url()).write_pdf()
+    return (time.perf_counter() - start) / len(posters)
+
+
+def rebuild(root: Path, out: Path) -> Path:
+    """The whole pipeline again for print only, against the previous build."""
+    project = load(root)
+    model = to_model(project)
+    output = render(derive(model), project_file(root, "site_templates"))
+    staging = publish(output, root, out, model.county, {"print"})
+    swap(staging, out)
+    return staging
+
+
+def change_one_phone(root: Path) -> None:
+    """Give the first station in the register a new manager phone."""
+    path = root / "datasets" / "驿站名录.csv"
+    header, rows = _read(path)
+    rows[0][header.index("管理员电话")] = "13900001111"
+    _write(path, header, rows)
+
+
+def bench_print(bench: Bench, root: Path, out: Path, output: Output, county: County) -> None:
+    """Cold print render, two rebuilds, and the one-document-per-render baseline."""
+    documents = [job for job in output.print_jobs if not job.parts]
+    station_docs = sum(job.group in (POSTER_GROUP, STATION_LIST_GROUP) for job in documents)
+    start = time.perf_counter()
+    staging = publish(output, root, out, county, {"print"})
+    wall = time.perf_counter() - start
+    swap(staging, out)
+    bench.rows.append(
+        (
+            "publish 印刷品（冷启动）",
+            wall,
+            peak_mb(),
+            f"{len(documents)} 份 PDF（公示牌与驿站清单 {station_docs} 份），{len(documents) / wall:.1f} 份/秒，"
+            f"{os.cpu_count()} 个进程",
+        )
+    )
+    ours = wall / len(documents)
+    bench.stage("重建：无改动", lambda: rebuild(root, out), "目标 ≤ 5 秒")
+    change_one_phone(root)
+    bench.stage("重建：改一个驿站的管理员电话", lambda: rebuild(root, out), "目标 ≤ 10 秒")
+    base = bench.stage(
+        f"基线：{BASELINE_POSTERS} 张公示牌各自 write_pdf",
+        lambda: baseline_per_poster(output),
+        "单进程，默认选项",
+    )
+    bench.rows[-1] = (
+        *bench.rows[-1][:3],
+        f"每张 {base:.2f} 秒；本工具每份 {ours:.2f} 秒，快 {base / ours:.1f} 倍",
+    )
+
+
 def run(stations: int) -> Bench:
     bench = Bench()
     with tempfile.TemporaryDirectory(prefix="yizhan-bench-") as tmp:
@@ -164,6 +234,7 @@ def run(stations: int) -> Bench:
             wall for label, wall, _, _ in bench.rows if label in ("render 生成页面", "publish 网站")
         )
         bench.notes.append(budget_table(site_budgets(out / "site"), site_seconds, plain))
+        bench_print(bench, root, out, output, model.county)
     return bench
 
 

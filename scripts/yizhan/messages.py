@@ -136,6 +136,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-SITE-003": (
         "生成的搜索索引中没有分好的中文词，中文搜索会失效",
         "请确认 mkdocs.yml 中 theme.language 为 zh、search 的 lang 为 zh，且已安装 jieba",
+    # print
+    "YZ-PRINT-001": (
+        "{subject}的印刷文件 {path} 生成失败：{detail}",
+        "请检查该项数据或模板后重新生成；原有的 print/ 文件夹保持不变",
+    ),
+    "YZ-PRINT-002": (
+        "{subject}的印刷文件 {path} 缩到最小字号仍超过一页",
+        "请缩短该驿站名称、地址或事项内容；原有的 print/ 文件夹保持不变",
+    ),
+    "YZ-PRINT-003": (
+        "{subject}的合订本 {path} 缺少文件 {part}",
+        "请重新完整生成一次（yizhan build --only print）",
     ),
 }
 

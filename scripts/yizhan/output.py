@@ -14,6 +14,9 @@ class PrintJob:
     html: str
     group: str = ""  # jobs of one group may be rendered in one weasyprint pass
     title: str = ""
+    subject: str = ""  # what the document is about, named in error messages (e.g. the station)
+    fit: tuple[str, ...] = ()  # denser classes tried in turn until the document fits one page
+    parts: tuple[str, ...] = ()  # paths of other jobs to bind into this one instead of `html`
 
 
 @dataclass

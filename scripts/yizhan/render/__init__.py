@@ -7,11 +7,13 @@ from pathlib import Path
 from ..derive import PublicData
 from ..forms.render import render_forms
 from ..output import Output
-from . import site
+from . import print_policy, print_station, site
 
 
 def render(data: PublicData, templates: Path) -> Output:
     output = Output()
     output.merge(site.render_site(data, templates))
     output.merge(render_forms(data, templates))
+    output.print_jobs += print_policy.policy_jobs(data, templates)
+    output.print_jobs += print_station.station_jobs(data, templates)
     return output

@@ -1,0 +1,78 @@
+"""County-wide print documents: the policy handbook, service lists by level, one leaflet per policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..derive import PublicData
+from ..model import Policy
+from ..output import PrintJob
+from .print_common import FIT_SCALES, FIT_STEPS, render_print
+
+HANDBOOK_PATH = "handbook/政策手册.pdf"
+LEAFLET_GROUP = "leaflet"
+LEVEL_LIST_GROUP = "level-service-list"
+# 服务事项清单 by where a service is decided (Policy.where), with file names.
+WHERE_LISTS = (("乡镇办理", "乡镇办理事项"), ("村级办理", "村级办理事项"))
+
+
+def leaflet_path(policy_id: str) -> str:
+    return f"leaflets/{policy_id}.pdf"
+
+
+def level_list_path(name: str) -> str:
+    return f"service-lists/{name}.pdf"
+
+
+def by_category(data: PublicData) -> list[tuple[str, list[Policy]]]:
+    """Policies grouped in the county's category order; unknown categories last."""
+    order = list(data.county.categories)
+    order += sorted({p.category for p in data.policies} - set(order))
+    groups = [(c, [p for p in data.policies if p.category == c]) for c in order]
+    return [(c, items) for c, items in groups if items]
+
+
+def handbook_job(data: PublicData, templates: Path) -> PrintJob:
+    title = f"{data.county.county}民生政策办事手册"
+    html = render_print(
+        templates, "handbook.html.j2", data, title=title, policies=data.policies, categories=by_category(data)
+    )
+    return PrintJob(HANDBOOK_PATH, html, title=title, subject="政策手册")
+
+
+def leaflet_job(data: PublicData, templates: Path, policy: Policy) -> PrintJob:
+    title = f"{policy.name}一次性告知单"
+    html = render_print(
+        templates,
+        "leaflet.html.j2",
+        data,
+        title=title,
+        page_margin="12mm 14mm",
+        policy=policy,
+        fit_scales=FIT_SCALES,
+    )
+    subject = f"政策「{policy.name}」（{policy.id}）"
+    return PrintJob(leaflet_path(policy.id), html, LEAFLET_GROUP, title, subject, FIT_STEPS)
+
+
+def level_list_job(data: PublicData, templates: Path, where: str, name: str) -> PrintJob:
+    title = f"{data.county.county}{name}清单"
+    items = [p for p in data.policies if p.where == where]
+    html = render_print(
+        templates,
+        "service_list.html.j2",
+        data,
+        title=title,
+        heading=f"{name}清单",
+        station=None,
+        sections=[(name, items)],
+    )
+    return PrintJob(level_list_path(name), html, LEVEL_LIST_GROUP, title, f"{name}清单")
+
+
+def policy_jobs(data: PublicData, templates: Path) -> list[PrintJob]:
+    """The handbook, the two level lists and every policy's leaflet."""
+    jobs = [handbook_job(data, templates)]
+    jobs += [level_list_job(data, templates, where, name) for where, name in WHERE_LISTS]
+    jobs += [leaflet_job(data, templates, p) for p in data.policies]
+    return jobs

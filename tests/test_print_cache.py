@@ -1,0 +1,106 @@
+"""Print builds are exact and incremental: same bytes twice, only changed stations re-rendered, failures contained."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import edit_cell, read_rows
+from yizhan import messages, print_engine
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file under `folder`: relative path → (inode, bytes)."""
+    return {
+        str(p.relative_to(folder)): (p.stat().st_ino, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def station_row(project: Path, station_id: str) -> int:
+    """Spreadsheet row number (header = 1) of a station in the register."""
+    rows = read_rows(project / "datasets" / "驿站名录.csv")
+    return next(i for i, row in enumerate(rows, start=1) if row[0] == station_id)
+
+
+def test_same_input_gives_byte_identical_pdfs(mini: Path, tmp_path: Path, run: Callable[..., tuple]) -> None:
+    assert run("build", "--project", str(mini), "--out", str(tmp_path / "a"), "--only", "print")[0] == 0
+    assert run("build", "--project", str(mini), "--out", str(tmp_path / "b"), "--only", "print")[0] == 0
+    first, second = snapshot(tmp_path / "a" / "print"), snapshot(tmp_path / "b" / "print")
+    assert sorted(first) == sorted(second)
+    different = [path for path in first if first[path][1] != second[path][1]]
+    assert different == []
+
+
+def test_changing_one_station_rerenders_only_its_documents(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+) -> None:
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
+    before = snapshot(out / "print")
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
+    unchanged = snapshot(out / "print")
+    assert {p for p in before if before[p][0] != unchanged[p][0]} == {".manifest.json"}
+
+    edit_cell(
+        mini / "datasets" / "驿站名录.csv", station_row(mini, "YZ-02-001-03"), "管理员电话", "13900001111"
+    )
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
+    after = snapshot(out / "print")
+    rewritten = {p for p in after if after[p][0] != unchanged[p][0]}
+    assert rewritten == {
+        ".manifest.json",
+        "posters/YZ-02-001-03.pdf",
+        "service-lists/stations/YZ-02-001-03.pdf",
+        "bundles/青溪镇.pdf",
+    }
+    assert after["posters/YZ-02-001-03.pdf"][1] != unchanged["posters/YZ-02-001-03.pdf"][1]
+
+
+def test_a_stopped_station_loses_its_poster(mini: Path, tmp_path: Path, run: Callable[..., tuple]) -> None:
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
+    edit_cell(mini / "datasets" / "驿站名录.csv", station_row(mini, "YZ-01-001-02"), "状态", "停用")
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
+    assert not (out / "print" / "posters" / "YZ-01-001-02.pdf").exists()
+    assert (out / "print" / "posters" / "YZ-01-001-03.pdf").exists()
+
+
+def test_a_failing_document_names_the_station_and_keeps_the_previous_build(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
+    before = snapshot(out / "print")
+    layout = print_engine._layout
+
+    def broken(jobs: list, fits: list) -> tuple:
+        if any(job.path == "posters/YZ-02-001-05.pdf" for job in jobs):
+            raise RuntimeError("模拟的排版故障")
+        return layout(jobs, fits)
+
+    monkeypatch.setattr(print_engine, "_layout", broken)
+    edit_cell(mini / "datasets" / "驿站名录.csv", station_row(mini, "YZ-02-001-05"), "管理员", "钱多多")
+    code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "print")
+    assert code == 1
+    problem, _ = messages.text(
+        "YZ-PRINT-001",
+        subject="驿站 YZ-02-001-05「银杏村坳上组民生驿站」",
+        path="posters/YZ-02-001-05.pdf",
+        detail="RuntimeError: 模拟的排版故障",
+    )
+    assert problem in err
+    assert snapshot(out / "print") == before
+
+
+def test_manifest_holds_no_digit_runs_the_privacy_gate_could_mistake_for_phones(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+) -> None:
+    import re
+
+    assert run("build", "--project", str(mini), "--out", str(tmp_path / "b"), "--only", "print")[0] == 0
+    manifest = (tmp_path / "b" / "print" / ".manifest.json").read_text(encoding="utf-8")
+    assert not re.search(r"\d{7,}", manifest)
