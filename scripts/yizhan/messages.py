@@ -136,6 +136,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-SITE-003": (
         "生成的搜索索引中没有分好的中文词，中文搜索会失效",
         "请确认 mkdocs.yml 中 theme.language 为 zh、search 的 lang 为 zh，且已安装 jieba",
+    ),
     # print
     "YZ-PRINT-001": (
         "{subject}的印刷文件 {path} 生成失败：{detail}",
