@@ -234,8 +234,8 @@ def privacy_gate(out: Path, secrets: Secrets) -> list[Finding]:
     return findings
 
 
-def broken_links(site: Path) -> list[Finding]:
-    """Relative href/src in HTML that point to no file."""
+def broken_links(site: Path, prefix: str = "") -> list[Finding]:
+    """Relative href/src in HTML that point to no file; `prefix` is the site URL's path (e.g. /yizhan)."""
     findings = []
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
@@ -244,8 +244,11 @@ def broken_links(site: Path) -> list[Finding]:
                 parts = urlsplit(target)
                 if parts.scheme or parts.netloc or not parts.path:
                     continue
-                base = site if parts.path.startswith("/") else page.parent
-                resolved = (base / unquote(parts.path).lstrip("/")).resolve()
+                path = parts.path
+                if prefix and path.startswith(prefix + "/"):
+                    path = path[len(prefix) :]
+                base = site if path.startswith("/") else page.parent
+                resolved = (base / unquote(path).lstrip("/")).resolve()
                 if resolved.is_dir():
                     resolved = resolved / "index.html"
                 if not resolved.exists():
@@ -258,5 +261,6 @@ def broken_links(site: Path) -> list[Finding]:
 def check_outputs(out: Path, model: Model) -> list[Finding]:
     findings = privacy_gate(out, collect_secrets(model))
     if (out / "site").exists():
-        findings.extend(broken_links(out / "site"))
+        prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
+        findings.extend(broken_links(out / "site", prefix))
     return findings

@@ -49,7 +49,7 @@ def service_stats(services: pd.DataFrame, stations: pd.DataFrame) -> ServiceStat
     frame = with_places(services, stations)
     frame["village"] = frame["village"].fillna("").astype(str)
     frame["month"] = frame["date"].dt.strftime("%Y-%m")
-    monday = frame["date"] - pd.to_timedelta(frame["date"].dt.weekday, unit="D")
+    monday = frame["date"] - pd.to_timedelta(frame["date"].dt.day_of_week, unit="D")
     frame["week"] = monday.dt.strftime("%Y-%m-%d")
     places = list(PLACE_KEYS)
     return ServiceStats(
