@@ -24,6 +24,8 @@ def _write(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    # The staging folder starts as hard links to the previous build: never write through one.
+    path.unlink(missing_ok=True)
     path.write_bytes(data)
 
 
@@ -86,6 +88,8 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
     if "print" in only and output.print_jobs:
         from .printing import render_jobs
 
+        # Hard links to the previous build's PDFs: writing through them would change the old build.
+        shutil.rmtree(staging / "print", ignore_errors=True)
         render_jobs(output.print_jobs, staging / "print", previous=out / "print")
     for rel, data in output.files.items():
         _write(staging / rel, data)
