@@ -189,6 +189,8 @@ def test_village_page_lists_masked_rows_with_period_and_noindex(mini_build: Path
     assert "0369-5201111" in text
     tables = page.select("article table.yz-list")
     assert tables
+    # Every list sits in the article body beside the heading (no stray closing tag breaks the layout).
+    assert len(tables) == len(page.select("table.yz-list")) == len(page.select("h2"))
     for table in tables:
         heads = [th.get_text(strip=True) for th in table.select("thead th")]
         assert "身份证号" not in heads and heads[:2] == ["序号", "户主姓名"]

@@ -48,11 +48,11 @@ def bar_chart(
         x = LABEL_WIDTH + index * 110
         colour = COLOURS[index % len(COLOURS)]
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="15" font-size="12">{escape(item.name)}</text>')
+        parts.append(f'<text x="{x + 16}" y="15" font-size="13">{escape(item.name)}</text>')
     for row, label in enumerate(labels):
         y0 = legend + row * group
         parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y0 + group / 2 + 4:.0f}" font-size="12" '
+            f'<text x="{LABEL_WIDTH - 6}" y="{y0 + group / 2 + 4:.0f}" font-size="13" '
             f'text-anchor="end">{escape(label)}</text>'
         )
         for index, item in enumerate(series):
