@@ -5,15 +5,32 @@ The gate looks at the files themselves, so it catches a leak however it got ther
 
 from __future__ import annotations
 
+import gzip
+import html
+import io
 import re
+import shutil
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .model import MASKED, PRIVATE, Model
 from .rules import ID_CHECK, ID_WEIGHTS, MOBILE, normalize_phone
 
-TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".csv", ".txt", ".md", ".xml", ".svg", ".css"}
+TEXT_SUFFIXES = {
+    ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".css", ".yml", ".yaml",
+}  # fmt: skip
+MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".svg"}
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+# A two-character name only counts where a name stands alone (a table cell, a CSV field, a PDF
+# column): inside running Chinese text two characters match ordinary words far too often.
+_SHORT_WORD = re.compile(f"(?<![{_CJK}])([{_CJK}]{{2}})(?![{_CJK}])")
+_CJK_RUN = re.compile(f"[{_CJK}·]+")
+_CODE_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\- ]{5,}[0-9A-Za-z]")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ID_RUN = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE_RUN = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 _LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""")
@@ -24,9 +41,11 @@ class Finding:
     file: str
     line: int
     what: str
+    place: str = ""  # where inside the file when a line number is not enough (PDF page, XLSX cell)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.what}"
+        where = f"（{self.place}）" if self.place else ""
+        return f"{self.file}:{self.line}{where}: {self.what}"
 
 
 @dataclass
@@ -35,6 +54,11 @@ class Secrets:
 
     values: dict[str, str] = field(default_factory=dict)  # value → what it is (Chinese)
     public_phones: set[str] = field(default_factory=set)
+
+    @cached_property
+    def short_names(self) -> set[str]:
+        """Two-character secrets that are not numbers: 张明 style names."""
+        return {v for v in self.values if len(v) == 2 and not v.isdigit()}
 
 
 def collect_secrets(model: Model) -> Secrets:
@@ -67,45 +91,151 @@ def id_checksum_ok(candidate: str) -> bool:
     return ID_CHECK[total % 11] == candidate[17].upper()
 
 
-def scan_text(rel: str, text: str, secrets: Secrets, names: re.Pattern[str] | None) -> list[Finding]:
+def decoded(line: str, markup: bool) -> str:
+    """Undo the escapes a leak could hide behind: JSON \\uXXXX (search index), HTML entities."""
+    if "\\u" in line:
+        line = _JSON_ESCAPE.sub(
+            lambda m: chr(int(m.group(1), 16)) if int(m.group(1), 16) >= 0x80 else m.group(0), line
+        )
+    if markup and "&" in line:
+        line = html.unescape(line)
+    return line
+
+
+def scan_line(line: str, secrets: Secrets, names: NameFinder | None) -> Iterator[tuple[int, str]]:
+    """(column, what) for every piece of personal data in one line of text."""
+    for match in _ID_RUN.finditer(line):
+        if id_checksum_ok(match.group(1)):
+            label = secrets.values.get(match.group(1).upper(), "疑似身份证号")
+            yield match.start() + 1, f"{label} {match.group(1)[:6]}…"
+    for match in _MOBILE_RUN.finditer(line):
+        number = match.group(1)
+        if number not in secrets.public_phones and MOBILE.match(number):
+            label = secrets.values.get(number, "未公开的手机号")
+            yield match.start() + 1, f"{label} {number[:3]}****{number[-4:]}"
+    if names is not None:
+        for column, secret in names.finditer(line):
+            yield column, f"{secrets.values[secret]}原文「{secret[0]}…」"
+    if secrets.short_names:
+        for match in _SHORT_WORD.finditer(line):
+            if match.group(1) in secrets.short_names:
+                yield match.start() + 1, f"{secrets.values[match.group(1)]}原文「{match.group(1)[0]}…」"
+
+
+def scan_text(
+    rel: str, text: str, secrets: Secrets, names: NameFinder | None, markup: bool = False, page: str = ""
+) -> list[Finding]:
     findings = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        for match in _ID_RUN.finditer(line):
-            if id_checksum_ok(match.group(1)):
-                findings.append(Finding(rel, lineno, f"疑似身份证号 {match.group(1)[:6]}…"))
-        for match in _MOBILE_RUN.finditer(line):
-            number = match.group(1)
-            if number not in secrets.public_phones and MOBILE.match(number):
-                label = secrets.values.get(number, "未公开的手机号")
-                findings.append(Finding(rel, lineno, f"{label} {number[:3]}****{number[-4:]}"))
-        if names is not None:
-            for match in names.finditer(line):
-                label = secrets.values[match.group(0)]
-                findings.append(Finding(rel, lineno, f"{label}原文「{match.group(0)[0]}…」"))
+        for column, what in scan_line(decoded(line, markup), secrets, names):
+            place = f"{page}第{lineno}行第{column}列" if page else f"第{column}列"
+            findings.append(Finding(rel, lineno, what, place))
     return findings
 
 
-def names_pattern(secrets: Secrets) -> re.Pattern[str] | None:
-    """Non-numeric secrets (names) as one alternation, longest first."""
-    words = sorted((v for v in secrets.values if not v.isdigit() and len(v) >= 3), key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile("|".join(map(re.escape, words)))
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF (poppler's pdftotext when present, else pypdf)."""
+    if shutil.which("pdftotext"):
+        done = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False
+        )
+        if done.returncode == 0:
+            return done.stdout.decode("utf-8", errors="replace").split("\f")
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+def scan_pdf(rel: str, path: Path, secrets: Secrets, names: NameFinder | None) -> list[Finding]:
+    findings = []
+    for number, text in enumerate(pdf_pages(path), start=1):
+        findings.extend(scan_text(rel, text, secrets, names, page=f"第{number}页"))
+    return findings
+
+
+def scan_xlsx(rel: str, data: bytes, secrets: Secrets, names: NameFinder | None) -> list[Finding]:
+    """Every cell of every sheet, located as the spreadsheet shows it (sheet name and cell)."""
+    from openpyxl import load_workbook
+
+    findings = []
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value is None or not hasattr(cell, "coordinate"):
+                    continue
+                for _, what in scan_line(str(cell.value), secrets, names):
+                    findings.append(
+                        Finding(rel, cell.row, what, f"工作表「{sheet.title}」{cell.coordinate}单元格")
+                    )
+    book.close()
+    return findings
+
+
+class NameFinder:
+    """Finds secret names (3+ characters anywhere) and other non-numeric secrets by set look-ups.
+
+    One regex alternation of thousands of names took minutes over a county's build; checking the
+    substrings of each run of Chinese characters against a set takes seconds.
+    """
+
+    def __init__(self, secrets: Secrets) -> None:
+        words = [v for v in secrets.values if not v.isdigit() and len(v) >= 3]
+        self.names = {w for w in words if _CJK_RUN.fullmatch(w)}
+        self.lengths = sorted({len(w) for w in self.names}, reverse=True)
+        self.others = {_normal(w): w for w in words if w not in self.names}
+
+    def finditer(self, line: str) -> Iterator[tuple[int, str]]:
+        """(column, secret) for each secret in the line."""
+        for run in _CJK_RUN.finditer(line):
+            text = run.group(0)
+            for length in self.lengths:
+                for i in range(len(text) - length + 1):
+                    if text[i : i + length] in self.names:
+                        yield run.start() + i + 1, text[i : i + length]
+        if self.others:
+            for run in _CODE_RUN.finditer(line):
+                found = self.others.get(_normal(run.group(0)))
+                if found:
+                    yield run.start() + 1, found
+
+
+def _normal(value: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", value).upper()
+
+
+def names_pattern(secrets: Secrets) -> NameFinder | None:
+    """The finder for non-numeric secrets, or None when there are none."""
+    finder = NameFinder(secrets)
+    return finder if finder.names or finder.others else None
+
+
+def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) -> list[Finding]:
+    """Scan one published file by its kind: text, gzip of text, PDF text, XLSX cells."""
+    suffix = path.suffix.lower()
+    data_suffix = Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+    if suffix == ".pdf":
+        return scan_pdf(rel, path, secrets, names)
+    if suffix == ".xlsx":
+        return scan_xlsx(rel, path.read_bytes(), secrets, names)
+    if data_suffix not in TEXT_SUFFIXES:
+        return []
+    raw = gzip.decompress(path.read_bytes()) if suffix == ".gz" else path.read_bytes()
+    text = raw.decode("utf-8-sig", errors="replace")
+    return scan_text(rel, text, secrets, names, markup=data_suffix in MARKUP_SUFFIXES)
 
 
 def privacy_gate(out: Path, secrets: Secrets) -> list[Finding]:
     names = names_pattern(secrets)
     findings: list[Finding] = []
     for path in sorted(out.rglob("*")):
-        if path.suffix.lower() not in TEXT_SUFFIXES or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        findings.extend(scan_text(path.relative_to(out).as_posix(), text, secrets, names))
+        if path.is_file():
+            findings.extend(scan_file(path, path.relative_to(out).as_posix(), secrets, names))
     return findings
 
 
-def broken_links(site: Path) -> list[Finding]:
-    """Relative href/src in HTML that point to no file."""
+def broken_links(site: Path, prefix: str = "") -> list[Finding]:
+    """Relative href/src in HTML that point to no file; `prefix` is the site URL's path (e.g. /yizhan)."""
     findings = []
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
@@ -114,8 +244,11 @@ def broken_links(site: Path) -> list[Finding]:
                 parts = urlsplit(target)
                 if parts.scheme or parts.netloc or not parts.path:
                     continue
-                base = site if parts.path.startswith("/") else page.parent
-                resolved = (base / unquote(parts.path).lstrip("/")).resolve()
+                path = parts.path
+                if prefix and path.startswith(prefix + "/"):
+                    path = path[len(prefix) :]
+                base = site if path.startswith("/") else page.parent
+                resolved = (base / unquote(path).lstrip("/")).resolve()
                 if resolved.is_dir():
                     resolved = resolved / "index.html"
                 if not resolved.exists():
@@ -128,5 +261,6 @@ def broken_links(site: Path) -> list[Finding]:
 def check_outputs(out: Path, model: Model) -> list[Finding]:
     findings = privacy_gate(out, collect_secrets(model))
     if (out / "site").exists():
-        findings.extend(broken_links(out / "site"))
+        prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
+        findings.extend(broken_links(out / "site", prefix))
     return findings

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from .disclosure import derive_disclosure
 from .masking import MASKS
 from .model import MASKED, PUBLIC, County, Model, Policy, TableSpec
 
@@ -46,4 +47,7 @@ def public_view(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def derive(model: Model) -> PublicData:
     tables = {name: public_view(frame, model.specs[name]) for name, frame in model.tables.items()}
-    return PublicData(model.county, model.policies, model.forms, tables, model.pages)
+    data = PublicData(model.county, model.policies, model.forms, tables, model.pages)
+    # 信息公开 statistics, from the masked views above only.
+    data.stats["disclosure"] = derive_disclosure(tables, model.county)
+    return data

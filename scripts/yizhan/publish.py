@@ -25,6 +25,8 @@ def _write(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    # The staging folder starts as hard links to the previous build: never write through one.
+    path.unlink(missing_ok=True)
     path.write_bytes(data)
 
 
@@ -89,6 +91,8 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
     if "print" in only and output.print_jobs:
         from .printing import render_jobs
 
+        # render_jobs replaces files by rename, so the previous build's hard-linked PDFs stay intact
+        # and unchanged documents are kept without rendering them again.
         render_jobs(output.print_jobs, staging / "print", previous=out / "print")
     for rel, data in output.files.items():
         _write(staging / rel, data)

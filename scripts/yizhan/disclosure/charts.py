@@ -1,0 +1,71 @@
+"""Inline SVG bar charts drawn at build time: no script, no chart library, no request elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+ROW, LABEL_WIDTH, BAR_WIDTH, VALUE_WIDTH = 26, 96, 300, 64
+COLOURS = ("#1565c0", "#2e7d32", "#b45309")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One measure drawn for every label, e.g. 开工率 for each township."""
+
+    name: str
+    values: Sequence[float | None]
+
+
+def number(value: float | None, unit: str) -> str:
+    """Value as printed on a bar: 83.2%, 1,204 人次, or — when there is none."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value:.1f}%"
+    return f"{value:,.0f}{unit}"
+
+
+def bar_chart(
+    chart_id: str, title: str, labels: Sequence[str], series: Sequence[Series], unit: str = "%"
+) -> Markup:
+    """Horizontal bars, one group per label and one bar per series; scale 0–100 for %, else 0–max."""
+    values = [v for s in series for v in s.values if v is not None]
+    top = 100.0 if unit == "%" else max([*values, 1.0])
+    bar_height = max(8, (ROW - 8) // len(series))
+    group = bar_height * len(series) + 8
+    legend = 22 if len(series) > 1 else 0
+    height = legend + group * len(labels) + 4
+    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    parts = [
+        f'<svg class="yz-chart__svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-labelledby="{chart_id}-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
+    for index, item in enumerate(series if legend else ()):
+        x = LABEL_WIDTH + index * 110
+        colour = COLOURS[index % len(COLOURS)]
+        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="15" font-size="13">{escape(item.name)}</text>')
+    for row, label in enumerate(labels):
+        y0 = legend + row * group
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y0 + group / 2 + 4:.0f}" font-size="13" '
+            f'text-anchor="end">{escape(label)}</text>'
+        )
+        for index, item in enumerate(series):
+            value = item.values[row]
+            length = 0.0 if value is None else BAR_WIDTH * min(value, top) / top
+            y = y0 + 4 + index * bar_height
+            colour = COLOURS[index % len(COLOURS)]
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{bar_height - 2}" fill="{colour}"/>'
+            )
+            parts.append(
+                f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + bar_height - 4}" font-size="10">'
+                f"{escape(number(value, unit))}</text>"
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,169 @@
+"""Open data: the public aggregates and masked lists as CSV (UTF-8 with BOM) plus a datapackage.json."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from . import Disclosure
+from .services import SERVICE_TYPES
+from .stats import FEEDBACK_CATEGORIES
+
+
+@dataclass
+class Resource:
+    """One CSV file of the package: its fields as (Chinese title, Table Schema type) and its rows."""
+
+    name: str
+    title: str
+    description: str
+    fields: list[tuple[str, str]]
+    rows: list[list[Any]]
+
+    @property
+    def path(self) -> str:
+        return f"{self.name}.csv"
+
+
+def cell(value: Any) -> str:
+    """A value as written in CSV: dates ISO, money with two decimals, blank for none."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def to_csv(resource: Resource) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([title for title, _ in resource.fields])
+    writer.writerows([[cell(v) for v in row] for row in resource.rows])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def descriptor(resources: list[Resource], county: str, edition: dt.date) -> dict[str, Any]:
+    """A Data Package descriptor that `frictionless validate` accepts."""
+    return {
+        "name": "yizhan-disclosure",
+        "title": f"{county}民生驿站信息公开数据（{edition.isoformat()}）",
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": "署名 4.0 国际",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+            }
+        ],
+        "resources": [
+            {
+                "name": r.name,
+                "path": r.path,
+                "title": r.title,
+                "description": r.description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": [{"name": title, "type": kind} for title, kind in r.fields]},
+            }
+            for r in resources
+        ],
+    }
+
+
+def notice_resource(data: Disclosure) -> Resource:
+    rows = [
+        [e.edition.batch, e.edition.status, row["category"], row["notice_type"], row["name"], row["township"],
+         row["village"], row["household_size"], row["amount"], row["reason"], row["start_date"]]
+        for e in data.notices.on_site for s in e.sections for row in s.rows
+    ]  # fmt: skip
+    return Resource(
+        "gongshi",
+        "救助对象公示名单（已脱敏）",
+        "网站上仍在公示或归档的各批次救助对象名单。姓名已部分隐去，不含身份证号、电话和住址门牌。",
+        [("批次", "string"), ("公示状态", "string"), ("救助类别", "string"), ("公示类型", "string"),
+         ("户主姓名", "string"), ("所属乡镇", "string"), ("所属村", "string"), ("家庭人口", "integer"),
+         ("保障金额", "number"), ("救助事由", "string"), ("起始日期", "date")],
+        rows,
+    )  # fmt: skip
+
+
+def progress_resources(data: Disclosure) -> list[Resource]:
+    progress = data.progress
+    projects = Resource(
+        "minsheng-gongcheng",
+        "民生工程项目进度",
+        "每个项目的投资、拨付和进度；逾期指计划开工（完工）日期已过仍未开工（完工）。",
+        [("项目编号", "string"), ("项目名称", "string"), ("所属乡镇", "string"), ("所属村", "string"),
+         ("计划投资(万元)", "number"), ("已拨付(万元)", "number"), ("资金拨付率(%)", "number"),
+         ("状态", "string"), ("逾期情况", "string")],
+        [[p["id"], p["name"], p["township"], p["village"], p["planned"], p["paid"], p["pay_rate"],
+          p["status"], p["overdue"]] for p in progress.projects],
+    )  # fmt: skip
+    townships = Resource(
+        "minsheng-gongcheng-xiangzhen",
+        "民生工程进度（按乡镇汇总）",
+        "各乡镇及全县的项目数、开工率、完工率、资金拨付率和逾期项目数。",
+        [("乡镇", "string"), ("项目数", "integer"), ("已开工", "integer"), ("已完工", "integer"),
+         ("开工率(%)", "number"), ("完工率(%)", "number"), ("计划投资(万元)", "number"),
+         ("已拨付(万元)", "number"), ("资金拨付率(%)", "number"), ("逾期项目", "integer")],
+        [[t.label, t.projects, t.started, t.finished, t.start_rate, t.finish_rate, t.planned, t.paid,
+          t.pay_rate, t.overdue] for t in [*progress.townships, progress.county]],
+    )  # fmt: skip
+    return [projects, townships]
+
+
+def feedback_resource(data: Disclosure) -> Resource:
+    rows = []
+    for month in data.feedback.months:
+        for g in [*month.townships, month.total]:
+            label = "全县" if g is month.total else g.label
+            rows.append(
+                [month.month, label, g.collected, g.closed, g.in_progress, g.waiting,
+                 *[g.by_category.get(c, 0) for c in FEEDBACK_CATEGORIES], g.overdue, g.satisfaction]
+            )  # fmt: skip
+    return Resource(
+        "yijian-jianyi-yuedu",
+        "意见建议办理情况（按月、按乡镇）",
+        f"每月收集的意见建议数、办理情况、类别和回访满意率；逾期指超过 {data.feedback.limit_days} 天仍未办结。",
+        [("月份", "string"), ("乡镇", "string"), ("收集", "integer"), ("已办结", "integer"),
+         ("办理中", "integer"), ("待办", "integer"), *[(c, "integer") for c in FEEDBACK_CATEGORIES],
+         ("逾期", "integer"), ("回访满意率(%)", "number")],
+        rows,
+    )  # fmt: skip
+
+
+def service_resources(data: Disclosure) -> list[Resource]:
+    fields = [("乡镇", "string"), ("村", "string"), ("驿站编号", "string"), ("驿站名称", "string"),
+              *[(t, "integer") for t in SERVICE_TYPES], ("合计人次", "integer")]  # fmt: skip
+    columns = ["township", "village", "station_id", "station_name", *SERVICE_TYPES, "total"]
+
+    def rows(frame: Any, period: str) -> list[list[Any]]:
+        return [[item[period], *(item[c] for c in columns)] for item in frame.to_dict("records")]
+
+    services = data.services
+    return [
+        Resource("fuwu-yuehuizong", "服务统计月汇总（按驿站）", "每个驿站每月各类服务的人次。",
+                 [("月份", "string"), *fields], rows(services.monthly_station, "month")),
+        Resource("fuwu-zhoutongji", "服务统计周统计（按驿站）", "每个驿站每周（周一至周日）各类服务的人次；周次以周一的日期表示。",
+                 [("周一日期", "date"), *fields], rows(services.weekly_station, "week")),
+    ]  # fmt: skip
+
+
+def open_data(data: Disclosure, county: str, edition: dt.date) -> tuple[list[Resource], dict[str, bytes]]:
+    """The resources and the files to put under build/site/data/."""
+    resources = [
+        notice_resource(data),
+        *progress_resources(data),
+        feedback_resource(data),
+        *service_resources(data),
+    ]
+    files = {f"data/{r.path}": to_csv(r) for r in resources}
+    package = json.dumps(descriptor(resources, county, edition), ensure_ascii=False, indent=2) + "\n"
+    files["data/datapackage.json"] = package.encode("utf-8")
+    return resources, files

@@ -1,0 +1,204 @@
+"""Rates and counts for 民生工程进度 and 意见建议办理, computed from the masked public views only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+FEEDBACK_CATEGORIES = ("资金类", "建设类", "保险类", "其他")
+SATISFIED = ("满意", "基本满意")
+NOT_STARTED_LATE, NOT_FINISHED_LATE = "逾期未开工", "逾期未完工"
+
+
+def text(value: Any) -> str:
+    """A cell as text: blank (empty, NaN, None) becomes ""."""
+    return value if isinstance(value, str) else ""
+
+
+def rate(part: float, whole: float) -> float | None:
+    """part / whole as a percentage with one decimal, None when there is nothing to divide."""
+    if not whole:
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+@dataclass
+class ProgressRow:
+    """开工率, 完工率, 资金拨付率 and overdue count for a group of projects."""
+
+    label: str
+    projects: int
+    started: int
+    finished: int
+    planned: float
+    paid: float
+    overdue: int
+
+    @property
+    def start_rate(self) -> float | None:
+        return rate(self.started, self.projects)
+
+    @property
+    def finish_rate(self) -> float | None:
+        return rate(self.finished, self.projects)
+
+    @property
+    def pay_rate(self) -> float | None:
+        return rate(self.paid, self.planned)
+
+
+@dataclass
+class Progress:
+    projects: list[dict[str, Any]]
+    townships: list[ProgressRow]
+    county: ProgressRow
+
+
+def overdue_label(item: pd.Series, day: pd.Timestamp) -> str:
+    """Why a project is late on `day`: planned start passed unstarted, or planned end passed unfinished."""
+    if pd.isna(item["actual_start"]) and item["planned_start"] < day:
+        return NOT_STARTED_LATE
+    if pd.isna(item["actual_end"]) and item["planned_end"] < day:
+        return NOT_FINISHED_LATE
+    return ""
+
+
+def progress_row(label: str, group: pd.DataFrame) -> ProgressRow:
+    return ProgressRow(
+        label=label,
+        projects=len(group),
+        started=int(group["actual_start"].notna().sum()),
+        finished=int(group["actual_end"].notna().sum()),
+        planned=round(float(group["planned"].sum()), 2),
+        paid=round(float(group["paid"].sum()), 2),
+        overdue=int((group["overdue"] != "").sum()),
+    )
+
+
+def project_progress(projects: pd.DataFrame, edition: dt.date) -> Progress:
+    """Per project, per township and for the county, as of the edition date."""
+    day = pd.Timestamp(edition)
+    frame = projects.copy()
+    frame["overdue"] = [overdue_label(item, day) for _, item in frame.iterrows()] if len(frame) else []
+    rows = []
+    for item in frame.sort_values(["township", "project_id"]).to_dict("records"):
+        rows.append(
+            {
+                "id": item["project_id"],
+                "name": item["name"],
+                "township": item["township"],
+                "village": text(item["village"]),
+                "planned": float(item["planned"]),
+                "paid": float(item["paid"]),
+                "pay_rate": rate(float(item["paid"]), float(item["planned"])),
+                "status": item["status"],
+                "overdue": item["overdue"],
+            }
+        )
+    townships = [progress_row(name, group) for name, group in frame.groupby("township", sort=True)]
+    return Progress(rows, townships, progress_row("全县", frame))
+
+
+@dataclass
+class FeedbackGroup:
+    """意见建议 collected in one month (and township): counts, categories, 回访满意率."""
+
+    label: str
+    collected: int = 0
+    closed: int = 0
+    in_progress: int = 0
+    waiting: int = 0
+    overdue: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    revisited: int = 0
+    satisfied: int = 0
+
+    @property
+    def satisfaction(self) -> float | None:
+        return rate(self.satisfied, self.revisited)
+
+
+def feedback_group(label: str, group: pd.DataFrame) -> FeedbackGroup:
+    status = group["status"]
+    revisit = group.loc[status == "已办结", "revisit"].fillna("未回访")
+    return FeedbackGroup(
+        label=label,
+        collected=len(group),
+        closed=int((status == "已办结").sum()),
+        in_progress=int((status == "办理中").sum()),
+        waiting=int((status == "待办").sum()),
+        overdue=int(group["overdue"].sum()),
+        by_category={c: int((group["category"] == c).sum()) for c in FEEDBACK_CATEGORIES},
+        revisited=int((revisit != "未回访").sum()),
+        satisfied=int(revisit.isin(SATISFIED).sum()),
+    )
+
+
+@dataclass
+class FeedbackMonth:
+    month: str  # "2026-11"
+    total: FeedbackGroup
+    townships: list[FeedbackGroup]
+    measures: list[dict[str, Any]]  # 整改措施 of the month's closed opinions, no names
+
+
+@dataclass
+class FeedbackStats:
+    months: list[FeedbackMonth]  # newest first
+    total: FeedbackGroup
+    overdue: list[dict[str, Any]]  # the 预警提醒 list: open longer than the time limit
+    limit_days: int
+
+
+def with_places(frame: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
+    """Add township, village and station name from the station register."""
+    places = stations.set_index("station_id")[["township", "village", "name"]]
+    places = places.rename(columns={"name": "station_name"})
+    return frame.join(places, on="station_id")
+
+
+def feedback_stats(
+    feedback: pd.DataFrame, stations: pd.DataFrame, edition: dt.date, limit: int
+) -> FeedbackStats:
+    """Per month and township, with the open opinions past the county's time limit flagged 逾期."""
+    day = pd.Timestamp(edition)
+    frame = with_places(feedback, stations)
+    frame["age"] = (day - frame["date"]).dt.days
+    frame["overdue"] = (frame["status"] != "已办结") & (frame["age"] > limit)
+    frame["month"] = frame["date"].dt.strftime("%Y-%m")
+    months = []
+    for month, group in sorted(frame.groupby("month"), key=lambda pair: pair[0], reverse=True):
+        townships = [feedback_group(t, g) for t, g in group.groupby("township", sort=True)]
+        closed = group[group["status"] == "已办结"].sort_values("feedback_id")
+        measures = [
+            {
+                "id": item["feedback_id"],
+                "township": item["township"],
+                "village": text(item["village"]),
+                "category": item["category"],
+                "topic": item["topic"],
+                "measures": text(item["measures"]),
+                "revisit": text(item["revisit"]) or "未回访",
+            }
+            for item in closed.to_dict("records")
+        ]
+        months.append(FeedbackMonth(str(month), feedback_group(str(month), group), townships, measures))
+    late = frame[frame["overdue"]].sort_values(["age", "feedback_id"], ascending=[False, True])
+    overdue = [
+        {
+            "id": item["feedback_id"],
+            "date": item["date"].date(),
+            "township": item["township"],
+            "village": text(item["village"]),
+            "category": item["category"],
+            "topic": item["topic"],
+            "summary": text(item["summary"]),
+            "status": item["status"],
+            "age": int(item["age"]),
+        }
+        for item in late.to_dict("records")
+    ]
+    return FeedbackStats(months, feedback_group("全县", frame), overdue, limit)

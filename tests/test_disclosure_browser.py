@@ -1,0 +1,54 @@
+"""信息公开 pages in Debian's Chromium: accessibility of a notice page, screenshots to look at."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from yizhan.cli import main as yizhan_main
+
+pytestmark = pytest.mark.browser
+# Known theme-level findings (search dialog name, theme colours) belong to the site theme, not to
+# these pages' content, so the audit is limited to the article.
+CONTENT = {"include": [["article"]]}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("disclosure-browser") / "county"
+    shutil.copytree(FIXTURES / "mini", root)
+    assert yizhan_main(["build", "--project", str(root), "--out", str(root / "build"), "--only", "site"]) == 0
+    return root / "build/site"
+
+
+def test_notice_page_has_no_accessibility_violations(site: Path, browser) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    village = next((site / "disclosure/gongshi/2026-11").glob("YZ-??-???.html"))
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(village.as_uri())
+    result = Axe().run(page, context=CONTENT)
+    violations = [(v["id"], v["impact"]) for v in result.response["violations"]]
+    assert violations == []
+    assert [url for url in requests if not url.startswith("file://")] == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_progress_page_screenshot(site: Path, browser, tmp_path: Path, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((site / "disclosure/gongcheng/index.html").as_uri())
+    svg = page.locator("article svg").first
+    box = svg.bounding_box()
+    assert box is not None and 200 < box["width"] <= width
+    table = page.locator("article .yz-chart-table").first
+    assert table.is_visible()
+    shot = tmp_path / f"progress-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.close()

@@ -1,0 +1,246 @@
+"""The privacy gate and the masking rules: leaks planted in a copy of the mini county are caught."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from conftest import REPO, edit_cell, read_rows
+from yizhan import masking
+from yizhan.check import Secrets, names_pattern, scan_xlsx
+from yizhan.derive import derive
+from yizhan.load import load
+from yizhan.masking import COMPOUND_SURNAMES, mask_name, mask_phone, mask_text
+from yizhan.model import PRIVATE
+from yizhan.rules import id_check_char
+from yizhan.validate import to_model
+
+Run = Callable[..., tuple[int, str, str]]
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+RECIPIENTS = "datasets/救助对象.csv"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# masking rules -------------------------------------------------------------------------------------
+
+
+@given(st.text(CJK, min_size=2, max_size=6))
+def test_masked_name_never_equals_the_name(name: str) -> None:
+    masked = mask_name(name)
+    assert masked != name and len(masked) == len(name) and "*" in masked
+    assert masked[0] == name[0]
+
+
+@given(st.sampled_from(sorted(COMPOUND_SURNAMES)), st.text(CJK, min_size=1, max_size=3))
+def test_compound_surnames_are_kept_whole(surname: str, given_name: str) -> None:
+    masked = mask_name(surname + given_name)
+    assert masked.startswith(surname) and masked.count("*") == max(len(given_name) - 1, 1)
+
+
+def test_mask_name_examples() -> None:
+    assert [mask_name(n) for n in ("张三丰", "张三", "欧阳小明", "欧阳")] == [
+        "张*丰",
+        "张*",
+        "欧阳*明",
+        "欧*",
+    ]
+
+
+@given(st.from_regex(r"1[3-9]\d{9}", fullmatch=True))
+def test_masked_phone_hides_the_middle(phone: str) -> None:
+    masked = mask_phone(phone)
+    assert masked == f"{phone[:3]}****{phone[-4:]}" and phone not in masked
+
+
+@given(st.text(CJK, max_size=10), st.from_regex(r"\d{17}", fullmatch=True), st.text(CJK, max_size=10))
+def test_mask_text_hides_id_numbers(before: str, first17: str, after: str) -> None:
+    number = first17 + id_check_char(first17)
+    masked = mask_text(f"{before}{number}{after}")
+    assert number not in masked and not re.search(r"\d{15}", masked)
+
+
+def test_derive_output_has_no_private_column(mini: Path) -> None:
+    model = to_model(load(mini))
+    data = derive(model)
+    for name, frame in data.tables.items():
+        private = {c.key for c in model.specs[name].columns if c.publication == PRIVATE}
+        assert not private & set(frame.columns), name
+    # Nor does any derived statistic carry a private value.
+    secrets = set()
+    for name, frame in model.tables.items():
+        for column in model.specs[name].columns:
+            if column.publication == PRIVATE:
+                secrets |= {str(v) for v in frame[column.key].dropna() if str(v)}
+    text = repr(data.stats["disclosure"])
+    assert not [s for s in secrets if s in text]
+
+
+def test_example_feedback_summaries_with_numbers_come_out_masked() -> None:
+    model = to_model(load(REPO))
+    raw = model.tables["feedback"]["summary"]
+    planted = raw[raw.str.contains(r"\d{11}", regex=True)]
+    assert len(planted) == 12  # 9 with a mobile, 3 with an ID number
+    public = derive(model).tables["feedback"]["summary"]
+    for index in planted.index:
+        assert not re.search(r"\d{11}", public[index]), public[index]
+    assert public.str.contains("身份证号已隐去").sum() == 3
+
+
+# the gate on files ---------------------------------------------------------------------------------------
+
+
+def test_xlsx_cells_are_scanned_and_located() -> None:
+    first17 = "99010119900101123"
+    number = first17 + id_check_char(first17)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    sheet["C5"] = f"身份证 {number}"
+    sheet["B2"] = "王小明"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    secrets = Secrets(values={"王小明": "救助对象「户主姓名」"})
+    findings = scan_xlsx("forms/x.xlsx", buffer.getvalue(), secrets, names_pattern(secrets))
+    assert {f.place for f in findings} == {"工作表「名单」C5单元格", "工作表「名单」B2单元格"}
+
+
+# leaks planted in a copy of the mini county --------------------------------------------------------------
+
+
+@pytest.fixture
+def good_build(mini: Path, run: Run) -> Path:
+    code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
+    assert code == 0, out + err
+    return mini / "build"
+
+
+def rebuild_fails(mini: Path, run: Run, before: dict[str, str], *parts: str) -> list[str]:
+    """Build again; it must fail, leave the old build as it was, and return the findings printed."""
+    only = [arg for part in parts or ("site",) for arg in ("--only", part)]
+    code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), *only)
+    assert code == 1, out + err
+    assert tree_digest(mini / "build") == before
+    assert "原有的 build/ 保持不变" in err
+    return out.splitlines()
+
+
+def own_templates(mini: Path) -> Path:
+    shutil.copytree(REPO / "site_templates", mini / "site_templates")
+    return mini / "site_templates"
+
+
+def test_id_in_feedback_summary_is_caught_when_masking_is_bypassed(
+    good_build: Path, mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree_digest(good_build)
+    rows = read_rows(mini / "datasets/意见建议.csv")
+    row = next(i for i, r in enumerate(rows, start=1) if r[8] == "待办")
+    number = read_rows(mini / RECIPIENTS)[1][4]
+    edit_cell(mini / "datasets/意见建议.csv", row, "内容摘要", f"户主身份证号{number}，请尽快回复。")
+    # The schema says 内容摘要 is masked text: simulate a masking bug that lets it through.
+    monkeypatch.setitem(masking.MASKS, "text", lambda value: value)
+    findings = rebuild_fails(mini, run, before)
+    hits = [f for f in findings if f.startswith("site/disclosure/yijian/yuqi.html:") and "身份证号" in f]
+    assert hits and re.match(
+        r"site/disclosure/yijian/yuqi\.html:\d+（第\d+列）: 救助对象「身份证号」", hits[0]
+    )
+
+
+def test_template_printing_an_id_number_is_caught(good_build: Path, mini: Path, run: Run) -> None:
+    before = tree_digest(good_build)
+    templates = own_templates(mini)
+    number = read_rows(mini / RECIPIENTS)[1][4]
+    village = templates / "site/disclosure/village.md.j2"
+    village.write_text(
+        village.read_text(encoding="utf-8") + f"\n身份证号：{number}\n", encoding="utf-8"
+    )  # a template edited to print the ID column's value
+    findings = rebuild_fails(mini, run, before)
+    assert findings and all(
+        re.match(r"site/disclosure/gongshi/2026-11/YZ-[\d-]+\.html:\d+（第\d+列）", f) for f in findings
+    )
+
+
+def test_phone_in_project_name_is_caught_if_the_schema_publishes_it(
+    good_build: Path, mini: Path, run: Run
+) -> None:
+    before = tree_digest(good_build)
+    edit_cell(mini / "datasets/民生工程项目.csv", 2, "项目名称", "福塘村危房改造（联系人13987654321）")
+    schema_path = mini / "datasets/schemas/民生工程项目.schema.json"
+    if not schema_path.exists():
+        shutil.copy(REPO / "datasets/schemas/民生工程项目.schema.json", schema_path)
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        if field["name"] == "项目名称":
+            field["publication"] = "public"  # a misclassified column: the gate is the last line
+            field.pop("mask", None)
+    schema_path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    findings = rebuild_fails(mini, run, before, "site", "data")
+    files = {f.split(":")[0] for f in findings}
+    assert "site/data/minsheng-gongcheng.csv" in files
+    assert any(f.startswith("site/disclosure/gongcheng/") for f in files)
+    assert all("139****4321" in f for f in findings)
+
+
+def test_phone_in_project_name_is_masked_by_derive(mini: Path, run: Run) -> None:
+    edit_cell(mini / "datasets/民生工程项目.csv", 2, "项目名称", "福塘村危房改造（联系人13987654321）")
+    code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
+    assert code == 0, out + err
+    page = next((mini / "build/site/disclosure/gongcheng").glob("YZ-*.html")).parent
+    text = "".join(p.read_text(encoding="utf-8") for p in page.glob("*.html"))
+    assert "139****4321" in text and "13987654321" not in text
+
+
+def test_two_character_name_on_a_content_page_is_caught_but_managers_are_not(
+    good_build: Path, mini: Path, run: Run
+) -> None:
+    before = tree_digest(good_build)
+    edit_cell(mini / RECIPIENTS, 2, "户主姓名", "廖元")
+    managers = read_rows(mini / "datasets/驿站名录.csv")[1]
+    pages = mini / "content/pages"
+    pages.mkdir(parents=True, exist_ok=True)
+    (pages / "about.md").write_text(
+        f"# 联系我们\n\n| 姓名 | 电话 |\n|---|---|\n| {managers[8]} | {managers[9]} |\n| 廖元 | 见公示 |\n",
+        encoding="utf-8",
+    )
+    findings = rebuild_fails(mini, run, before)
+    files = {f.split(":")[0] for f in findings}
+    assert "site/about/about.html" in files and files <= {
+        "site/about/about.html",
+        "site/search/search_index.json",
+        "site/search/search_index.js",
+    }, findings
+    assert all("救助对象「户主姓名」原文「廖…」" in f for f in findings)
+
+
+def test_leak_inside_a_pdf_is_caught_with_its_page(mini: Path, run: Run) -> None:
+    code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"))
+    assert code == 0, out + err
+    before = tree_digest(mini / "build")
+    templates = own_templates(mini)
+    sheet = templates / "print/disclosure/village.html.j2"
+    number = read_rows(mini / RECIPIENTS)[1][4]
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(
+        text.replace('<p class="privacy">', f'<p>核对 {number}</p><p class="privacy">'), encoding="utf-8"
+    )
+    findings = rebuild_fails(mini, run, before, "print")
+    assert findings and all(
+        re.match(r"print/disclosure/2026-11/.+\.pdf:\d+（第1页第\d+行第\d+列）", f) for f in findings
+    )
