@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -218,8 +219,8 @@ def test_recipient_pages_out_of_search_and_sitemap_and_in_robots(mini_build: Pat
     locations = [doc["location"] for doc in index["docs"]]
     assert not [loc for loc in locations if loc.startswith("disclosure/gongshi/")]
     assert any(loc.startswith("disclosure/index.html") for loc in locations)
-    sitemap = BeautifulSoup((site / "sitemap.xml").read_text(encoding="utf-8"), "html.parser")
-    urls = [loc.get_text() for loc in sitemap.find_all("loc")]
+    sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
+    urls = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert urls and not [u for u in urls if "/disclosure/gongshi/" in u]
     assert f"{SITE_URL}/disclosure/index.html" in urls
     robots = (site / "robots.txt").read_text(encoding="utf-8").splitlines()
