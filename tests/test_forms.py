@@ -15,11 +15,12 @@ from pyxform.xls2xform import convert
 from conftest import REPO
 from yizhan import messages
 from yizhan.forms import load_forms
-from yizhan.forms.paper import ID_BOXES, PHONE_BOXES, Station, paper_html, skip_notes
+from yizhan.forms.paper import ID_BOXES, PHONE_BOXES, paper_html, skip_notes
 from yizhan.forms.render import render_pdf
 from yizhan.forms.schema import table_schema
 from yizhan.forms.xlsform import xlsform_bytes
 from yizhan.load import load
+from yizhan.stations import Station
 from yizhan.validate import to_model, validate
 
 TEMPLATES = REPO / "site_templates"
@@ -102,7 +103,12 @@ def test_station_variant_and_qr(forms, model) -> None:
     import dataclasses
 
     county = dataclasses.replace(model.county, site_url="https://minsheng.example.gov.cn")
-    html = paper_html(forms["taizhang"], county, TEMPLATES, Station("YZ-01-001", "福塘村民生驿站"))
+    html = paper_html(
+        forms["taizhang"],
+        county,
+        TEMPLATES,
+        Station("YZ-01-001", "福塘村民生驿站", "村", "城关镇", "福塘村", "", "", "", "", "每周三", "运行"),
+    )
     page = BeautifulSoup(html, "html.parser")
     assert page.select_one(".head .station").get_text(strip=True) == "福塘村民生驿站（YZ-01-001）"
     assert page.select_one(".head .qr img")["src"].startswith("data:image/svg+xml;base64,")

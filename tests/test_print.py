@@ -179,3 +179,11 @@ def test_example_county_posters_are_one_page_each(example_build: Path) -> None:
         assert len(PdfReader(posters / f"{station['驿站编号']}.pdf").pages) == 1, station["驿站编号"]
     longest = max(running, key=lambda s: len(s["驿站名称"]))
     assert longest["驿站名称"] in pdf_text(posters / f"{longest['驿站编号']}.pdf")
+
+
+def test_poster_qr_target_is_a_page_the_site_publishes(example_build: Path) -> None:
+    from yizhan.render.print_common import station_url
+
+    url = station_url("https://example.invalid/county", "YZ-01-001")
+    relative = url.removeprefix("https://example.invalid/county/")
+    assert (example_build / "site" / relative).is_file()

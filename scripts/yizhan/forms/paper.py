@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from pathlib import Path
 
 import segno
 
 from ..model import County
 from ..output import PrintJob
+from ..stations import Station
 from ..templating import render_template
 from .model import Form
 
 PHONE_BOXES = 12  # 11 for a mobile number, 12 for a landline with its area code
 ID_BOXES = 18
-
-
-@dataclass(frozen=True)
-class Station:
-    """What a per-station variant prints in its header."""
-
-    station_id: str
-    name: str
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -8,10 +8,11 @@ from pathlib import Path
 from ..derive import PublicData
 from ..model import County
 from ..output import Output
+from ..stations import Station, stations_from
 from ..templating import render_template
 from . import load_forms
 from .model import Form
-from .paper import Station, paper_html, paper_jobs, paper_path
+from .paper import paper_html, paper_jobs, paper_path
 from .web import web_html
 from .xlsform import xlsform_bytes
 
@@ -22,11 +23,8 @@ STATION_VARIANT_LEVELS = ("乡镇", "街道")
 
 def variant_stations(data: PublicData) -> list[Station]:
     """Running stations that get their own printed registers."""
-    frame = data.tables.get("stations")
-    if frame is None:
-        return []
-    chosen = frame[frame["level"].isin(STATION_VARIANT_LEVELS) & (frame["status"] == "运行")]
-    return [Station(str(s), str(n)) for s, n in zip(chosen["station_id"], chosen["name"], strict=True)]
+    stations = stations_from(data.tables.get("stations"))
+    return [s for s in stations if s.active and s.level in STATION_VARIANT_LEVELS]
 
 
 def render_pdf(html: str, templates: Path) -> bytes:

@@ -8,14 +8,13 @@ from pathlib import Path
 from ..derive import PublicData
 from ..model import Policy
 from ..output import PrintJob
+from ..stations import Station, services_for
 from .print_common import (
     FIT_SCALES,
     FIT_STEPS,
-    Station,
     active_stations,
     qr_svg,
     render_print,
-    services_for,
     station_url,
 )
 

@@ -10,11 +10,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from ..derive import PublicData
-from ..model import Policy
 from ..output import Output
+from ..stations import Station, services_for, stations_from
 from ..templating import render_template
 
 FINDER_PAGE = "stations/index.md"
@@ -23,71 +21,31 @@ FINDER_GLOBAL = "YZ_STATIONS"
 LEVEL_LABELS = {"乡镇": "乡镇级", "村": "村级", "组": "组级"}
 
 
-@dataclass
-class Station:
-    """One station as the public sees it, with its place in the township → village → group tree."""
-
-    id: str
-    name: str
-    level: str
-    township: str
-    village: str
-    group: str
-    address: str
-    manager: str
-    phone: str
-    service_day: str
-    status: str
-    parents: list[Station] = field(default_factory=list)  # township station first
-    children: list[Station] = field(default_factory=list)
-
-    @property
-    def page(self) -> str:
-        return f"{self.id}.html"
-
-
 def station_path(station_id: str) -> str:
     return f"stations/{station_id}.md"
 
 
-def _text(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(value)
+@dataclass
+class Tree:
+    """Each station's township and village stations above it, and the stations under it."""
+
+    parents: dict[str, list[Station]] = field(default_factory=dict)
+    children: dict[str, list[Station]] = field(default_factory=dict)
 
 
-def build_stations(frame: pd.DataFrame | None) -> list[Station]:
-    """Stations in file order, linked to their township and village stations."""
-    if frame is None:
-        return []
-    stations = [
-        Station(
-            id=_text(r.station_id),
-            name=_text(r.name),
-            level=_text(r.level),
-            township=_text(r.township),
-            village=_text(r.village),
-            group=_text(r.group),
-            address=_text(r.address),
-            manager=_text(r.manager),
-            phone=_text(r.manager_phone),
-            service_day=_text(r.service_day),
-            status=_text(r.status),
-        )
-        for r in frame.itertuples(index=False)
-    ]
-    towns = {s.township: s for s in stations if s.level == "乡镇"}
-    villages = {(s.township, s.village): s for s in stations if s.level == "村"}
+def station_tree(stations: list[Station]) -> Tree:
+    """Link every 村 to its 乡镇 and every 组 to its 乡镇 and 村, as the register says."""
+    towns = {s.township: s for s in stations if s.tier == "乡镇"}
+    villages = {(s.township, s.village): s for s in stations if s.tier == "村"}
+    tree = Tree()
     for s in stations:
-        parent = None
-        if s.level == "村":
-            parent = towns.get(s.township)
-        elif s.level == "组":
-            parent = villages.get((s.township, s.village))
-            if s.township in towns:
-                s.parents.append(towns[s.township])
-        if parent is not None:
-            s.parents.append(parent)
-            parent.children.append(s)
-    return stations
+        above = [towns.get(s.township)] if s.tier in ("村", "组") else []
+        if s.tier == "组":
+            above.append(villages.get((s.township, s.village)))
+        tree.parents[s.station_id] = [p for p in above if p is not None]
+        if tree.parents[s.station_id]:
+            tree.children.setdefault(tree.parents[s.station_id][-1].station_id, []).append(s)
+    return tree
 
 
 def finder_data(stations: list[Station]) -> str:
@@ -95,7 +53,7 @@ def finder_data(stations: list[Station]) -> str:
     towns = list(dict.fromkeys(s.township for s in stations))
     levels = list(LEVEL_LABELS)
     rows = [
-        [s.id, s.name, levels.index(s.level), towns.index(s.township), s.village, s.group, s.status]
+        [s.station_id, s.name, levels.index(s.tier), towns.index(s.township), s.village, s.group, s.status]
         for s in stations
     ]
     payload = {"levels": [LEVEL_LABELS[x] for x in levels], "towns": towns, "stations": rows}
@@ -103,27 +61,25 @@ def finder_data(stations: list[Station]) -> str:
     return f"window.{FINDER_GLOBAL}={body};\n"
 
 
-def services_at(level: str, policies: list[Policy]) -> list[Policy]:
-    """Policies a station of this level accepts applications for."""
-    return [p for p in policies if level in p.accept_at]
-
-
 def render_stations(data: PublicData, templates: Path) -> Output:
     output = Output()
-    stations = build_stations(data.tables.get("stations"))
-    towns = [s for s in stations if s.level == "乡镇"]
+    stations = stations_from(data.tables.get("stations"))
+    tree = station_tree(stations)
+    towns = [s for s in stations if s.tier == "乡镇"]
     output.docs[FINDER_PAGE] = render_template(
         templates, "site/finder.md.j2", county=data.county, towns=towns, total=len(stations)
     )
     output.docs[FINDER_DATA] = finder_data(stations)
-    services = {level: services_at(level, data.policies) for level in LEVEL_LABELS}
+    services = {level: services_for(data.policies, level) for level in LEVEL_LABELS}
     for station in stations:
-        output.docs[station_path(station.id)] = render_template(
+        output.docs[station_path(station.station_id)] = render_template(
             templates,
             "site/station.md.j2",
             county=data.county,
             station=station,
-            level_label=LEVEL_LABELS.get(station.level, station.level),
-            services=services.get(station.level, []),
+            parents=tree.parents[station.station_id],
+            children=tree.children.get(station.station_id, []),
+            level_label=LEVEL_LABELS.get(station.tier, station.level),
+            services=services.get(station.tier, []),
         )
     return output
