@@ -9,7 +9,7 @@ import pandas as pd
 
 from .model import Column, Dataset, Project, TableSpec
 from .report import Location, Report, column_letter
-from .tabular import TableReadError, normalize_date, read_table
+from .tabular import RawTable, TableReadError, normalize_date, read_table
 from .yamlfile import YamlDoc, YamlError, read_yaml
 
 DATAPACKAGE = "datasets/datapackage.json"
@@ -84,27 +84,39 @@ def load_dataset(root: Path, spec: TableSpec, path: Path, report: Report) -> Dat
         if title not in known:
             where = Location(source, row=1, column=column_letter(index), title=title)
             report.add("YZ-DATA-002", where, severity="warning", title=title)
+    by_key = {c.key: position[c.title] for c in spec.columns if c.title in position}
     width = len(raw.header)
+    for number, row in enumerate(raw.rows, start=2):
+        extra = sum(1 for cell in row[width:] if cell)
+        if extra:
+            report.add("YZ-DATA-012", Location(source, row=number), count=extra)
+    return Dataset(
+        spec, path, source, to_frame(raw, spec, by_key, source, report), letters_of(by_key), raw.encoding
+    )
+
+
+def letters_of(position: dict[str, int]) -> dict[str, str]:
+    """Internal key → Excel column letter."""
+    return {key: column_letter(index) for key, index in position.items()}
+
+
+def to_frame(
+    raw: RawTable, spec: TableSpec, position: dict[str, int], source: str, report: Report
+) -> pd.DataFrame:
+    """Text cells under internal keys (indexed by spreadsheet row); missing required columns reported."""
     data: dict[str, list[str]] = {}
-    letters: dict[str, str] = {}
     for column in spec.columns:
-        index = position.get(column.title)
+        index = position.get(column.key)
         if index is None:
             if column.required:
                 report.add("YZ-DATA-001", Location(source, row=1), title=column.title)
             data[column.key] = [""] * len(raw.rows)
             continue
-        letters[column.key] = column_letter(index)
         values = [row[index] if index < len(row) else "" for row in raw.rows]
         if column.type == "date":
             values = [normalize_date(v) for v in values]
         data[column.key] = values
-    for number, row in enumerate(raw.rows, start=2):
-        extra = sum(1 for cell in row[width:] if cell)
-        if extra:
-            report.add("YZ-DATA-012", Location(source, row=number), count=extra)
-    frame = pd.DataFrame(data, index=range(2, len(raw.rows) + 2), dtype=object)
-    return Dataset(spec, path, source, frame, letters, raw.encoding)
+    return pd.DataFrame(data, index=range(2, len(raw.rows) + 2), dtype=object)
 
 
 def load(root: Path) -> Project:

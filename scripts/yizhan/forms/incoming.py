@@ -6,11 +6,10 @@ import csv
 import io
 from pathlib import Path
 
-import pandas as pd
-
+from ..load import letters_of, to_frame
 from ..model import Dataset, TableSpec
 from ..report import Location, Report, column_letter
-from ..tabular import RawTable, TableReadError, detect_encoding, normalize_date, normalize_header, read_table
+from ..tabular import RawTable, TableReadError, detect_encoding, normalize_header, read_table
 from .model import MULTI_SEPARATOR, Form
 
 # Columns KoboToolbox and ODK add to every export; they are not answers.
@@ -79,23 +78,11 @@ def to_dataset(raw: RawTable, form: Form, spec: TableSpec, source: str, report: 
             report.add("YZ-FORM-022", where, title=title)
         else:
             position.setdefault(key, index)
-    data: dict[str, list[str]] = {}
-    for column in spec.columns:
-        index = position.get(column.key)
-        if index is None:
-            if column.required:
-                report.add("YZ-DATA-001", Location(source, row=1), title=column.title)
-            data[column.key] = [""] * len(raw.rows)
-            continue
-        values = [row[index] if index < len(row) else "" for row in raw.rows]
-        if column.type == "date":
-            values = [normalize_date(v) for v in values]
-        if kinds.get(column.key) == "multi":
-            values = [MULTI_SEPARATOR.join(v.split()) if MULTI_SEPARATOR not in v else v for v in values]
-        data[column.key] = values
-    frame = pd.DataFrame(data, index=range(2, len(raw.rows) + 2), dtype=object)
+    frame = to_frame(raw, spec, position, source, report)
+    for key in (k for k, kind in kinds.items() if kind == "multi" and k in frame):
+        frame[key] = [MULTI_SEPARATOR.join(v.split()) if MULTI_SEPARATOR not in v else v for v in frame[key]]
     frame = frame[(frame != "").any(axis=1)]  # rows left blank between entries
-    letters = {key: column_letter(index) for key, index in position.items()}
+    letters = letters_of(position)
     return Dataset(spec, raw.path, source, frame, letters, raw.encoding)
 
 
