@@ -26,12 +26,12 @@ def test_missing_cjk_font_stops_with_exit_2(mini: Path, run: Run, monkeypatch: p
     assert not out.exists()
 
 
-def test_site_only_build_does_not_need_the_font(
-    mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_site_only_build_needs_the_font_too(mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site offers blank forms as PDFs, so it must not be built with tofu either."""
     monkeypatch.setattr(environment, "has_cjk_font", lambda family=environment.CJK_FAMILY: False)
-    code, _, _ = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
-    assert code == 0
+    code, _, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
+    assert code == 2 and "fonts-noto-cjk" in err
+    assert not (mini / "build").exists()
 
 
 def test_missing_subsetter_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,13 +30,13 @@ def has_hb_subset() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
-def check_environment(need_print: bool = True) -> EnvironmentReport:
+def check_environment() -> EnvironmentReport:
     report = EnvironmentReport()
-    if need_print and not has_cjk_font():
+    if not has_cjk_font():
         report.errors.append(
             f"没有找到中文字体「{CJK_FAMILY}」，生成的 PDF 会全是方框，因此停止。请先安装字体：{INSTALL_FONT}"
         )
-    if need_print and not has_hb_subset():
+    if not has_hb_subset():
         report.warnings.append(
             "没有找到 HarfBuzz 字体子集库（libharfbuzz-subset0），"
             f"PDF 仍能生成，但会慢20—40倍。建议安装：{INSTALL_HB}"
