@@ -191,7 +191,7 @@ def test_phone_in_project_name_is_caught_if_the_schema_publishes_it(
             field["publication"] = "public"  # a misclassified column: the gate is the last line
             field.pop("mask", None)
     schema_path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
-    findings = rebuild_fails(mini, run, before, "site", "data")
+    findings = rebuild_fails(mini, run, before, "site")
     files = {f.split(":")[0] for f in findings}
     assert "site/data/minsheng-gongcheng.csv" in files
     assert any(f.startswith("site/disclosure/gongcheng/") for f in files)
