@@ -20,6 +20,7 @@ from typing import Any
 
 from .check import check_outputs
 from .derive import derive
+from .disclosure.render import render_disclosure
 from .load import load
 from .model import County
 from .output import Output
@@ -27,6 +28,7 @@ from .paths import project_file, tool_root
 from .publish import publish, swap
 from .render import render
 from .render.print_station import POSTER_GROUP, STATION_LIST_GROUP
+from .render.site import render_site as site_pages
 from .render.site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 from .validate import to_model, validate
 
@@ -230,8 +232,17 @@ def run(stations: int) -> Bench:
         plain = bench.stage(
             "对照：直接 mkdocs build", lambda: plain_mkdocs_seconds(output, root, model.county), "同样的页面"
         )
+        templates = project_file(root, "site_templates")
+        bench.stage(
+            "其中：网站页面的生成",
+            lambda: (
+                site_pages(data, templates),
+                render_disclosure(data.stats["disclosure"], data.county, templates),
+            ),
+            "政策、驿站、信息公开页面；不含印刷品和表格 PDF",
+        )
         site_seconds = sum(
-            wall for label, wall, _, _ in bench.rows if label in ("render 生成页面", "publish 网站")
+            wall for label, wall, _, _ in bench.rows if label in ("其中：网站页面的生成", "publish 网站")
         )
         bench.notes.append(budget_table(site_budgets(out / "site"), site_seconds, plain))
         bench_print(bench, root, out, output, model.county)
