@@ -16,10 +16,10 @@ from conftest import REPO
 from yizhan import messages
 from yizhan.forms import load_forms
 from yizhan.forms.paper import ID_BOXES, PHONE_BOXES, paper_html, skip_notes
-from yizhan.forms.render import render_pdf
 from yizhan.forms.schema import table_schema
 from yizhan.forms.xlsform import xlsform_bytes
 from yizhan.load import load
+from yizhan.print_engine import render_pdf
 from yizhan.stations import Station
 from yizhan.validate import to_model, validate
 
@@ -42,7 +42,7 @@ def forms(model):
 @pytest.fixture(scope="module")
 def dibao_pdf(forms, model, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "dibao.pdf"
-    path.write_bytes(render_pdf(paper_html(forms["dibao"], model.county, TEMPLATES), TEMPLATES))
+    path.write_bytes(render_pdf(paper_html(forms["dibao"], model.county, TEMPLATES), "forms/dibao.pdf"))
     return path
 
 

@@ -174,8 +174,18 @@ def change_one_phone(root: Path) -> None:
     _write(path, header, rows)
 
 
+def posters_cold(output: Output, folder: Path) -> tuple[int, float]:
+    """(posters, seconds) for rendering every poster into an empty folder, the way a build does."""
+    from .printing import render_jobs
+
+    posters = [job for job in output.print_jobs if job.group == POSTER_GROUP]
+    start = time.perf_counter()
+    render_jobs(posters, folder)
+    return len(posters), time.perf_counter() - start
+
+
 def bench_print(bench: Bench, root: Path, out: Path, output: Output, county: County) -> None:
-    """Cold print render, two rebuilds, and the one-document-per-render baseline."""
+    """Cold print render, two rebuilds, the posters alone, and the one-poster-per-render baseline."""
     documents = [job for job in output.print_jobs if not job.parts]
     station_docs = sum(job.group in (POSTER_GROUP, STATION_LIST_GROUP) for job in documents)
     start = time.perf_counter()
@@ -188,13 +198,17 @@ def bench_print(bench: Bench, root: Path, out: Path, output: Output, county: Cou
             wall,
             peak_mb(),
             f"{len(documents)} 份 PDF（公示牌与驿站清单 {station_docs} 份），{len(documents) / wall:.1f} 份/秒，"
-            f"{os.cpu_count()} 个进程",
+            f"{os.cpu_count()} 个进程；目标 ≤ 360 秒、≤ 2048 MB",
         )
     )
-    ours = wall / len(documents)
     bench.stage("重建：无改动", lambda: rebuild(root, out), "目标 ≤ 5 秒")
     change_one_phone(root)
     bench.stage("重建：改一个驿站的管理员电话", lambda: rebuild(root, out), "目标 ≤ 10 秒")
+    posters, seconds = bench.stage(
+        "其中：全部公示牌（冷启动）", lambda: posters_cold(output, out.parent / "posters-cold")
+    )
+    ours = seconds / posters
+    bench.rows[-1] = (*bench.rows[-1][:3], f"{posters} 张，每张 {ours:.3f} 秒")
     base = bench.stage(
         f"基线：{BASELINE_POSTERS} 张公示牌各自 write_pdf",
         lambda: baseline_per_poster(output),
@@ -202,7 +216,7 @@ def bench_print(bench: Bench, root: Path, out: Path, output: Output, county: Cou
     )
     bench.rows[-1] = (
         *bench.rows[-1][:3],
-        f"每张 {base:.2f} 秒；本工具每份 {ours:.2f} 秒，快 {base / ours:.1f} 倍",
+        f"每张 {base:.3f} 秒；本工具每张 {ours:.3f} 秒，快 {base / ours:.1f} 倍（目标 ≥ 2 倍）",
     )
 
 

@@ -6,10 +6,12 @@ import copy
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .output import PrintJob
 from .paths import tool_root
+from .print_fonts import with_cuts
 
 DOC_CLASS = "yz-doc"
 # weasyprint options for every PDF: fonts subset, tagged for screen readers, compressed.
@@ -77,10 +79,28 @@ def identifier(path: str) -> bytes:
     return hashlib.sha256(path.encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
-def _layout(jobs: list[PrintJob], fits: list[str]) -> tuple[Any, list[int]]:
+@cache
+def font_config() -> Any:
+    """One weasyprint font configuration per process, so @font-face files are loaded once."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def layout(html: str) -> Any:
+    """Lay `html` out with the county-wide font cuts in front of the system fonts."""
     from weasyprint import HTML
 
-    document = HTML(string=assemble(jobs, fits), base_url=base_url()).render(**PDF_OPTIONS)
+    return HTML(string=with_cuts(html), base_url=base_url()).render(font_config=font_config(), **PDF_OPTIONS)
+
+
+def render_pdf(html: str, path: str) -> bytes:
+    """One standalone document as PDF bytes, laid out and written like every print document."""
+    return layout(html).write_pdf(pdf_identifier=identifier(path), **PDF_OPTIONS)
+
+
+def _layout(jobs: list[PrintJob], fits: list[str]) -> tuple[Any, list[int]]:
+    document = layout(assemble(jobs, fits))
     first: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:

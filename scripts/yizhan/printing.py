@@ -18,13 +18,13 @@ from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import messages
+from . import messages, print_fonts
 from .output import PrintJob
 from .print_engine import DocumentError, Rendered, render_safely, style_key
 
 MANIFEST = ".manifest.json"
 BATCH_SIZE = 10  # documents laid out per weasyprint pass
-ENGINE = "yizhan-print-2"  # bump when the engine changes what it writes
+ENGINE = "yizhan-print-3"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
 
@@ -40,13 +40,13 @@ def _failure(code: str, **values: object) -> PrintError:
 
 @cache
 def environment_key() -> str:
-    """What every document depends on besides its HTML: engine, weasyprint and the font files."""
+    """What every document depends on besides its HTML: engine, weasyprint, font files and their cuts."""
     import weasyprint
 
     fonts = sorted(
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in FONT_DIR.glob("*") if p.is_file()
     )
-    return "|".join([ENGINE, weasyprint.__version__, *fonts])
+    return "|".join([ENGINE, weasyprint.__version__, *fonts, print_fonts.key()])
 
 
 def job_hash(job: PrintJob, hashes: dict[str, str]) -> str:

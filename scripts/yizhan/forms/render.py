@@ -8,6 +8,7 @@ from pathlib import Path
 from ..derive import PublicData
 from ..model import County
 from ..output import Output
+from ..print_engine import render_pdf
 from ..stations import Station, stations_from
 from ..templating import render_template
 from . import load_forms
@@ -27,13 +28,6 @@ def variant_stations(data: PublicData) -> list[Station]:
     return [s for s in stations if s.active and s.level in STATION_VARIANT_LEVELS]
 
 
-def render_pdf(html: str, templates: Path) -> bytes:
-    """One blank form as PDF bytes, for the site's download page."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(templates / "print") + "/").write_pdf()
-
-
 def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
     """The web form, Table Schema, XLSForm and blank PDF of one form, as site files."""
     from .schema import table_schema
@@ -43,7 +37,7 @@ def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
         f"forms/{form.code}.html": web_html(form, county, templates).encode("utf-8"),
         f"forms/{form.code}.schema.json": schema.encode("utf-8"),
         f"forms/{form.code}.xlsx": xlsform_bytes(form, county.edition),
-        f"forms/{form.code}.pdf": render_pdf(paper_html(form, county, templates), templates),
+        f"forms/{form.code}.pdf": render_pdf(paper_html(form, county, templates), paper_path(form)),
     }
 
 
