@@ -129,8 +129,9 @@ def test_no_missing_glyphs_in_the_handbook(printed: Path) -> None:
         assert set(re.sub(r"\s+", "", source)) <= set(text), file.name
 
 
-def test_handbook_bookmarks_and_toc_point_to_where_each_policy_starts(printed: Path) -> None:
-    reader = PdfReader(printed / "handbook" / "政策手册.pdf")
+def assert_toc_and_bookmarks_match(handbook: Path) -> None:
+    """Bookmarks and the table of contents both name the page where each policy starts."""
+    reader = PdfReader(handbook)
     outline = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
     names = [name for name, _, _ in policy_names(FIXTURES / "mini").values()]
     assert sorted(outline) == sorted(names)
@@ -138,13 +139,17 @@ def test_handbook_bookmarks_and_toc_point_to_where_each_policy_starts(printed: P
         first_line = re.sub(r"\s+", "", reader.pages[page - 1].extract_text())
         assert name in first_line[:80], name
     toc = subprocess.run(
-        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(printed / "handbook" / "政策手册.pdf"), "-"],
+        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(handbook), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     listed = {m[1]: int(m[2]) for m in re.finditer(r"^\s*([^.\s]+)[.\s]{3,}(\d+)\s*$", toc, re.M)}
     assert listed == outline
+
+
+def test_handbook_bookmarks_and_toc_point_to_where_each_policy_starts(printed: Path) -> None:
+    assert_toc_and_bookmarks_match(printed / "handbook" / "政策手册.pdf")
 
 
 def test_handbook_is_tagged_chinese_with_title_and_edition_dates(printed: Path) -> None:
@@ -165,6 +170,83 @@ def test_bundle_binds_a_townships_posters_in_station_order(printed: Path) -> Non
     assert [item.title for item in reader.outline] == [f"{s['驿站名称']}公示牌" for s in running]
     first = re.sub(r"\s+", "", reader.pages[1].extract_text())
     assert running[1]["驿站名称"] in first
+
+
+def mm(box: object) -> tuple[int, int]:
+    return round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)  # type: ignore[attr-defined]
+
+
+def test_an_a4_handbook_has_no_booklet(printed: Path) -> None:
+    assert {mm(page.mediabox) for page in PdfReader(printed / "handbook" / "政策手册.pdf").pages} == {
+        (210, 297)
+    }
+    assert sorted(p.name for p in (printed / "handbook").iterdir()) == ["政策手册.pdf"]
+
+
+@pytest.fixture(scope="module")
+def printed_a5(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini county's print documents with `handbook_size: A5`; returns build/print."""
+    root = tmp_path_factory.mktemp("mini-a5")
+    shutil.copytree(FIXTURES / "mini", root / "county")
+    with (root / "county" / "content" / "county.yml").open("a", encoding="utf-8") as f:
+        f.write("handbook_size: A5\n")
+    code = yizhan_main(
+        ["build", "--project", str(root / "county"), "--out", str(root / "build"), "--only", "print"]
+    )
+    assert code == 0
+    return root / "build" / "print"
+
+
+def page_text(path: Path, page: int, crop: tuple[int, int, int, int] | None = None) -> str:
+    """Text of one page (1-based), optionally only inside crop = (x, y, width, height) in points."""
+    area = ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])] if crop else []
+    result = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), *area, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return re.sub(r"\s+", "", result.stdout)
+
+
+def test_a5_handbook_has_a5_pages_mirrored_margins_and_a_matching_toc(printed_a5: Path) -> None:
+    handbook = printed_a5 / "handbook" / "政策手册.pdf"
+    reader = PdfReader(handbook)
+    assert {mm(page.mediabox) for page in reader.pages} == {(148, 210)}
+    assert_toc_and_bookmarks_match(handbook)
+    # The running header sits nearer the outer edge: right of centre on right pages, left on left ones.
+    words = {}
+    for number in (3, 4):
+        found = subprocess.run(
+            ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(handbook), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        words[number] = min(float(x) for x in re.findall(r'xMin="([\d.]+)"', found))
+    assert words[3] > words[4]  # page 3 is a right-hand page: its inner (left) margin is the wider one
+
+
+def test_a5_booklet_puts_pages_in_folding_order(printed_a5: Path) -> None:
+    handbook = printed_a5 / "handbook" / "政策手册.pdf"
+    booklet = printed_a5 / "handbook" / "政策手册-A5小册子拼版.pdf"
+    pages = len(PdfReader(handbook).pages)
+    sheets = PdfReader(booklet)
+    padded = -(-pages // 4) * 4
+    assert len(sheets.pages) == padded // 2
+    assert {mm(page.mediabox) for page in sheets.pages} == {(297, 210)}
+    assert sheets.metadata.title == "示例县民生政策办事手册（A5小册子拼版）"
+    width, height = 420, 596  # one A5 page, in points (rounded up)
+    left = round((297 - 296) / 2 / 25.4 * 72)  # the A5 pair is centred on the A4 sheet
+    expected = []
+    for sheet in range(padded // 4):
+        expected += [(padded - 2 * sheet, 2 * sheet + 1), (2 * sheet + 2, padded - 1 - 2 * sheet)]
+    for side, (left, right) in enumerate(expected, start=1):
+        for slot, number in enumerate((left, right)):
+            got = page_text(booklet, side, (left + slot * width, 0, width, height))
+            want = page_text(handbook, number) if number <= pages else ""
+            assert got == want, (side, slot, number)
+    assert "民生政策办事手册" in page_text(booklet, 1, (left + width, 0, width, height))
 
 
 @pytest.mark.slow

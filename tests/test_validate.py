@@ -183,6 +183,23 @@ def test_missing_policy_field(mini: Path) -> None:
     ) in messages_of(mini)
 
 
+def test_unknown_handbook_size_is_located(mini: Path, run: Run) -> None:
+    path = mini / "content/county.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, "handbook_size: B5", ""]), encoding="utf-8")
+    code, out, _ = run("validate", "--project", str(mini))
+    assert code == 1
+    want = expected(
+        f"content/county.yml:{len(lines) + 1}",
+        "YZ-YAML-004",
+        title="手册开本",
+        key="handbook_size",
+        value="B5",
+        choices="A4、A5",
+    )
+    assert want in out.splitlines()
+
+
 def test_every_problem_in_one_run_and_json(mini: Path, run: Run) -> None:
     edit_cell(mini / STATIONS, 2, "层级", "县")
     edit_cell(mini / STATIONS, 3, "管理员电话", "abc")

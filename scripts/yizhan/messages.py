@@ -147,7 +147,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "请缩短该驿站名称、地址或事项内容；原有的 print/ 文件夹保持不变",
     ),
     "YZ-PRINT-003": (
-        "{subject}的合订本 {path} 缺少文件 {part}",
+        "{subject}的 {path} 缺少要合订或拼版的文件 {part}",
         "请重新完整生成一次（yizhan build --only print）",
     ),
 }

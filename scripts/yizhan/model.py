@@ -14,6 +14,7 @@ from .yamlfile import YamlDoc
 
 PUBLIC, MASKED, PRIVATE = "public", "masked", "private"
 STATION_LEVELS = ("乡镇", "村", "组")
+HANDBOOK_SIZES = ("A4", "A5")  # 政策手册的开本（content/county.yml 的 handbook_size）
 # Urban counties use 街道/社区/网格 for the same three levels.
 LEVEL_ALIASES = {"街道": "乡镇", "社区": "村", "网格": "组"}
 
@@ -42,6 +43,7 @@ class County:
     service_hours: str
     categories: tuple[str, ...]
     commitments: tuple[Commitment, ...]
+    handbook_size: str = "A4"  # one of HANDBOOK_SIZES; A5 also makes a booklet for folding
 
 
 @dataclass(frozen=True)

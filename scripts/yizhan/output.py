@@ -17,6 +17,7 @@ class PrintJob:
     subject: str = ""  # what the document is about, named in error messages (e.g. the station)
     fit: tuple[str, ...] = ()  # denser classes tried in turn until the document fits one page
     parts: tuple[str, ...] = ()  # paths of other jobs to bind into this one instead of `html`
+    booklet: bool = False  # impose the one part as a saddle-stitched booklet instead of binding
 
 
 @dataclass

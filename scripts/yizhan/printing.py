@@ -26,6 +26,7 @@ MANIFEST = ".manifest.json"
 BATCH_SIZE = 10  # documents laid out per weasyprint pass
 ENGINE = "yizhan-print-3"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
 LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
 
 
@@ -138,6 +139,48 @@ def bind(job: PrintJob, out: Path, titles: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+def booklet_order(pages: int) -> list[tuple[int, int]]:
+    """(left, right) page indexes of each printed side of a saddle-stitched booklet of `pages` pages.
+
+    Sheets are printed front then back and nested; page numbers past the document are blank.
+    """
+    count = -(-pages // 4) * 4
+    sides: list[tuple[int, int]] = []
+    for sheet in range(count // 4):
+        sides.append((count - 1 - 2 * sheet, 2 * sheet))
+        sides.append((2 * sheet + 1, count - 2 - 2 * sheet))
+    return sides
+
+
+def impose(job: PrintJob, out: Path) -> bytes:
+    """The part's pages two to a side of landscape A4 sheets, centred, in booklet order, ready to fold.
+
+    Two A5 pages are 296 mm wide, so a millimetre of white is left at each side of the sheet.
+    """
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import NameObject, TextStringObject
+
+    part = job.parts[0]
+    if not (out / part).exists():
+        raise _failure("YZ-PRINT-003", subject=job.subject, path=job.path, part=part)
+    pages = PdfReader(out / part).pages
+    width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    sheet_width, sheet_height = max(A4_LONG, 2 * width), max(A4_SHORT, height)
+    left, bottom = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
+    writer = PdfWriter()
+    for side in booklet_order(len(pages)):
+        sheet = writer.add_blank_page(sheet_width, sheet_height)
+        for slot, number in enumerate(side):
+            if number < len(pages):
+                place = Transformation().translate(left + slot * width, bottom)
+                sheet.merge_transformed_page(pages[number], place)
+    writer.add_metadata({"/Title": job.title, "/Producer": "yizhan"})
+    writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def render_jobs(jobs: list[PrintJob], out: Path, previous: Path | None = None) -> None:
     """Render every job to `out/job.path`, skipping those whose content hash has not changed."""
     old = read_manifest(previous)
@@ -158,6 +201,7 @@ def render_jobs(jobs: list[PrintJob], out: Path, previous: Path | None = None) -
             raise _report(error) from error
         titles = {j.path: j.title for j in jobs}
         for job in (j for j in todo if j.parts):
-            replace_file(out / job.path, bind(job, out, titles))
+            made = impose(job, out) if job.booklet else bind(job, out, titles)
+            replace_file(out / job.path, made)
             bar.update(1)
     replace_file(out / MANIFEST, json.dumps(hashes, ensure_ascii=False, sort_keys=True, indent=0).encode())

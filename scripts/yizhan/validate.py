@@ -102,6 +102,7 @@ def to_county(data: dict[str, Any]) -> County:
         service_hours=str(data.get("service_hours") or ""),
         categories=_strings(data["categories"]),
         commitments=tuple(Commitment(str(c["name"]), str(c["text"])) for c in data["commitments"]),
+        handbook_size=str(data.get("handbook_size") or "A4"),
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .model import STATION_LEVELS
+from .model import HANDBOOK_SIZES, STATION_LEVELS
 from .report import Location, Report
 from .rules import is_phone
 from .yamlfile import YamlDoc
@@ -40,6 +40,7 @@ COUNTY_KEYS = (
     Key("feedback_time_limit_days", "意见办理时限", "int", required=False),
     Key("service_day", "服务日", "text"),
     Key("service_hours", "服务时间", "text", required=False),
+    Key("handbook_size", "手册开本", "text", required=False, choices=HANDBOOK_SIZES),
     Key("categories", "政策类别", "list"),
     Key(
         "commitments",

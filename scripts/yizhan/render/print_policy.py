@@ -10,6 +10,7 @@ from ..output import PrintJob
 from .print_common import FIT_SCALES, FIT_STEPS, render_print
 
 HANDBOOK_PATH = "handbook/政策手册.pdf"
+BOOKLET_PATH = "handbook/政策手册-A5小册子拼版.pdf"
 LEAFLET_GROUP = "leaflet"
 LEVEL_LIST_GROUP = "level-service-list"
 # 服务事项清单 by where a service is decided (Policy.where), with file names.
@@ -32,12 +33,27 @@ def by_category(data: PublicData) -> list[tuple[str, list[Policy]]]:
     return [(c, items) for c, items in groups if items]
 
 
-def handbook_job(data: PublicData, templates: Path) -> PrintJob:
+def handbook_jobs(data: PublicData, templates: Path) -> list[PrintJob]:
+    """The handbook in the county's size; an A5 handbook also comes imposed for a folded booklet."""
     title = f"{data.county.county}民生政策办事手册"
     html = render_print(
-        templates, "handbook.html.j2", data, title=title, policies=data.policies, categories=by_category(data)
+        templates,
+        "handbook.html.j2",
+        data,
+        title=title,
+        page_size=data.county.handbook_size,
+        policies=data.policies,
+        categories=by_category(data),
     )
-    return PrintJob(HANDBOOK_PATH, html, title=title, subject="政策手册")
+    jobs = [PrintJob(HANDBOOK_PATH, html, title=title, subject="政策手册")]
+    if data.county.handbook_size == "A5":
+        booklet = f"{title}（A5小册子拼版）"
+        jobs.append(
+            PrintJob(
+                BOOKLET_PATH, "", title=booklet, subject="政策手册", parts=(HANDBOOK_PATH,), booklet=True
+            )
+        )
+    return jobs
 
 
 def leaflet_job(data: PublicData, templates: Path, policy: Policy) -> PrintJob:
@@ -72,7 +88,7 @@ def level_list_job(data: PublicData, templates: Path, where: str, name: str) -> 
 
 def policy_jobs(data: PublicData, templates: Path) -> list[PrintJob]:
     """The handbook, the two level lists and every policy's leaflet."""
-    jobs = [handbook_job(data, templates)]
+    jobs = handbook_jobs(data, templates)
     jobs += [level_list_job(data, templates, where, name) for where, name in WHERE_LISTS]
     jobs += [leaflet_job(data, templates, p) for p in data.policies]
     return jobs
