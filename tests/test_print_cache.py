@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import edit_cell, read_rows
+from conftest import REPO, edit_cell, read_rows
 from yizhan import messages, print_engine
 
 
@@ -104,3 +106,38 @@ def test_manifest_holds_no_digit_runs_the_privacy_gate_could_mistake_for_phones(
     assert run("build", "--project", str(mini), "--out", str(tmp_path / "b"), "--only", "print")[0] == 0
     manifest = (tmp_path / "b" / "print" / ".manifest.json").read_text(encoding="utf-8")
     assert not re.search(r"\d{7,}", manifest)
+
+
+def test_a_site_build_renders_only_the_blank_forms_and_keeps_the_other_print_documents(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+) -> None:
+    (mini / "forms").mkdir()
+    for code in ("dibao", "huifang"):
+        shutil.copy(REPO / "forms" / f"{code}.yml", mini / "forms")
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
+    printed = snapshot(out / "print")
+    forms = sorted(p.name for p in (out / "print" / "forms").glob("*.pdf"))
+    assert forms == ["dibao.pdf", "huifang.pdf"]
+
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    for name in forms:
+        assert (out / "site" / "forms" / name).read_bytes() == (out / "print" / "forms" / name).read_bytes()
+    after_site = snapshot(out / "print")
+    assert {p for p in printed if printed[p][0] != after_site[p][0]} == {".manifest.json"}
+    assert after_site[".manifest.json"][1] == printed[".manifest.json"][1]
+
+    # A blank form that changed is rendered again for the site, and the next print build keeps it.
+    form = mini / "forms" / "dibao.yml"
+    form.write_text(form.read_text(encoding="utf-8").replace("title: ", "title: 新版", 1), encoding="utf-8")
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    changed = snapshot(out / "print")
+    assert {p for p in changed if changed[p][0] != after_site[p][0]} == {".manifest.json", "forms/dibao.pdf"}
+    assert "新版" in pdf_text_of(out / "site" / "forms" / "dibao.pdf")
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
+    again = snapshot(out / "print")
+    assert {p for p in again if again[p][0] != changed[p][0]} == {".manifest.json"}
+
+
+def pdf_text_of(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout

@@ -18,6 +18,7 @@ class PrintJob:
     fit: tuple[str, ...] = ()  # denser classes tried in turn until the document fits one page
     parts: tuple[str, ...] = ()  # paths of other jobs to bind into this one instead of `html`
     booklet: bool = False  # impose the one part as a saddle-stitched booklet instead of binding
+    site_path: str = ""  # also published on the website here (relative to build/site/), e.g. a blank form
 
 
 @dataclass

@@ -181,14 +181,21 @@ def impose(job: PrintJob, out: Path) -> bytes:
     return buffer.getvalue()
 
 
-def render_jobs(jobs: list[PrintJob], out: Path, previous: Path | None = None) -> None:
-    """Render every job to `out/job.path`, skipping those whose content hash has not changed."""
+def render_jobs(jobs: list[PrintJob], out: Path, previous: Path | None = None, complete: bool = True) -> None:
+    """Render every job to `out/job.path`, skipping those whose content hash has not changed.
+
+    `complete`: the jobs are every print document, so files of the previous build that no job
+    makes any more are removed. Otherwise (a site-only build renders just the blank forms) the
+    previous build's other documents and their manifest entries are kept as they are.
+    """
     old = read_manifest(previous)
     hashes: dict[str, str] = {}
     for job in sorted(jobs, key=lambda j: bool(j.parts)):
         hashes[job.path] = job_hash(job, hashes)
-    for stale in set(old) - set(hashes):
-        (out / stale).unlink(missing_ok=True)
+    if complete:
+        for stale in set(old) - set(hashes):
+            (out / stale).unlink(missing_ok=True)
+    kept = {} if complete else {path: value for path, value in old.items() if path not in hashes}
     todo = [j for j in jobs if hashes[j.path] != old.get(j.path) or not (out / j.path).exists()]
     pages = [j for j in todo if not j.parts]
     with _progress(len(todo)) as bar:
@@ -204,4 +211,5 @@ def render_jobs(jobs: list[PrintJob], out: Path, previous: Path | None = None) -
             made = impose(job, out) if job.booklet else bind(job, out, titles)
             replace_file(out / job.path, made)
             bar.update(1)
-    replace_file(out / MANIFEST, json.dumps(hashes, ensure_ascii=False, sort_keys=True, indent=0).encode())
+    manifest = {**kept, **hashes}
+    replace_file(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=0).encode())

@@ -88,12 +88,18 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
         for rel, data in output.site_files.items():
             _write(staging / "site" / rel, data)
         shutil.rmtree(work, ignore_errors=True)
-    if "print" in only and output.print_jobs:
+    # The site offers some print documents (the blank forms), so a site-only build renders those.
+    jobs = output.print_jobs if "print" in only else [j for j in output.print_jobs if j.site_path]
+    if jobs:
         from .printing import render_jobs
 
         # render_jobs replaces files by rename, so the previous build's hard-linked PDFs stay intact
         # and unchanged documents are kept without rendering them again.
-        render_jobs(output.print_jobs, staging / "print", previous=out / "print")
+        render_jobs(jobs, staging / "print", previous=out / "print", complete="print" in only)
+    if "site" in only:
+        for job in (j for j in jobs if j.site_path):
+            (staging / "site" / job.site_path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(staging / "print" / job.path, staging / "site" / job.site_path)
     for rel, data in output.files.items():
         _write(staging / rel, data)
     return staging

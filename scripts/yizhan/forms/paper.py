@@ -107,7 +107,15 @@ def paper_path(form: Form, station: Station | None = None) -> str:
 def paper_jobs(forms: list[Form], county: County, templates: Path, stations: list[Station]) -> list[PrintJob]:
     """County-wide blank forms, and each station's own copy of the registers that feed a dataset."""
     jobs = [
-        PrintJob(paper_path(f), paper_html(f, county, templates), group="forms", title=f.title) for f in forms
+        PrintJob(
+            paper_path(f),
+            paper_html(f, county, templates),
+            group="forms",
+            title=f.title,
+            subject=f"表格「{f.code}」",
+            site_path=f"forms/{f.code}.pdf",
+        )
+        for f in forms
     ]
     for station in stations:
         for form in forms:

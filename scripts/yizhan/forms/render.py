@@ -8,12 +8,11 @@ from pathlib import Path
 from ..derive import PublicData
 from ..model import County
 from ..output import Output
-from ..print_engine import render_pdf
 from ..stations import Station, stations_from
 from ..templating import render_template
 from . import load_forms
 from .model import Form
-from .paper import paper_html, paper_jobs, paper_path
+from .paper import paper_jobs
 from .web import web_html
 from .xlsform import xlsform_bytes
 
@@ -29,7 +28,7 @@ def variant_stations(data: PublicData) -> list[Station]:
 
 
 def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
-    """The web form, Table Schema, XLSForm and blank PDF of one form, as site files."""
+    """The web form, Table Schema and XLSForm of one form, as site files (the blank PDF is a print job)."""
     from .schema import table_schema
 
     schema = json.dumps(table_schema(form), ensure_ascii=False, indent=2) + "\n"
@@ -37,22 +36,18 @@ def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
         f"forms/{form.code}.html": web_html(form, county, templates).encode("utf-8"),
         f"forms/{form.code}.schema.json": schema.encode("utf-8"),
         f"forms/{form.code}.xlsx": xlsform_bytes(form, county.edition),
-        f"forms/{form.code}.pdf": render_pdf(paper_html(form, county, templates), paper_path(form)),
     }
 
 
 def render_forms(data: PublicData, templates: Path) -> Output:
-    """Site files and download page for every form; blank PDFs also under build/print/forms/."""
+    """Site files and download page for every form; blank PDFs as print jobs, also copied to the site."""
     output = Output()
     forms = load_forms(data.forms)
     if not forms:
         return output
     for form in forms:
-        files = form_files(form, data.county, templates)
-        output.site_files.update(files)
-        output.files[f"print/{paper_path(form)}"] = files[f"forms/{form.code}.pdf"]
-    station_jobs = paper_jobs(forms, data.county, templates, variant_stations(data))
-    output.print_jobs.extend(job for job in station_jobs if job.group == "forms-stations")
+        output.site_files.update(form_files(form, data.county, templates))
+    output.print_jobs += paper_jobs(forms, data.county, templates, variant_stations(data))
     used_by = {f.code: [p for p in data.policies if f.code in p.forms] for f in forms}
     output.docs["forms/index.md"] = render_template(
         templates, "site/forms/index.md.j2", forms=forms, used_by=used_by, county=data.county
