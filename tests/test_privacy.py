@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import REPO, edit_cell, read_rows
-from yizhan import masking
-from yizhan.check import Secrets, names_pattern, scan_xlsx
+from yizhan import check, masking
+from yizhan.check import Secrets, names_pattern, privacy_gate, scan_text, scan_xlsx
 from yizhan.derive import derive
 from yizhan.load import load
 from yizhan.masking import COMPOUND_SURNAMES, mask_name, mask_phone, mask_text
@@ -119,6 +119,51 @@ def test_xlsx_cells_are_scanned_and_located() -> None:
     secrets = Secrets(values={"王小明": "救助对象「户主姓名」"})
     findings = scan_xlsx("forms/x.xlsx", buffer.getvalue(), secrets, names_pattern(secrets))
     assert {f.place for f in findings} == {"工作表「名单」C5单元格", "工作表「名单」B2单元格"}
+
+
+def test_findings_are_located_by_line_and_column_after_decoding_escapes() -> None:
+    secrets = Secrets(values={"王小明": "救助对象「户主姓名」", "13912345678": "救助对象「联系电话」"})
+    text = "<p>甲</p>\n\n<td>&#29579;小明</td><td>13912345678</td>\n乙\\u738b\\u5c0f\\u660e\n"
+    findings = scan_text("site/x.html", text, secrets, names_pattern(secrets), markup=True)
+    assert [(f.line, f.place, f.what[:10]) for f in findings] == [
+        (3, "第17列", "救助对象「联系电话」"),
+        (3, "第5列", "救助对象「户主姓名」"),
+        (4, "第2列", "救助对象「户主姓名」"),
+    ]
+
+
+def test_the_gate_skips_files_it_found_clean_but_never_hides_a_leak(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "build", tmp_path / "cache" / "privacy-check.json"
+    (out / "site").mkdir(parents=True)
+    page = out / "site" / "a.html"
+    page.write_text("<p>联系人：王小明</p>\n", encoding="utf-8")
+    (out / "site" / "b.js").write_text("var x = 1;\n", encoding="utf-8")
+    before = Secrets(values={"李四光": "救助对象「户主姓名」"})
+    assert privacy_gate(out, before, cache) == []
+    assert len(json.loads(cache.read_text(encoding="utf-8"))["clean"]) == 2
+
+    scanned: list[str] = []
+    scan_file = check.scan_file
+    monkeypatch.setattr(
+        check, "scan_file", lambda path, *rest: scanned.append(path.name) or scan_file(path, *rest)
+    )
+    assert privacy_gate(out, before, cache) == [] and scanned == []
+
+    # A new secret: everything is read again, and the unchanged page now leaks.
+    after = Secrets(values={"李四光": "救助对象「户主姓名」", "王小明": "救助对象「户主姓名」"})
+    findings = privacy_gate(out, after, cache)
+    assert sorted(scanned) == ["a.html", "b.js"]
+    assert [(f.file, f.line, f.place) for f in findings] == [("site/a.html", 1, "第8列")]
+
+    # Back to the first secrets: read again once; then only the page that changed is read, and caught.
+    assert privacy_gate(out, before, cache) == []
+    scanned.clear()
+    page.write_text("<p>电话：13912345679</p>\n", encoding="utf-8")
+    findings = privacy_gate(out, before, cache)
+    assert scanned == ["a.html"]
+    assert [f.what for f in findings] == ["未公开的手机号 139****5679"]
 
 
 # leaks planted in a copy of the mini county --------------------------------------------------------------

@@ -6,12 +6,18 @@ The gate looks at the files themselves, so it catches a leak however it got ther
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import io
+import json
+import os
+import posixpath
 import re
 import shutil
 import subprocess
+from bisect import bisect_right
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,7 +39,7 @@ _CODE_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\- ]{5,}[0-9A-Za-z]")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ID_RUN = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE_RUN = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-_LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""")
+_LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'\n]+)["']""")
 
 
 @dataclass(frozen=True)
@@ -125,12 +131,22 @@ def scan_line(line: str, secrets: Secrets, names: NameFinder | None) -> Iterator
 def scan_text(
     rel: str, text: str, secrets: Secrets, names: NameFinder | None, markup: bool = False, page: str = ""
 ) -> list[Finding]:
+    """Every finding in `text`, located by line and column, in line order.
+
+    The lines (each decoded on its own) are scanned as one string: no pattern matches across a
+    line break, and one pass over a file is several times faster than one per line.
+    """
+    lines = [decoded(line, markup) for line in text.splitlines()]
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
     findings = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        for column, what in scan_line(decoded(line, markup), secrets, names):
-            place = f"{page}第{lineno}行第{column}列" if page else f"第{column}列"
-            findings.append(Finding(rel, lineno, what, place))
-    return findings
+    for offset, what in scan_line("\n".join(lines), secrets, names):
+        lineno = bisect_right(starts, offset - 1)
+        column = offset - starts[lineno - 1]
+        place = f"{page}第{lineno}行第{column}列" if page else f"第{column}列"
+        findings.append(Finding(rel, lineno, what, place))
+    return sorted(findings, key=lambda finding: finding.line)  # stable: per line, in scan order
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -210,56 +226,129 @@ def names_pattern(secrets: Secrets) -> NameFinder | None:
     return finder if finder.names or finder.others else None
 
 
+def scan_kind(path: Path) -> str:
+    """How a published file is scanned: pdf, xlsx, text or markup (gz- when gzipped); "" not at all."""
+    suffix = path.suffix.lower()
+    if suffix in (".pdf", ".xlsx"):
+        return suffix[1:]
+    inner = Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+    if inner not in TEXT_SUFFIXES:
+        return ""
+    kind = "markup" if inner in MARKUP_SUFFIXES else "text"
+    return f"gz-{kind}" if suffix == ".gz" else kind
+
+
 def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) -> list[Finding]:
     """Scan one published file by its kind: text, gzip of text, PDF text, XLSX cells."""
-    suffix = path.suffix.lower()
-    data_suffix = Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
-    if suffix == ".pdf":
+    kind = scan_kind(path)
+    if kind == "pdf":
         return scan_pdf(rel, path, secrets, names)
-    if suffix == ".xlsx":
+    if kind == "xlsx":
         return scan_xlsx(rel, path.read_bytes(), secrets, names)
-    if data_suffix not in TEXT_SUFFIXES:
+    if not kind:
         return []
-    raw = gzip.decompress(path.read_bytes()) if suffix == ".gz" else path.read_bytes()
+    raw = gzip.decompress(path.read_bytes()) if kind.startswith("gz-") else path.read_bytes()
     text = raw.decode("utf-8-sig", errors="replace")
-    return scan_text(rel, text, secrets, names, markup=data_suffix in MARKUP_SUFFIXES)
+    return scan_text(rel, text, secrets, names, markup=kind.endswith("markup"))
 
 
-def privacy_gate(out: Path, secrets: Secrets) -> list[Finding]:
+class CleanFiles:
+    """Digests of files that passed the gate, kept between builds so unchanged files are not read again.
+
+    A digest covers a file's bytes and how it is scanned; the whole record is valid only for the
+    same secrets and the same scanning code, so a new recipient or a changed rule rescans everything.
+    Only digests of clean files are kept, never any text.
+    """
+
+    def __init__(self, path: Path | None, secrets: Secrets) -> None:
+        self.path = path
+        code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("check.py", "rules.py"))
+        state = json.dumps(
+            [sorted(secrets.values.items()), sorted(secrets.public_phones)], ensure_ascii=False
+        )
+        self.key = hashlib.sha256(code + state.encode("utf-8")).hexdigest()
+        self.known: set[str] = set()
+        self.clean: set[str] = set()
+        if path is not None:
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                if record.get("key") == self.key:
+                    self.known = set(record.get("clean", []))
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    @staticmethod
+    def digest(path: Path, kind: str) -> str:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest() + kind
+
+    def save(self) -> None:
+        """Keep the digests of this run's clean files (the record does not grow across builds)."""
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.tmp")
+            temporary.write_text(json.dumps({"key": self.key, "clean": sorted(self.clean)}), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # only a cache: the next build scans everything again
+
+
+def privacy_gate(out: Path, secrets: Secrets, cache: Path | None = None) -> list[Finding]:
+    """Findings in every file under `out`, scanning over all cores; files clean last time are skipped."""
     names = names_pattern(secrets)
-    findings: list[Finding] = []
+    record = CleanFiles(cache, secrets)
+    todo: list[tuple[Path, str]] = []
     for path in sorted(out.rglob("*")):
-        if path.is_file():
-            findings.extend(scan_file(path, path.relative_to(out).as_posix(), secrets, names))
+        kind = scan_kind(path) if path.is_file() else ""
+        if kind:
+            digest = record.digest(path, kind)
+            if digest in record.known:
+                record.clean.add(digest)
+            else:
+                todo.append((path, digest))
+
+    def scan(item: tuple[Path, str]) -> list[Finding]:
+        found = scan_file(item[0], item[0].relative_to(out).as_posix(), secrets, names)
+        if not found:
+            record.clean.add(item[1])
+        return found
+
+    # Threads: pdftotext runs outside the interpreter, so two cores stay busy.
+    with ThreadPoolExecutor((os.cpu_count() or 1) + 1) as pool:
+        findings = [finding for found in pool.map(scan, todo) for finding in found]
+    record.save()
     return findings
 
 
 def broken_links(site: Path, prefix: str = "") -> list[Finding]:
     """Relative href/src in HTML that point to no file; `prefix` is the site URL's path (e.g. /yizhan)."""
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     findings = []
     for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
         text = page.read_text(encoding="utf-8")
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            for target in _LINK.findall(line):
-                parts = urlsplit(target)
-                if parts.scheme or parts.netloc or not parts.path:
-                    continue
-                path = parts.path
-                if prefix and path.startswith(prefix + "/"):
-                    path = path[len(prefix) :]
-                base = site if path.startswith("/") else page.parent
-                resolved = (base / unquote(path).lstrip("/")).resolve()
-                if resolved.is_dir():
-                    resolved = resolved / "index.html"
-                if not resolved.exists():
-                    findings.append(
-                        Finding(page.relative_to(site).as_posix(), lineno, f"链接指向不存在的文件 {target}")
-                    )
+        for match in _LINK.finditer(text):
+            target = match.group(1)
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            path = parts.path
+            if prefix and path.startswith(prefix + "/"):
+                path = path[len(prefix) :]
+            base = "" if path.startswith("/") else posixpath.dirname(rel)
+            resolved = posixpath.normpath(posixpath.join(base, unquote(path).lstrip("/")))
+            if resolved in files or posixpath.join(resolved, "index.html").removeprefix("./") in files:
+                continue
+            lineno = text.count("\n", 0, match.start()) + 1
+            findings.append(Finding(rel, lineno, f"链接指向不存在的文件 {target}"))
     return findings
 
 
-def check_outputs(out: Path, model: Model) -> list[Finding]:
-    findings = privacy_gate(out, collect_secrets(model))
+def check_outputs(out: Path, model: Model, cache: Path | None = None) -> list[Finding]:
+    """The privacy gate over every file and the link check over the site; `cache` keeps clean digests."""
+    findings = privacy_gate(out, collect_secrets(model), cache)
     if (out / "site").exists():
         prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
         findings.extend(broken_links(out / "site", prefix))

@@ -15,7 +15,7 @@ from .derive import derive
 from .environment import check_environment
 from .load import load
 from .model import Model
-from .paths import project_file, tool_root
+from .paths import cache_file, project_file, tool_root
 from .publish import discard, publish, swap
 from .render import render
 from .validate import to_model, validate
@@ -23,6 +23,8 @@ from .validate import to_model, validate
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # The website (with its forms, disclosure pages and open data) and the print documents.
 PARTS = ("site", "print")
+# Digests of published files the privacy gate found clean, so the next build reads only what changed.
+CHECK_CACHE = "privacy-check.json"
 # What `yizhan init` copies from the example county.
 PROJECT_FILES = ("mkdocs.yml", "content", "forms", "datasets", "site_templates")
 T = TypeVar("T")
@@ -84,7 +86,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         discard(out.parent / f".{out.name}.staging")
         say(f"错误：生成失败，原有的 {out.name}/ 保持不变。原因：{error}")
         return EXIT_INVALID
-    findings = timed("隐私与链接检查", lambda: check_outputs(staging, model))
+    findings = timed("隐私与链接检查", lambda: check_outputs(staging, model, cache_file(root, CHECK_CACHE)))
     if findings:
         for finding in findings[:200]:
             print(finding)
@@ -97,10 +99,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    model = load_valid(args.project.resolve())
+    root: Path = args.project.resolve()
+    model = load_valid(root)
     if model is None:
         return EXIT_INVALID
-    findings = check_outputs(args.out.resolve(), model)
+    findings = check_outputs(args.out.resolve(), model, cache_file(root, CHECK_CACHE))
     for finding in findings:
         print(finding)
     say(f"检查完成：{len(findings)} 处问题。")
