@@ -10,6 +10,7 @@ import csv
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from .check import check_outputs
+from .cli import CHECK_CACHE
 from .derive import derive
 from .disclosure.render import render_disclosure
 from .load import load
-from .model import County
+from .model import Model
 from .output import Output
-from .paths import project_file, tool_root
+from .paths import cache_file, project_file, tool_root
+from .printing import render_jobs
 from .publish import publish, swap
 from .render import render
 from .render.print_station import POSTER_GROUP, STATION_LIST_GROUP
@@ -141,6 +144,7 @@ def make_county(target: Path, stations: int) -> None:
 
 
 BASELINE_POSTERS = 50
+SINGLE_POSTERS = 200  # enough for a steady per-poster figure in one process
 
 
 def baseline_per_poster(output: Output) -> float:
@@ -156,14 +160,17 @@ def baseline_per_poster(output: Output) -> float:
     return (time.perf_counter() - start) / len(posters)
 
 
-def rebuild(root: Path, out: Path) -> Path:
-    """The whole pipeline again for print only, against the previous build."""
-    project = load(root)
-    model = to_model(project)
-    output = render(derive(model), project_file(root, "site_templates"))
-    staging = publish(output, root, out, model.county, {"print"})
-    swap(staging, out)
-    return staging
+def command(root: Path, out: Path, *options: str) -> None:
+    """`yizhan build` as a user runs it, in a new process: validation, rendering, publishing, checks."""
+    done = subprocess.run(
+        [sys.executable, "-m", "yizhan", "build", "--project", str(root), "--out", str(out), *options],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(done.stdout, done.stderr, sep="\n", file=sys.stderr)
+        raise SystemExit(f"yizhan build 失败（退出码 {done.returncode}）")
 
 
 def change_one_phone(root: Path) -> None:
@@ -174,24 +181,30 @@ def change_one_phone(root: Path) -> None:
     _write(path, header, rows)
 
 
-def posters_cold(output: Output, folder: Path) -> tuple[int, float]:
-    """(posters, seconds) for rendering every poster into an empty folder, the way a build does."""
+def posters_cold(
+    output: Output, folder: Path, count: int | None = None, workers: int | None = None
+) -> tuple[int, float]:
+    """(posters, seconds) for rendering the first `count` posters into an empty folder, as a build does."""
     from .printing import render_jobs
 
-    posters = [job for job in output.print_jobs if job.group == POSTER_GROUP]
+    posters = [job for job in output.print_jobs if job.group == POSTER_GROUP][:count]
+    shutil.rmtree(folder, ignore_errors=True)
     start = time.perf_counter()
-    render_jobs(posters, folder)
+    render_jobs(posters, folder, workers=workers)
     return len(posters), time.perf_counter() - start
 
 
-def bench_print(bench: Bench, root: Path, out: Path, output: Output, county: County) -> None:
-    """Cold print render, two rebuilds, the posters alone, and the one-poster-per-render baseline."""
+def bench_print(bench: Bench, root: Path, out: Path, output: Output, model: Model) -> None:
+    """Cold print render and check, two rebuilds, the posters alone, and the one-poster-per-render baseline.
+
+    The print documents get a build folder of their own (as `--only print` on a new machine), so the
+    rebuilds measure the print documents and their checks, not the site built earlier in this run.
+    """
     documents = [job for job in output.print_jobs if not job.parts]
     station_docs = sum(job.group in (POSTER_GROUP, STATION_LIST_GROUP) for job in documents)
     start = time.perf_counter()
-    staging = publish(output, root, out, county, {"print"})
+    staging = publish(output, root, out, model.county, {"print"})
     wall = time.perf_counter() - start
-    swap(staging, out)
     bench.rows.append(
         (
             "publish 印刷品（冷启动）",
@@ -201,14 +214,31 @@ def bench_print(bench: Bench, root: Path, out: Path, output: Output, county: Cou
             f"{os.cpu_count()} 个进程；目标 ≤ 360 秒、≤ 2048 MB",
         )
     )
-    bench.stage("重建：无改动", lambda: rebuild(root, out), "目标 ≤ 5 秒")
+    bench.stage(
+        "check 印刷品（冷启动）",
+        lambda: check_outputs(staging, model, cache_file(root, CHECK_CACHE)),
+        "每个 PDF 的文字都读一遍；记下通过检查的文件，供下次生成",
+    )
+    swap(staging, out)
+    whole = "整条命令 yizhan build --only print，新进程：读取、检查数据、生成、发布、隐私与链接检查"
+    bench.stage("重建：无改动", lambda: command(root, out, "--only", "print"), f"{whole}；目标 ≤ 5 秒")
     change_one_phone(root)
-    bench.stage("重建：改一个驿站的管理员电话", lambda: rebuild(root, out), "目标 ≤ 10 秒")
+    bench.stage(
+        "重建：改一个驿站的管理员电话",
+        lambda: command(root, out, "--only", "print"),
+        "同上；重新生成该站公示牌、清单和乡镇合订本；目标 ≤ 10 秒",
+    )
     posters, seconds = bench.stage(
         "其中：全部公示牌（冷启动）", lambda: posters_cold(output, out.parent / "posters-cold")
     )
     ours = seconds / posters
-    bench.rows[-1] = (*bench.rows[-1][:3], f"{posters} 张，每张 {ours:.3f} 秒")
+    bench.rows[-1] = (*bench.rows[-1][:3], f"{posters} 张，{os.cpu_count()} 个进程，每张 {ours:.3f} 秒")
+    alone, seconds = bench.stage(
+        "其中：公示牌，单进程",
+        lambda: posters_cold(output, out.parent / "posters-one", SINGLE_POSTERS, workers=1),
+    )
+    single = seconds / alone
+    bench.rows[-1] = (*bench.rows[-1][:3], f"前 {alone} 张，每张 {single:.3f} 秒（只靠合并排版和字体裁剪）")
     base = bench.stage(
         f"基线：{BASELINE_POSTERS} 张公示牌各自 write_pdf",
         lambda: baseline_per_poster(output),
@@ -216,7 +246,8 @@ def bench_print(bench: Bench, root: Path, out: Path, output: Output, county: Cou
     )
     bench.rows[-1] = (
         *bench.rows[-1][:3],
-        f"每张 {base:.3f} 秒；本工具每张 {ours:.3f} 秒，快 {base / ours:.1f} 倍（目标 ≥ 2 倍）",
+        f"每张 {base:.3f} 秒；本工具每张 {ours:.3f} 秒，快 {base / ours:.1f} 倍（目标 ≥ 2 倍）；"
+        f"单进程时快 {base / single:.1f} 倍",
     )
 
 
@@ -234,6 +265,12 @@ def run(stations: int) -> Bench:
         model = bench.stage("to_model 类型化", lambda: to_model(project))
         data = bench.stage("derive 脱敏与统计", lambda: derive(model))
         output = bench.stage("render 生成页面", lambda: render(data, project_file(root, "site_templates")))
+        forms = [job for job in output.print_jobs if job.site_path]
+        bench.stage(
+            "publish 表格 PDF",
+            lambda: render_jobs(forms, out / "print"),
+            f"{len(forms)} 份空白表格，网站和印刷品共用；网站发布时已有，不再计入",
+        )
         staging = bench.stage(
             "publish 网站",
             lambda: publish(output, root, out, model.county, {"site"}),
@@ -259,7 +296,7 @@ def run(stations: int) -> Bench:
             wall for label, wall, _, _ in bench.rows if label in ("其中：网站页面的生成", "publish 网站")
         )
         bench.notes.append(budget_table(site_budgets(out / "site"), site_seconds, plain))
-        bench_print(bench, root, out, output, model.county)
+        bench_print(bench, root, Path(tmp) / "print-build", output, model)
     return bench
 
 

@@ -296,28 +296,25 @@ class CleanFiles:
 
 
 def privacy_gate(out: Path, secrets: Secrets, cache: Path | None = None) -> list[Finding]:
-    """Findings in every file under `out`, scanning over all cores; files clean last time are skipped."""
+    """Findings in every file under `out`, over all cores; files found clean last time are not read again."""
     names = names_pattern(secrets)
     record = CleanFiles(cache, secrets)
-    todo: list[tuple[Path, str]] = []
-    for path in sorted(out.rglob("*")):
-        kind = scan_kind(path) if path.is_file() else ""
-        if kind:
-            digest = record.digest(path, kind)
-            if digest in record.known:
-                record.clean.add(digest)
-            else:
-                todo.append((path, digest))
+    files = [(path, kind) for path in sorted(out.rglob("*")) if path.is_file() and (kind := scan_kind(path))]
 
     def scan(item: tuple[Path, str]) -> list[Finding]:
-        found = scan_file(item[0], item[0].relative_to(out).as_posix(), secrets, names)
+        digest = record.digest(*item)
+        found = (
+            []
+            if digest in record.known
+            else scan_file(item[0], item[0].relative_to(out).as_posix(), secrets, names)
+        )
         if not found:
-            record.clean.add(item[1])
+            record.clean.add(digest)
         return found
 
-    # Threads: pdftotext runs outside the interpreter, so two cores stay busy.
+    # Threads: hashing and pdftotext run outside the interpreter's lock, so every core stays busy.
     with ThreadPoolExecutor((os.cpu_count() or 1) + 1) as pool:
-        findings = [finding for found in pool.map(scan, todo) for finding in found]
+        findings = [finding for found in pool.map(scan, files) for finding in found]
     record.save()
     return findings
 
@@ -346,10 +343,13 @@ def broken_links(site: Path, prefix: str = "") -> list[Finding]:
     return findings
 
 
-def check_outputs(out: Path, model: Model, cache: Path | None = None) -> list[Finding]:
-    """The privacy gate over every file and the link check over the site; `cache` keeps clean digests."""
+def check_outputs(out: Path, model: Model, cache: Path | None = None, links: bool = True) -> list[Finding]:
+    """The privacy gate over every file and the link check over the site; `cache` keeps clean digests.
+
+    `links=False` skips the link check: a build that kept the previous site checked its links then.
+    """
     findings = privacy_gate(out, collect_secrets(model), cache)
-    if (out / "site").exists():
+    if links and (out / "site").exists():
         prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
         findings.extend(broken_links(out / "site", prefix))
     return findings

@@ -23,6 +23,7 @@ from .validate import to_model, validate
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # The website (with its forms, disclosure pages and open data) and the print documents.
 PARTS = ("site", "print")
+PART_NAMES = {"site": "网站", "print": "印刷品"}
 # Digests of published files the privacy gate found clean, so the next build reads only what changed.
 CHECK_CACHE = "privacy-check.json"
 # What `yizhan init` copies from the example county.
@@ -79,18 +80,32 @@ def cmd_build(args: argparse.Namespace) -> int:
         say("数据有错误，没有生成任何文件（原有的 build 保持不变）。请按上面的提示修改后重试。")
         return EXIT_INVALID
     data = timed("整理公开数据", lambda: derive(model))
-    output = timed("生成页面", lambda: render(data, project_file(root, "site_templates")))
+    output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
     try:
         staging = timed("发布", lambda: publish(output, root, out, model.county, only))
     except Exception as error:
         discard(out.parent / f".{out.name}.staging")
         say(f"错误：生成失败，原有的 {out.name}/ 保持不变。原因：{error}")
         return EXIT_INVALID
-    findings = timed("隐私与链接检查", lambda: check_outputs(staging, model, cache_file(root, CHECK_CACHE)))
+    findings = timed(
+        "隐私与链接检查",
+        lambda: check_outputs(staging, model, cache_file(root, CHECK_CACHE), links="site" in only),
+    )
     if findings:
         for finding in findings[:200]:
             print(finding)
         say(f"检查发现 {len(findings)} 处问题，本次生成已作废，原有的 {out.name}/ 保持不变。")
+        kept = [
+            part
+            for part in PARTS
+            if part not in only and any(f.file.startswith(f"{part}/") for f in findings)
+        ]
+        if kept:
+            names = "、".join(PART_NAMES[part] for part in kept)
+            say(
+                f"其中有问题出在本次没有重新生成的{names}部分：它是按上次的数据生成的"
+                f"（例如刚改过的电话号码还留在上面）。请去掉 --only，全部重新生成。"
+            )
         discard(staging)
         return EXIT_INVALID
     swap(staging, out)

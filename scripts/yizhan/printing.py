@@ -181,12 +181,19 @@ def impose(job: PrintJob, out: Path) -> bytes:
     return buffer.getvalue()
 
 
-def render_jobs(jobs: list[PrintJob], out: Path, previous: Path | None = None, complete: bool = True) -> None:
+def render_jobs(
+    jobs: list[PrintJob],
+    out: Path,
+    previous: Path | None = None,
+    complete: bool = True,
+    workers: int | None = None,
+) -> None:
     """Render every job to `out/job.path`, skipping those whose content hash has not changed.
 
     `complete`: the jobs are every print document, so files of the previous build that no job
     makes any more are removed. Otherwise (a site-only build renders just the blank forms) the
     previous build's other documents and their manifest entries are kept as they are.
+    `workers`: processes to render with (default: one per core).
     """
     old = read_manifest(previous)
     hashes: dict[str, str] = {}
@@ -200,7 +207,7 @@ def render_jobs(jobs: list[PrintJob], out: Path, previous: Path | None = None, c
     pages = [j for j in todo if not j.parts]
     with _progress(len(todo)) as bar:
         try:
-            for results in _results(list(batches(pages)), os.cpu_count() or 1):
+            for results in _results(list(batches(pages)), workers or os.cpu_count() or 1):
                 for result in results:
                     replace_file(out / result.path, result.pdf)
                 bar.update(len(results))

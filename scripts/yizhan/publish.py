@@ -14,7 +14,6 @@ from typing import Any
 from .model import County
 from .output import Output
 from .paths import project_file
-from .render.site_finish import finish_site, prepare_site_build
 
 
 def staging_dir(out: Path) -> Path:
@@ -49,6 +48,8 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
     """Run mkdocs on the generated pages with the project's mkdocs.yml."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+
+    from .render.site_finish import finish_site, prepare_site_build
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config = load_config(

@@ -46,10 +46,28 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
             _walk(item, (*path, index), lines)
 
 
+# libyaml when PyYAML has it (several times faster); its error texts differ, so errors are re-read below.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose_and_construct(text: str, loader_class: type) -> tuple[yaml.Node | None, Any]:
+    """One pass: the node tree (for line numbers) and the data built from it."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str) -> YamlDoc:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _compose_and_construct(text, FAST_LOADER)
+    except yaml.YAMLError:
+        node, data = None, None  # located and explained by the pure-Python parser's messages below
+    try:
+        if node is None:
+            node, data = _compose_and_construct(text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         detail = error.problem or str(error)

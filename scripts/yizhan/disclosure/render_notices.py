@@ -64,13 +64,22 @@ def notice_sheets(notices: EditionNotices, county: County, templates: Path) -> l
     return jobs
 
 
+def current_sheets(book: NoticeBook, county: County, templates: Path) -> list[PrintJob]:
+    """Notice-board sheets of the edition now on notice (earlier editions are no longer posted)."""
+    return [
+        job
+        for notices in book.on_site
+        if notices.current
+        for job in notice_sheets(notices, county, templates)
+    ]
+
+
 def render_notices(book: NoticeBook, county: County, templates: Path) -> Output:
     """Every edition still on the site; notice sheets for the current edition only."""
     output = Output()
     for notices in book.on_site:
         output.docs.update(render_edition(notices, county, templates))
-        if notices.current:
-            output.print_jobs.extend(notice_sheets(notices, county, templates))
+    output.print_jobs += current_sheets(book, county, templates)
     return output
 
 

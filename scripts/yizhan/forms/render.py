@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..derive import PublicData
 from ..model import County
-from ..output import Output
+from ..output import Output, PrintJob
 from ..stations import Station, stations_from
 from ..templating import render_template
 from . import load_forms
@@ -39,6 +39,12 @@ def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
     }
 
 
+def form_jobs(data: PublicData, templates: Path, forms: list[Form] | None = None) -> list[PrintJob]:
+    """The blank paper forms (also offered on the site) and the stations' own copies, as print jobs."""
+    forms = load_forms(data.forms) if forms is None else forms
+    return paper_jobs(forms, data.county, templates, variant_stations(data))
+
+
 def render_forms(data: PublicData, templates: Path) -> Output:
     """Site files and download page for every form; blank PDFs as print jobs, also copied to the site."""
     output = Output()
@@ -47,7 +53,7 @@ def render_forms(data: PublicData, templates: Path) -> Output:
         return output
     for form in forms:
         output.site_files.update(form_files(form, data.county, templates))
-    output.print_jobs += paper_jobs(forms, data.county, templates, variant_stations(data))
+    output.print_jobs += form_jobs(data, templates, forms)
     used_by = {f.code: [p for p in data.policies if f.code in p.forms] for f in forms}
     output.docs["forms/index.md"] = render_template(
         templates, "site/forms/index.md.j2", forms=forms, used_by=used_by, county=data.county

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from ..derive import PublicData
 from ..disclosure.render import render_disclosure
-from ..forms.render import render_forms
+from ..disclosure.render_notices import current_sheets
+from ..forms.render import form_jobs, render_forms
 from ..output import Output
 from . import print_policy, print_station, site
 
 
-def render(data: PublicData, templates: Path) -> Output:
-    """The site first; later parts replace its stub pages (表格下载, 信息公开, 数据开放) with theirs."""
+def render(data: PublicData, templates: Path, parts: Collection[str] = ("site", "print")) -> Output:
+    """What `parts` need: the site, whose later parts replace its stub pages (表格下载, 信息公开, 数据开放),
+    and the print jobs, which are the same whether the site is rendered or not."""
     output = Output()
-    output.merge(site.render_site(data, templates))
-    output.merge(render_forms(data, templates))
-    output.merge(render_disclosure(data.stats["disclosure"], data.county, templates))
+    if "site" in parts:
+        output.merge(site.render_site(data, templates))
+        output.merge(render_forms(data, templates))
+        output.merge(render_disclosure(data.stats["disclosure"], data.county, templates))
+    else:
+        output.print_jobs += form_jobs(data, templates)
+        output.print_jobs += current_sheets(data.stats["disclosure"].notices, data.county, templates)
     output.print_jobs += print_policy.policy_jobs(data, templates)
     output.print_jobs += print_station.station_jobs(data, templates)
     return output
