@@ -84,3 +84,22 @@ def test_init_creates_a_project_that_validates(tmp_path: Path, run: Run) -> None
     assert validate(load(target)).valid
     code, _, err = run("init", str(target))
     assert code == 2 and "不是空的" in err
+
+
+def test_a_print_only_build_names_the_kept_site_when_it_shows_data_that_changed(
+    built: Path, mini: Path, run: Run
+) -> None:
+    before = tree_digest(built)
+    register = mini / "datasets/驿站名录.csv"
+    old_phone = read_rows(register)[1][9]
+    edit_cell(register, 2, "管理员电话", "13900001111")
+    code, out, err = run("build", "--project", str(mini), "--out", str(built), "--only", "print")
+    assert code == 1
+    findings = out.splitlines()
+    assert findings and all(f.startswith("site/") for f in findings)
+    assert all(f"{old_phone[:3]}****{old_phone[-4:]}" in f for f in findings)
+    assert "本次没有重新生成的网站部分" in err and "请去掉 --only" in err
+    assert tree_digest(built) == before
+
+    code, out, err = run("build", "--project", str(mini), "--out", str(built))
+    assert code == 0, out + err

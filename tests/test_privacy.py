@@ -166,6 +166,27 @@ def test_the_gate_skips_files_it_found_clean_but_never_hides_a_leak(
     assert [f.what for f in findings] == ["未公开的手机号 139****5679"]
 
 
+def test_a_file_stays_clean_only_while_the_public_phones_it_shows_stay_public(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "build", tmp_path / "privacy-check.json"
+    (out / "print").mkdir(parents=True)
+    (out / "print" / "a.html").write_text("<p>管理员电话 13912345678</p>\n", encoding="utf-8")
+    (out / "print" / "b.html").write_text("<p>管理员电话 13812345678</p>\n", encoding="utf-8")
+    values = {"李四光": "救助对象「户主姓名」"}
+    assert privacy_gate(out, Secrets(values, {"13912345678", "13812345678"}), cache) == []
+
+    scanned: list[str] = []
+    scan_file = check.scan_file
+    monkeypatch.setattr(
+        check, "scan_file", lambda path, *rest: scanned.append(path.name) or scan_file(path, *rest)
+    )
+    # b's station got a new manager: a is not read again, b is, and its old number is no longer public.
+    findings = privacy_gate(out, Secrets(values, {"13912345678", "13700001111"}), cache)
+    assert scanned == ["b.html"]
+    assert [(f.file, f.what) for f in findings] == [("print/b.html", "未公开的手机号 138****5678")]
+
+
 # leaks planted in a copy of the mini county --------------------------------------------------------------
 
 

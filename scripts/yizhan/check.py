@@ -5,11 +5,10 @@ The gate looks at the files themselves, so it catches a leak however it got ther
 
 from __future__ import annotations
 
+import copy
 import gzip
-import hashlib
 import html
 import io
-import json
 import os
 import posixpath
 import re
@@ -23,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .check_memory import CleanFiles
 from .model import MASKED, PRIVATE, Model
 from .rules import ID_CHECK, ID_WEIGHTS, MOBILE, normalize_phone
 
@@ -60,6 +60,14 @@ class Secrets:
 
     values: dict[str, str] = field(default_factory=dict)  # value → what it is (Chinese)
     public_phones: set[str] = field(default_factory=set)
+    relied_on: set[str] | None = None  # when a set: the public phones a scan let through are noted in it
+
+    def is_public(self, number: str) -> bool:
+        if number not in self.public_phones:
+            return False
+        if self.relied_on is not None:
+            self.relied_on.add(number)
+        return True
 
     @cached_property
     def short_names(self) -> set[str]:
@@ -116,7 +124,7 @@ def scan_line(line: str, secrets: Secrets, names: NameFinder | None) -> Iterator
             yield match.start() + 1, f"{label} {match.group(1)[:6]}…"
     for match in _MOBILE_RUN.finditer(line):
         number = match.group(1)
-        if number not in secrets.public_phones and MOBILE.match(number):
+        if MOBILE.match(number) and not secrets.is_public(number):
             label = secrets.values.get(number, "未公开的手机号")
             yield match.start() + 1, f"{label} {number[:3]}****{number[-4:]}"
     if names is not None:
@@ -252,64 +260,22 @@ def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) 
     return scan_text(rel, text, secrets, names, markup=kind.endswith("markup"))
 
 
-class CleanFiles:
-    """Digests of files that passed the gate, kept between builds so unchanged files are not read again.
-
-    A digest covers a file's bytes and how it is scanned; the whole record is valid only for the
-    same secrets and the same scanning code, so a new recipient or a changed rule rescans everything.
-    Only digests of clean files are kept, never any text.
-    """
-
-    def __init__(self, path: Path | None, secrets: Secrets) -> None:
-        self.path = path
-        code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("check.py", "rules.py"))
-        state = json.dumps(
-            [sorted(secrets.values.items()), sorted(secrets.public_phones)], ensure_ascii=False
-        )
-        self.key = hashlib.sha256(code + state.encode("utf-8")).hexdigest()
-        self.known: set[str] = set()
-        self.clean: set[str] = set()
-        if path is not None:
-            try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-                if record.get("key") == self.key:
-                    self.known = set(record.get("clean", []))
-            except (OSError, ValueError, AttributeError):
-                pass
-
-    @staticmethod
-    def digest(path: Path, kind: str) -> str:
-        with path.open("rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest() + kind
-
-    def save(self) -> None:
-        """Keep the digests of this run's clean files (the record does not grow across builds)."""
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.tmp")
-            temporary.write_text(json.dumps({"key": self.key, "clean": sorted(self.clean)}), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # only a cache: the next build scans everything again
-
-
 def privacy_gate(out: Path, secrets: Secrets, cache: Path | None = None) -> list[Finding]:
     """Findings in every file under `out`, over all cores; files found clean last time are not read again."""
     names = names_pattern(secrets)
     record = CleanFiles(cache, secrets)
     files = [(path, kind) for path in sorted(out.rglob("*")) if path.is_file() and (kind := scan_kind(path))]
+    _ = secrets.short_names  # worked out once, before the per-file copies below
 
     def scan(item: tuple[Path, str]) -> list[Finding]:
         digest = record.digest(*item)
-        found = (
-            []
-            if digest in record.known
-            else scan_file(item[0], item[0].relative_to(out).as_posix(), secrets, names)
-        )
+        if record.still_clean(digest):
+            return []
+        view = copy.copy(secrets)
+        view.relied_on = set()
+        found = scan_file(item[0], item[0].relative_to(out).as_posix(), view, names)
         if not found:
-            record.clean.add(digest)
+            record.add(digest, view.relied_on)
         return found
 
     # Threads: hashing and pdftotext run outside the interpreter's lock, so every core stays busy.
