@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import check_outputs
-from .cli import CHECK_CACHE
+from .check_memory import MEMORY_FILE
 from .derive import derive
 from .disclosure.render import render_disclosure
 from .load import load
@@ -185,8 +185,6 @@ def posters_cold(
     output: Output, folder: Path, count: int | None = None, workers: int | None = None
 ) -> tuple[int, float]:
     """(posters, seconds) for rendering the first `count` posters into an empty folder, as a build does."""
-    from .printing import render_jobs
-
     posters = [job for job in output.print_jobs if job.group == POSTER_GROUP][:count]
     shutil.rmtree(folder, ignore_errors=True)
     start = time.perf_counter()
@@ -216,7 +214,7 @@ def bench_print(bench: Bench, root: Path, out: Path, output: Output, model: Mode
     )
     bench.stage(
         "check 印刷品（冷启动）",
-        lambda: check_outputs(staging, model, cache_file(root, CHECK_CACHE)),
+        lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE)),
         "每个 PDF 的文字都读一遍；记下通过检查的文件，供下次生成",
     )
     swap(staging, out)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .check import Secrets
 
 CODE = ("check.py", "check_memory.py", "rules.py")  # the scanning code the record depends on
+MEMORY_FILE = "privacy-check.json"  # in the project's cache folder
 
 
 class CleanFiles:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .check import check_outputs
+from .check_memory import MEMORY_FILE
 from .derive import derive
 from .environment import check_environment
 from .load import load
@@ -24,8 +25,6 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # The website (with its forms, disclosure pages and open data) and the print documents.
 PARTS = ("site", "print")
 PART_NAMES = {"site": "网站", "print": "印刷品"}
-# Digests of published files the privacy gate found clean, so the next build reads only what changed.
-CHECK_CACHE = "privacy-check.json"
 # What `yizhan init` copies from the example county.
 PROJECT_FILES = ("mkdocs.yml", "content", "forms", "datasets", "site_templates")
 T = TypeVar("T")
@@ -89,7 +88,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     findings = timed(
         "隐私与链接检查",
-        lambda: check_outputs(staging, model, cache_file(root, CHECK_CACHE), links="site" in only),
+        lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE), links="site" in only),
     )
     if findings:
         for finding in findings[:200]:
@@ -118,7 +117,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     model = load_valid(root)
     if model is None:
         return EXIT_INVALID
-    findings = check_outputs(args.out.resolve(), model, cache_file(root, CHECK_CACHE))
+    findings = check_outputs(args.out.resolve(), model, cache_file(root, MEMORY_FILE))
     for finding in findings:
         print(finding)
     say(f"检查完成：{len(findings)} 处问题。")
