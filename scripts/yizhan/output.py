@@ -27,11 +27,9 @@ class Output:
     nav: list[Any] = field(default_factory=list)  # mkdocs nav
     site_files: dict[str, bytes] = field(default_factory=dict)  # copied into build/site/ as is
     print_jobs: list[PrintJob] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)  # other files, relative to build/
 
     def merge(self, other: Output) -> None:
         self.docs.update(other.docs)
         self.nav.extend(other.nav)
         self.site_files.update(other.site_files)
         self.print_jobs.extend(other.print_jobs)
-        self.files.update(other.files)

@@ -94,11 +94,6 @@ def layout(html: str) -> Any:
     return HTML(string=with_cuts(html), base_url=base_url()).render(font_config=font_config(), **PDF_OPTIONS)
 
 
-def render_pdf(html: str, path: str) -> bytes:
-    """One standalone document as PDF bytes, laid out and written like every print document."""
-    return layout(html).write_pdf(pdf_identifier=identifier(path), **PDF_OPTIONS)
-
-
 def _layout(jobs: list[PrintJob], fits: list[str]) -> tuple[Any, list[int]]:
     document = layout(assemble(jobs, fits))
     first: dict[str, int] = {}
@@ -137,6 +132,11 @@ def render_batch(jobs: list[PrintJob]) -> list[Rendered]:
             done[i] = Rendered(jobs[i].path, _write(document, pages, jobs[i]), len(pages), fits[slot])
             del level[i]
     return [done[i] for i in range(len(jobs))]
+
+
+def render_pdf(html: str, path: str) -> bytes:
+    """One document as PDF bytes, through the same batch path as every print job (for library use)."""
+    return render_batch([PrintJob(path, html)])[0].pdf
 
 
 def render_safely(jobs: list[PrintJob]) -> list[Rendered]:
