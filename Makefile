@@ -37,7 +37,7 @@ test: setup-test ## 运行代码检查和全部测试
 	$(BIN)/pytest -q
 
 bench: setup ## 基准测试：N 个驿站的合成县，各阶段耗时与内存
-	$(BIN)/python -m yizhan.bench --stations $(N)
+	PYTHONPATH=scripts $(BIN)/python -m benchmarks --stations $(N)
 
 serve: setup ## 本地预览网站（http://127.0.0.1:8000）
 	$(BIN)/yizhan serve --project $(PROJECT)

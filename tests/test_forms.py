@@ -19,7 +19,7 @@ from yizhan.forms.paper import ID_BOXES, PHONE_BOXES, paper_html, skip_notes
 from yizhan.forms.schema import table_schema
 from yizhan.forms.xlsform import xlsform_bytes
 from yizhan.load import load
-from yizhan.print_engine import render_pdf
+from yizhan.printing.engine import render_pdf
 from yizhan.stations import Station
 from yizhan.validate import to_model, validate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yizhan.check import broken_links
+from yizhan.privacy.gate import broken_links
 
 
 def page(path: Path, *links: str) -> None:

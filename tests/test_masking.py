@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yizhan.masking import mask_name, mask_phone, mask_text
+from yizhan.privacy.masking import mask_name, mask_phone, mask_text
 
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 

@@ -264,7 +264,7 @@ def test_example_county_posters_are_one_page_each(example_build: Path) -> None:
 
 
 def test_poster_qr_target_is_a_page_the_site_publishes(example_build: Path) -> None:
-    from yizhan.render.print_common import station_url
+    from yizhan.printing.common import station_url
 
     url = station_url("https://example.invalid/county", "YZ-01-001")
     relative = url.removeprefix("https://example.invalid/county/")

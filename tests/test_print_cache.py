@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit_cell, read_rows
-from yizhan import messages, print_engine
+from yizhan import messages
+from yizhan.printing import engine as print_engine
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from yizhan import print_engine, print_fonts
+from yizhan.printing import engine as print_engine
+from yizhan.printing import fonts as print_fonts
 
 SANS = '"Noto Sans CJK SC"'
 # 堃 is in GBK but not GB 2312, 䶮 in CJK extension A, 𠀀 in extension B: none is in the cut.

@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import REPO, edit_cell, read_rows
-from yizhan import check, masking
-from yizhan.check import Secrets, names_pattern, privacy_gate, scan_text, scan_xlsx
 from yizhan.derive import derive
 from yizhan.load import load
-from yizhan.masking import COMPOUND_SURNAMES, mask_name, mask_phone, mask_text
 from yizhan.model import PRIVATE
-from yizhan.rules import id_check_char
+from yizhan.numbers import id_check_char
+from yizhan.privacy import gate as check
+from yizhan.privacy import masking
+from yizhan.privacy.gate import Secrets, names_pattern, privacy_gate, scan_text, scan_xlsx
+from yizhan.privacy.masking import COMPOUND_SURNAMES, mask_name, mask_phone, mask_text
 from yizhan.validate import to_model
 
 Run = Callable[..., tuple[int, str, str]]

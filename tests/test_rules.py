@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from yizhan.numbers import id_check_char, id_number_problem, is_phone
 from yizhan.report import column_letter
-from yizhan.rules import id_check_char, id_number_problem, is_phone
 
 
 def make_id(first17: str) -> str:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from conftest import REPO, read_rows
 from yizhan.messages import text
-from yizhan.render.site_search import SearchSetupError, check_search_index
+from yizhan.website.search import SearchSetupError, check_search_index
 
 Run = Callable[..., tuple[int, str, str]]
 NAV_ORDER = ["首页", "政策手册", "找驿站", "服务承诺", "表格下载", "信息公开", "数据开放"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from yizhan.check import broken_links
+from yizhan.privacy.gate import broken_links
 
 pytestmark = pytest.mark.browser
 PAGES = ["index.html", "policies/dibao.html", "stations/index.html", "stations/YZ-01-001.html"]

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .check import check_outputs
-from .check_memory import MEMORY_FILE
 from .derive import derive
 from .environment import check_environment
 from .load import load
 from .model import Model
 from .paths import cache_file, project_file, tool_root
+from .privacy.gate import check_outputs
+from .privacy.memory import MEMORY_FILE
 from .publish import discard, publish, swap
 from .render import render
 from .validate import to_model, validate
@@ -160,7 +160,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_collect_import(args: argparse.Namespace) -> int:
-    from .forms.collect import import_files
+    from .collect.importer import import_files
 
     missing = [str(p) for p in args.files if not p.exists()]
     if missing:

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 
 from .disclosure import derive_disclosure
-from .masking import MASKS
 from .model import MASKED, PUBLIC, County, Model, Policy, TableSpec
+from .privacy.masking import MASKS
 
 
 @dataclass

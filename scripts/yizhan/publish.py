@@ -49,7 +49,7 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from .render.site_finish import finish_site, prepare_site_build
+    from .website.finish import finish_site, prepare_site_build
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config = load_config(
@@ -92,7 +92,7 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
     # The site offers some print documents (the blank forms), so a site-only build renders those.
     jobs = output.print_jobs if "print" in only else [j for j in output.print_jobs if j.site_path]
     if jobs:
-        from .printing import render_jobs
+        from .printing.jobs import render_jobs
 
         # render_jobs replaces files by rename, so the previous build's hard-linked PDFs stay intact
         # and unchanged documents are kept without rendering them again.

@@ -13,15 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from .. import messages
-from .. import validate_tables as tables
+from ..forms import with_datasets
+from ..forms.model import MULTI_SEPARATOR, Form, to_form
 from ..load import load
 from ..model import Dataset, Project
 from ..report import Location, Report
 from ..tabular import read_table
-from ..validate import validate
-from . import with_datasets
+from ..validate import tables, validate
 from .incoming import read_collected
-from .model import MULTI_SEPARATOR, Form, to_form
 
 ERRORS_TITLE = "错误说明"
 

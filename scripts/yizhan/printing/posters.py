@@ -9,7 +9,7 @@ from ..derive import PublicData
 from ..model import Policy
 from ..output import PrintJob
 from ..stations import Station, services_for
-from .print_common import (
+from .common import (
     FIT_SCALES,
     FIT_STEPS,
     active_stations,

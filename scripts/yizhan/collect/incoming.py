@@ -6,11 +6,11 @@ import csv
 import io
 from pathlib import Path
 
+from ..forms.model import MULTI_SEPARATOR, Form
 from ..load import letters_of, to_frame
 from ..model import Dataset, TableSpec
 from ..report import Location, Report, column_letter
 from ..tabular import RawTable, TableReadError, detect_encoding, normalize_header, read_table
-from .model import MULTI_SEPARATOR, Form
 
 # Columns KoboToolbox and ODK add to every export; they are not answers.
 KOBO_META = {

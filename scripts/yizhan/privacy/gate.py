@@ -22,9 +22,9 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .check_memory import CleanFiles
-from .model import MASKED, PRIVATE, Model
-from .rules import ID_CHECK, ID_WEIGHTS, MOBILE, normalize_phone
+from ..model import MASKED, PRIVATE, Model
+from ..numbers import ID_CHECK, ID_WEIGHTS, MOBILE, normalize_phone
+from .memory import CleanFiles
 
 TEXT_SUFFIXES = {
     ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".css", ".yml", ".yaml",

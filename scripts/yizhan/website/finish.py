@@ -8,7 +8,7 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
-from .site_search import check_search_setup, finish_search
+from .search import check_search_setup, finish_search
 
 # Blocks whose whitespace is content; everything else collapses in the browser anyway.
 _KEEP = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)

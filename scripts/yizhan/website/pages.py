@@ -11,7 +11,8 @@ from ..derive import PublicData
 from ..model import STATION_LEVELS
 from ..output import Output
 from ..templating import render_template
-from . import site_policies, site_stations
+from . import policies as site_policies
+from . import stations as site_stations
 
 # Top-level pages that later stages fill with their own content (same paths, merged after ours).
 STUB_PAGES = {

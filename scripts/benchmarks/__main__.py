@@ -19,21 +19,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .check import check_outputs
-from .check_memory import MEMORY_FILE
-from .derive import derive
-from .disclosure.render import render_disclosure
-from .load import load
-from .model import Model
-from .output import Output
-from .paths import cache_file, project_file, tool_root
-from .printing import render_jobs
-from .publish import publish, swap
-from .render import render
-from .render.print_station import POSTER_GROUP, STATION_LIST_GROUP
-from .render.site import render_site as site_pages
-from .render.site_budget import budget_table, plain_mkdocs_seconds, site_budgets
-from .validate import to_model, validate
+from yizhan.derive import derive
+from yizhan.disclosure.render import render_disclosure
+from yizhan.load import load
+from yizhan.model import Model
+from yizhan.output import Output
+from yizhan.paths import cache_file, project_file, tool_root
+from yizhan.printing.jobs import render_jobs
+from yizhan.printing.posters import POSTER_GROUP, STATION_LIST_GROUP
+from yizhan.privacy.gate import check_outputs
+from yizhan.privacy.memory import MEMORY_FILE
+from yizhan.publish import publish, swap
+from yizhan.render import render
+from yizhan.validate import to_model, validate
+from yizhan.website.pages import render_site as site_pages
+
+from .site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 
 EXAMPLE_STATIONS = 1168
 TOWNS_IN_EXAMPLE = 18
@@ -151,7 +152,7 @@ def baseline_per_poster(output: Output) -> float:
     """Seconds per poster when each of 50 posters is its own `HTML(...).write_pdf()`, one process."""
     from weasyprint import HTML
 
-    from .print_engine import base_url
+    from yizhan.printing.engine import base_url
 
     posters = [job for job in output.print_jobs if job.group == POSTER_GROUP][:BASELINE_POSTERS]
     start = time.perf_counter()
@@ -299,7 +300,7 @@ def run(stations: int) -> Bench:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m yizhan.bench", description="yizhan 基准测试")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="yizhan 基准测试")
     parser.add_argument("--stations", type=int, default=EXAMPLE_STATIONS, help="合成县的驿站数")
     args = parser.parse_args(argv)
     print(f"合成县：约 {args.stations} 个驿站", file=sys.stderr)

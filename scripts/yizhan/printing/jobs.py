@@ -18,9 +18,10 @@ from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import messages, print_fonts
-from .output import PrintJob
-from .print_engine import DocumentError, Rendered, render_safely, style_key
+from .. import messages
+from ..output import PrintJob
+from . import fonts
+from .engine import DocumentError, Rendered, render_safely, style_key
 
 MANIFEST = ".manifest.json"
 BATCH_SIZE = 10  # documents laid out per weasyprint pass
@@ -44,10 +45,10 @@ def environment_key() -> str:
     """What every document depends on besides its HTML: engine, weasyprint, font files and their cuts."""
     import weasyprint
 
-    fonts = sorted(
+    files = sorted(
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in FONT_DIR.glob("*") if p.is_file()
     )
-    return "|".join([ENGINE, weasyprint.__version__, *fonts, print_fonts.key()])
+    return "|".join([ENGINE, weasyprint.__version__, *files, fonts.key()])
 
 
 def job_hash(job: PrintJob, hashes: dict[str, str]) -> str:

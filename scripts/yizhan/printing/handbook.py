@@ -7,7 +7,7 @@ from pathlib import Path
 from ..derive import PublicData
 from ..model import Policy
 from ..output import PrintJob
-from .print_common import FIT_SCALES, FIT_STEPS, render_print
+from .common import FIT_SCALES, FIT_STEPS, render_print
 
 HANDBOOK_PATH = "handbook/政策手册.pdf"
 BOOKLET_PATH = "handbook/政策手册-A5小册子拼版.pdf"

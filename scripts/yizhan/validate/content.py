@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .model import HANDBOOK_SIZES, STATION_LEVELS
-from .report import Location, Report
-from .rules import is_phone
-from .yamlfile import YamlDoc
+from ..model import HANDBOOK_SIZES, STATION_LEVELS
+from ..numbers import is_phone
+from ..report import Location, Report
+from ..yamlfile import YamlDoc
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .output import PrintJob
-from .paths import tool_root
-from .print_fonts import with_cuts
+from ..output import PrintJob
+from ..paths import tool_root
+from .fonts import with_cuts
 
 DOC_CLASS = "yz-doc"
 # weasyprint options for every PDF: fonts subset, tagged for screen readers, compressed.

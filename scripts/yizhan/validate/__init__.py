@@ -6,12 +6,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import validate_tables as tables
-from .forms import with_datasets
-from .forms.check import check_forms
-from .model import Commitment, County, Faq, Material, Model, Policy, Project, Step
-from .report import Report
-from .validate_content import check_county, check_policies
+from ..forms import with_datasets
+from ..forms.check import check_forms
+from ..model import Commitment, County, Faq, Material, Model, Policy, Project, Step
+from ..report import Report
+from . import tables
+from .content import check_county, check_policies
 
 
 def _form_codes(project: Project) -> set[str]:

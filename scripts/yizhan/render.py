@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from ..derive import PublicData
-from ..disclosure.render import render_disclosure
-from ..disclosure.render_notices import current_sheets
-from ..forms.render import form_jobs, render_forms
-from ..output import Output
-from . import print_policy, print_station, site
+from .derive import PublicData
+from .disclosure.render import render_disclosure
+from .disclosure.render_notices import current_sheets
+from .forms.render import form_jobs, render_forms
+from .output import Output
+from .printing.handbook import policy_jobs
+from .printing.posters import station_jobs
+from .website.pages import render_site
 
 
 def render(data: PublicData, templates: Path, parts: Collection[str] = ("site", "print")) -> Output:
@@ -18,12 +20,12 @@ def render(data: PublicData, templates: Path, parts: Collection[str] = ("site", 
     and the print jobs, which are the same whether the site is rendered or not."""
     output = Output()
     if "site" in parts:
-        output.merge(site.render_site(data, templates))
+        output.merge(render_site(data, templates))
         output.merge(render_forms(data, templates))
         output.merge(render_disclosure(data.stats["disclosure"], data.county, templates))
     else:
         output.print_jobs += form_jobs(data, templates)
         output.print_jobs += current_sheets(data.stats["disclosure"].notices, data.county, templates)
-    output.print_jobs += print_policy.policy_jobs(data, templates)
-    output.print_jobs += print_station.station_jobs(data, templates)
+    output.print_jobs += policy_jobs(data, templates)
+    output.print_jobs += station_jobs(data, templates)
     return output

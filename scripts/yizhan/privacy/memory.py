@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .check import Secrets
+    from .gate import Secrets
 
-CODE = ("check.py", "check_memory.py", "rules.py")  # the scanning code the record depends on
+CODE = ("privacy/gate.py", "privacy/memory.py", "numbers.py")  # the scanning code the record depends on
 MEMORY_FILE = "privacy-check.json"  # in the project's cache folder
 
 
@@ -26,7 +26,7 @@ class CleanFiles:
     def __init__(self, path: Path | None, secrets: Secrets) -> None:
         self.path = path
         self.public = secrets.public_phones
-        code = b"".join((Path(__file__).parent / name).read_bytes() for name in CODE)
+        code = b"".join((Path(__file__).parents[1] / name).read_bytes() for name in CODE)
         values = json.dumps(sorted(secrets.values.items()), ensure_ascii=False).encode("utf-8")
         self.key = hashlib.sha256(code + values).hexdigest()
         self.known: dict[str, list[str]] = {}

@@ -8,10 +8,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..model import County
-from ..output import Output
-from ..paths import project_file
-from .site_stations import FINDER_DATA
+from yizhan.model import County
+from yizhan.output import Output
+from yizhan.paths import project_file
+from yizhan.website.stations import FINDER_DATA
 
 KB = 1024
 BUDGETS_KB = {"search": 1536, "finder": 200, "page": 60, "first_visit": 600}

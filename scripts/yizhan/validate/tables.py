@@ -8,9 +8,9 @@ import re
 import pandas as pd
 from frictionless import Resource, Schema
 
-from .model import LEVEL_ALIASES, Dataset
-from .report import WARNING, Location, Report
-from .rules import id_number_problem, is_phone
+from ..model import LEVEL_ALIASES, Dataset
+from ..numbers import id_number_problem, is_phone
+from ..report import WARNING, Location, Report
 
 TYPE_NAMES = {
     "integer": ("整数", "请填写整数，不要带单位或小数点"),
