@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from conftest import REPO, edit_cell, read_rows
 from yizhan.derive import derive
 from yizhan.load import load
-from yizhan.model import PRIVATE
+from yizhan.vocab import PRIVATE
 from yizhan.numbers import id_check_char
 from yizhan.privacy import gate as check
 from yizhan.privacy import masking
