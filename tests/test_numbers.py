@@ -9,8 +9,8 @@ import pytest
 from conftest import read_rows, write_rows
 from yizhan.load import load
 from yizhan.numbers import (
-    fold,
     find_numbers,
+    fold,
     id_check_char,
     id_number_problem,
     is_phone,
