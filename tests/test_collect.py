@@ -81,7 +81,8 @@ def test_kobo_export_is_imported(county: Path, tmp_path: Path, run: Run) -> None
     source.write_text("\n".join(";".join(r) for r in (header, row)) + "\n", encoding="utf-8")
     code, out, _ = run("collect", "import", "--project", str(county), "yijian", str(source))
     assert code == 0, out
-    assert read_rows(feedback(county))[-1] == GOOD
+    rows = read_rows(feedback(county))
+    assert rows[0][12] == "提交编号" and rows[-1][:12] == GOOD and rows[-1][12] == "abc-1"
 
 
 def test_xlsx_typed_from_paper_with_labels(county: Path, tmp_path: Path, run: Run) -> None:
