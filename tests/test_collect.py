@@ -114,5 +114,9 @@ def test_unknown_form_and_form_without_dataset(county: Path, tmp_path: Path, run
     write_rows(source, [HEADER, GOOD])
     code, out, _ = run("collect", "import", "--project", str(county), "nosuch", str(source))
     assert code == 1 and "找不到表格 nosuch" in out
-    code, out, _ = run("collect", "import", "--project", str(county), "dibao", str(source))
-    assert code == 1 and messages.text("YZ-FORM-021", value="dibao")[0] in out
+    (county / "forms/zixun.yml").write_text(
+        "code: zixun\ntitle: 咨询登记\nversion: '1'\nfields:\n  - key: q\n    kind: text\n    label: 问题\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("collect", "import", "--project", str(county), "zixun", str(source))
+    assert code == 1 and messages.text("YZ-FORM-021", value="zixun")[0] in out

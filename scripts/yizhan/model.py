@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .report import Report
+from .workdays import WorkCalendar
 from .yamlfile import YamlDoc
 
 HANDBOOK_SIZES = ("A4", "A5")  # 政策手册的开本（content/county.yml 的 handbook_size）
@@ -40,6 +41,8 @@ class County:
     categories: tuple[str, ...]
     commitments: tuple[Commitment, ...]
     handbook_size: str = "A4"  # one of HANDBOOK_SIZES; A5 also makes a booklet for folding
+    disclosure_in_workdays: bool = False  # 公示期 counted in 工作日 instead of calendar days
+    calendar: WorkCalendar = field(default_factory=WorkCalendar, compare=False)  # 工作日 with 调休
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from ..load import load
 from ..model import Dataset, Project
 from ..report import ERROR, WARNING, Location, Report
 from ..validate import validate
+from ..vocab import RECEIVED
 from .checks import check_incoming
 from .incoming import read_collected, review_decision
-from .merge import Candidate, Merged, merge
+from .merge import META_KEYS, Candidate, Merged, merge
 from .store import _atomic_write, save
 
 ERRORS_TITLE = "错误说明"
@@ -65,6 +66,30 @@ def find_form(project: Project, code: str, report: Report) -> Form | None:
     return form
 
 
+def answered(form: Form, keys: list[str]) -> list[str]:
+    """Dataset columns the form fills, plus the submission's own columns."""
+    fields = {f.key for f in form.value_fields}
+    return [k for k in keys if k in fields or k in META_KEYS]
+
+
+def policy_of(project: Project, code: str) -> str:
+    """The policy whose `forms:` lists this application form, else the policy of the same id ("" if none)."""
+    policies = [d.data for d in project.policy_docs.values() if isinstance(d.data, dict)]
+    for data in policies:
+        if code in [str(f) for f in data.get("forms") or []]:
+            return str(data.get("id") or "")
+    return code if any(str(d.get("id")) == code for d in policies) else ""
+
+
+def fill_register(incoming: Dataset, policy_id: str) -> None:
+    """An application enters the register under its policy, at the first step (受理)."""
+    frame = incoming.frame
+    if "policy_id" in frame:
+        frame["policy_id"] = [v or policy_id for v in frame["policy_id"]]
+    if "status" in frame:
+        frame["status"] = [v or RECEIVED for v in frame["status"]]
+
+
 def _by_row(problems: Report) -> dict[int, list[str]]:
     rows: dict[int, list[str]] = {}
     for problem in problems.errors:
@@ -87,6 +112,8 @@ def _read_candidates(
             bad.append(Rejected(path, [], "；".join(p.problem for p in problems.errors)))
             continue
         incoming = collected.dataset
+        if form.register:
+            fill_register(incoming, policy_of(project, form.code))
         check_incoming(project, incoming, form, problems)
         result.report.extend(problems)
         errors = _by_row(problems)
@@ -158,7 +185,7 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
     keys = [c.key for c in current.spec.columns]
     bad: list[Rejected] = []
     candidates = _read_candidates(project, form, files, result, bad)
-    merged = merge(current.frame, candidates, keys)
+    merged = merge(current.frame, candidates, keys, answered(form, keys))
     for earlier, later in merged.replaced:
         where = Location(later.source, row=later.row)
         report.add("YZ-FORM-033", where, severity="warning", value=later.submission_id,
@@ -176,7 +203,9 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
                 and p.code == "YZ-DATA-008"
             )
             bad.append(Rejected(Path(candidate.source), candidate.cells, reason, candidate.header))
-        merged = merge(current.frame, [c for c in candidates if id(c) not in dropped], keys)
+        merged = merge(
+            current.frame, [c for c in candidates if id(c) not in dropped], keys, answered(form, keys)
+        )
     result.rejected = len(bad)
     if bad and not skip_invalid:
         report.add("YZ-FORM-023", Location(files[0].name), count=len(bad))

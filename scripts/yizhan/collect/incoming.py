@@ -16,7 +16,7 @@ import io
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..forms.model import MULTI_SEPARATOR, Form
@@ -24,6 +24,7 @@ from ..load import letters_of, to_frame
 from ..model import Dataset, TableSpec
 from ..report import Location, Report, column_letter
 from ..tabular import RawTable, TableReadError, detect_encoding, normalize_header, read_table
+from ..vocab import REGISTER_FILLED
 
 # Columns the tools add to every export; they are not answers.
 CENTRAL_META = {"SubmissionDate", "KEY", "PARENT_KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
@@ -183,6 +184,9 @@ def to_collected(raw: RawTable, form: Form, spec: TableSpec, source: str, report
         position.setdefault("submission_id", identity)
     if version is not None and "form_version" in spec_keys(spec):
         position.setdefault("form_version", version)
+    if form.register:  # the import fills these itself (see importer.fill_register)
+        columns_ = tuple(replace(c, required=False) if c.key in REGISTER_FILLED else c for c in spec.columns)
+        spec = replace(spec, columns=columns_)
     frame = to_frame(raw, spec, position, source, report)
     for key, ticks in columns.ticks.items():
         if key in columns.position or key not in frame:

@@ -55,8 +55,15 @@ def _answers(values: dict[str, str] | pd.Series, keys: list[str]) -> tuple[str, 
     return tuple(str(values.get(k, "")) for k in keys if k not in META_KEYS)
 
 
-def merge(current: pd.DataFrame, candidates: list[Candidate], keys: list[str]) -> Merged:
-    """Rows with a known id update their row; unknown ids are added; rows without id dedupe by content."""
+def merge(
+    current: pd.DataFrame, candidates: list[Candidate], columns: list[str], answered: list[str] | None = None
+) -> Merged:
+    """Rows with a known id update their row; unknown ids are added; rows without id dedupe by content.
+
+    `answered` are the columns the form fills: only they are compared and updated, so the steps a
+    township has entered in the register since (办理状态, 审核日期 …) are never overwritten by a re-import.
+    """
+    keys = answered or columns
     frame = current.copy()
     merged = Merged(frame)
     has_id = "submission_id" in frame
@@ -98,8 +105,8 @@ def merge(current: pd.DataFrame, candidates: list[Candidate], keys: list[str]) -
             merged.added.append(candidate)
     if merged.added:
         start = int(frame.index.max()) + 1 if len(frame) else 2
-        rows = [{k: c.values.get(k, "") for k in keys} for c in merged.added]
-        extra = pd.DataFrame(rows, index=range(start, start + len(rows)), columns=keys, dtype=object)
+        rows = [{k: c.values.get(k, "") for k in columns} for c in merged.added]
+        extra = pd.DataFrame(rows, index=range(start, start + len(rows)), columns=columns, dtype=object)
         merged.frame = pd.concat([frame, extra])
     return merged
 

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..vocab import FEEDBACK_CATEGORIES
+from ..workdays import WorkCalendar
 
 SATISFIED = ("满意", "基本满意")
 NOT_STARTED_LATE, NOT_FINISHED_LATE = "逾期未开工", "逾期未完工"
@@ -162,12 +163,11 @@ def with_places(frame: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
 
 
 def feedback_stats(
-    feedback: pd.DataFrame, stations: pd.DataFrame, edition: dt.date, limit: int
+    feedback: pd.DataFrame, stations: pd.DataFrame, edition: dt.date, limit: int, workdays: WorkCalendar
 ) -> FeedbackStats:
-    """Per month and township, with the open opinions past the county's time limit flagged 逾期."""
-    day = pd.Timestamp(edition)
+    """Per month and township, with the open opinions past the county's time limit (工作日) flagged 逾期."""
     frame = with_places(feedback, stations)
-    frame["age"] = (day - frame["date"]).dt.days
+    frame["age"] = [workdays.between(d.date(), edition) if pd.notna(d) else 0 for d in frame["date"]]
     frame["overdue"] = (frame["status"] != "已办结") & (frame["age"] > limit)
     frame["month"] = frame["date"].dt.strftime("%Y-%m")
     months = []
