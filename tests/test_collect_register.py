@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, read_rows, write_rows
+from yizhan import messages
 from yizhan.forms import load_forms, with_datasets
 from yizhan.forms.model import Field
 from yizhan.forms.schema import column_titles
@@ -123,3 +124,20 @@ def test_register_rules_are_located(county: Path) -> None:
     assert 'datasets/申请受理登记.csv 第4行 I列「审核日期」: 状态为"审核"时应填写「审核日期」' in text
     assert '第5行 D列「政策编号」: 政策编号 "nosuch" 不存在' in text
     assert "第2行" not in text
+
+
+def test_deadline_in_an_unknown_year_is_a_warning_until_the_county_adds_it(county: Path) -> None:
+    register = county / "datasets/申请受理登记.csv"
+    rows = read_rows(register)
+    entry = dict.fromkeys(rows[0], "") | {"受理编号": "SQ202612-0001", "受理日期": "2026-12-20", "驿站编号": "YZ-01-001",
+                                         "政策编号": "dibao", "申请人": "王某", "办理状态": "受理"}  # fmt: skip
+    write_rows(register, [rows[0], [entry[t] for t in rows[0]]])
+    report = validate(load(county))
+    warning = messages.text("YZ-RULE-012", years="2027")[0]
+    assert report.valid and f"content/county.yml: （警告）{warning}" in report.to_text()
+    settings = county / "content/county.yml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "workdays:\n  holidays: [2027-01-01]\n  workdays: []\n",
+        encoding="utf-8",
+    )
+    assert warning not in validate(load(county)).to_text()

@@ -80,6 +80,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{title} {value} 晚于版次日期 {edition}",
         "请核对日期，或修改 content/county.yml 中的 edition",
     ),
+    "YZ-RULE-012": (
+        "办结期限落在 {years} 年，程序内置的国家法定节假日和调休安排还没有这一年，暂按周一至周五计算工作日",
+        "国务院办公厅发布该年放假安排后，在 content/county.yml 的 workdays 下逐日填写 holidays（放假日期）和 workdays（调休上班日期）",
+    ),
     # form definitions (forms/*.yml) and collected data
     "YZ-FORM-001": ("未知的项 {key}", "请检查拼写；可用的项见 forms/README.md"),
     "YZ-FORM-002": ("缺少「{title}」（{key}）", "请添加 {key}: 并填写{title}"),

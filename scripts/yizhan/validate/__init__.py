@@ -12,7 +12,7 @@ from ..model import Commitment, County, Faq, Material, Model, Policy, Project, S
 from ..report import Report
 from ..workdays import calendar_from
 from . import tables
-from .applications import check_applications
+from .applications import check_applications, check_calendar_years
 from .content import check_county, check_policies
 
 
@@ -54,6 +54,16 @@ def _check_references(project: Project, report: Report) -> None:
         tables.check_projects(data["projects"], policy_ids, report)
     if "applications" in data:
         check_applications(data["applications"], policy_ids, report)
+        county = (
+            project.county_doc.data
+            if project.county_doc and isinstance(project.county_doc.data, dict)
+            else {}
+        )
+        limits = [
+            d.data.get("time_limit_days") for d in project.policy_docs.values() if isinstance(d.data, dict)
+        ]
+        longest = max([x for x in limits if isinstance(x, int)] or [0])
+        check_calendar_years(data["applications"], calendar_from(county.get("workdays")), longest, report)
     if "feedback" in data:
         tables.check_feedback(data["feedback"], report)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from dataclasses import replace
 
 from ..model import Dataset
-from ..report import Report
+from ..report import WARNING, Location, Report
 from ..vocab import APPLICATION_STATUSES, DONE, REFUSED
+from ..workdays import WorkCalendar
 from .tables import _date_pair, _status_needs, where
 
 # The date each status needs, in the order of the steps.
@@ -17,6 +20,19 @@ STEP_DATES = {
     DONE: "closed_date",
 }
 DATE_ORDER = ("received_date", "forwarded_date", "reviewed_date", "approved_date", "closed_date")
+
+
+def check_calendar_years(register: Dataset, workdays: WorkCalendar, longest: int, report: Report) -> None:
+    """Warn once when a deadline needs a year whose official holidays are not known yet."""
+    calendar = replace(workdays, guessed_years=set())
+    for value in set(register.frame["received_date"]):
+        try:
+            calendar.add(dt.date.fromisoformat(value), longest)
+        except ValueError:
+            continue  # the type check reports a bad date
+    if calendar.guessed_years:
+        years = "、".join(str(y) for y in sorted(calendar.guessed_years))
+        report.add("YZ-RULE-012", Location("content/county.yml"), severity=WARNING, years=years)
 
 
 def check_applications(register: Dataset, policy_ids: set[str], report: Report) -> None:
