@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from yizhan.disclosure.timeliness import step_deadlines, timeliness
 from yizhan.load import load
 from yizhan.model import Policy
@@ -80,3 +80,38 @@ def test_on_time_rate_per_township(policies: dict[str, Policy]) -> None:
     assert (west.on_time, west.due, west.on_time_rate) == (1, 1, 100.0)
     assert [(a.id, a.step, a.late_days) for a in result.overdue] == [("A3", "审批", 16), ("A2", "办结", 1)]
     assert result.total.received == 5 and result.total.due == 4  # A5 is not yet due
+
+
+def test_pages_show_rates_and_stuck_step_without_personal_data(policies: dict[str, Policy]) -> None:
+    from bs4 import BeautifulSoup
+
+    from yizhan.derive import public_view
+    from yizhan.disclosure.render_timeliness import timeliness_pages
+
+    project = load(FIXTURES / "mini")
+    model = to_model(project)
+    spec = model.specs["applications"]
+    ts = pd.Timestamp
+    raw = pd.DataFrame({
+        "application_id": ["SQ202609-0001", "SQ202609-0002"], "received_date": [ts("2026-09-25")] * 2,
+        "station_id": ["YZ-01-001", "YZ-01-001"], "policy_id": ["linshi", "linshi"],
+        "applicant_name": ["王小明", "李大华"], "phone": ["13912345678", "13912345679"],
+        "status": ["办结", "审核"], "forwarded_date": [ts("2026-10-12")] * 2, "reviewed_date": [ts("2026-10-14")] * 2,
+        "approved_date": [ts("2026-10-16"), pd.NaT], "closed_date": [ts("2026-10-20"), pd.NaT],
+        "submission_id": ["uuid:x1", ""], "form_version": ["", ""], "review_flag": ["", ""],
+    })  # fmt: skip
+    view = public_view(raw, spec)
+    result = timeliness(view, model.tables["stations"], model.policies, D(2026, 11, 20), WorkCalendar())
+    docs = timeliness_pages(result, model.county, REPO / "site_templates")
+    month = BeautifulSoup(docs["disclosure/xianshi/2026-09.md"], "html.parser")
+    rows = [
+        [c.get_text(strip=True) for c in r.select("th, td")]
+        for r in month.select("table")[0].select("tbody tr")
+    ]
+    assert rows[0] == ["城关镇", "2", "2", "1", "1", "50.0%"]
+    late = [
+        [c.get_text(strip=True) for c in r.select("td")] for r in month.select("table")[1].select("tbody tr")
+    ]
+    assert late == [["SQ202609-0002", "城关镇", "福塘村", "临时救助", "2026-10-29", "待审批", "16"]]
+    text = "".join(docs.values())
+    assert "王小明" not in text and "李大华" not in text and "1391234567" not in text and "uuid" not in text
