@@ -43,6 +43,12 @@ RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED = (
     "不予受理",
 )
 APPLICATION_STATUSES = (RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED)
+# Dates that must not come before another date of the same record: dataset → (earlier, later) keys.
+DATE_ORDER = {
+    "feedback": (("date", "closed_date"),),
+    "applications": (("received_date", "forwarded_date"), ("forwarded_date", "reviewed_date"),
+                     ("reviewed_date", "approved_date"), ("received_date", "closed_date")),
+}  # fmt: skip
 # Register columns the import fills itself (from the policy that lists the form, and the first status).
 REGISTER_FILLED = ("policy_id", "status")
 
