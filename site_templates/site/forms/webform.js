@@ -184,7 +184,7 @@
   }
   function exportCsv() {
     var list = entries();
-    if (!list.length) { say("还没有保存的记录，请先填写并点“保存本条”。"); return; }
+    if (!list.length) { say("还没有保存的记录，请先填写、核对并确认保存。"); return; }
     var head = spec.fields.map(function (f) { return csvCell(f.title); });
     var lines = [head.concat([csvCell(spec.idTitle), csvCell(spec.versionTitle)]).join(",")];
     list.forEach(function (entry) {
