@@ -115,3 +115,49 @@ def test_pages_show_rates_and_stuck_step_without_personal_data(policies: dict[st
     assert late == [["SQ202609-0002", "城关镇", "福塘村", "临时救助", "2026-10-29", "待审批", "16"]]
     text = "".join(docs.values())
     assert "王小明" not in text and "李大华" not in text and "1391234567" not in text and "uuid" not in text
+
+
+def test_weekly_warning_sheet_is_internal_a4_without_names(tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    import weasyprint
+    from pypdf import PdfReader
+
+    from conftest import read_rows, write_rows
+    from yizhan.derive import derive
+    from yizhan.disclosure.warnings import FOLDER, warning_sheets
+
+    root = tmp_path / "county"
+    shutil.copytree(FIXTURES / "mini", root)
+    register = root / "datasets/申请受理登记.csv"
+    header = read_rows(register)[0]
+    rows = [  # edition 2026-11-20: SQ…0001 (linshi, 2026-09-25) is 16 working days late at 审核; 0002 is due 11-24
+        {"受理编号": "SQ202609-0001", "受理日期": "2026-09-25", "政策编号": "linshi", "办理状态": "审核",
+         "转报乡镇日期": "2026-10-12", "审核日期": "2026-10-14", "申请人": "王小明", "联系电话": "13912345678"},
+        {"受理编号": "SQ202610-0002", "受理日期": "2026-10-27", "政策编号": "linshi", "办理状态": "转报乡镇",
+         "转报乡镇日期": "2026-11-05", "申请人": "李大华", "联系电话": "13912345679"},
+    ]  # fmt: skip
+    write_rows(
+        register, [header, *[[(r | {"驿站编号": "YZ-01-001"}).get(t, "") for t in header] for r in rows]]
+    )
+    data = derive(to_model(load(root)))
+    jobs = warning_sheets(
+        data.stats["disclosure"], data.tables["stations"], data.county, REPO / "site_templates"
+    )
+    job = next(j for j in jobs if j.title.startswith("城关镇"))
+    assert job.path == f"{FOLDER}/2026-11-20/YZ-01.pdf" and not job.site_path and "内部使用" in job.title
+    pdf = tmp_path / "sheet.pdf"
+    weasyprint.HTML(string=job.html, base_url=str(REPO / "site_templates")).write_pdf(pdf)
+    page = PdfReader(pdf).pages[0]
+    assert (
+        round(float(page.mediabox.width) / 72 * 25.4),
+        round(float(page.mediabox.height) / 72 * 25.4),
+    ) == (210, 297)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    overdue, soon = text.split("二、")[0], text.split("二、")[1].split("三、")[0]
+    assert "SQ202609-0001" in overdue and "待审批" in overdue and "16" in overdue
+    assert "SQ202610-0002" in soon and "2026-11-24" in soon
+    assert "王小明" not in text and "李大华" not in text and "1391234567" not in text

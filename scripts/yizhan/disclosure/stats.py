@@ -153,6 +153,7 @@ class FeedbackStats:
     total: FeedbackGroup
     overdue: list[dict[str, Any]]  # the 预警提醒 list: open longer than the time limit
     limit_days: int
+    soon: list[dict[str, Any]] = field(default_factory=list)  # open, due within SOON_DAYS working days
 
 
 def with_places(frame: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
@@ -160,6 +161,24 @@ def with_places(frame: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
     places = stations.set_index("station_id")[["township", "village", "name"]]
     places = places.rename(columns={"name": "station_name"})
     return frame.join(places, on="station_id")
+
+
+SOON_DAYS = 3  # working days before the time limit: an open opinion is 即将逾期
+
+
+def _open_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An open opinion as the 逾期 page and the 预警提醒单 show it (masked view, no names)."""
+    return {
+        "id": item["feedback_id"],
+        "date": item["date"].date(),
+        "township": item["township"],
+        "village": text(item["village"]),
+        "category": item["category"],
+        "topic": item["topic"],
+        "summary": text(item["summary"]),
+        "status": item["status"],
+        "age": int(item["age"]),
+    }
 
 
 def feedback_stats(
@@ -188,18 +207,10 @@ def feedback_stats(
         ]
         months.append(FeedbackMonth(str(month), feedback_group(str(month), group), townships, measures))
     late = frame[frame["overdue"]].sort_values(["age", "feedback_id"], ascending=[False, True])
-    overdue = [
-        {
-            "id": item["feedback_id"],
-            "date": item["date"].date(),
-            "township": item["township"],
-            "village": text(item["village"]),
-            "category": item["category"],
-            "topic": item["topic"],
-            "summary": text(item["summary"]),
-            "status": item["status"],
-            "age": int(item["age"]),
-        }
-        for item in late.to_dict("records")
+    overdue = [_open_item(item) for item in late.to_dict("records")]
+    near = frame[(frame["status"] != "已办结") & ~frame["overdue"] & (frame["age"] > limit - SOON_DAYS)]
+    soon = [
+        _open_item(item)
+        for item in near.sort_values(["age", "feedback_id"], ascending=[False, True]).to_dict("records")
     ]
-    return FeedbackStats(months, feedback_group("全县", frame), overdue, limit)
+    return FeedbackStats(months, feedback_group("全县", frame), overdue, limit, soon)
