@@ -58,6 +58,7 @@ def test_overlapping_exports_edit_and_review(county: Path, run: Run, first: str,
     assert "YJ202611-0906" not in data
     assert data["YJ202611-0903"]["办理状态"] == "已办结" and data["YJ202611-0903"]["办结日期"] == "2026-11-20"
     assert row_of(county, "YJ202611-0903") == row  # updated in place, not added again
+    assert messages.text("YZ-FORM-036", count=1, backup=county / "datasets/意见建议.csv.bak")[0] in out
     change = messages.text("YZ-FORM-030", source="datasets/意见建议.csv", row=row, title="办理状态",
                            old="办理中", new="已办结")[0]  # fmt: skip
     assert change in out
@@ -157,3 +158,83 @@ def test_duplicate_key_across_two_files_writes_nothing(county: Path, run: Run, t
     )
     assert code == 0, out
     assert validate(load(county)).valid
+
+
+def test_kobo_xlsx_labels_with_choice_columns_only(county: Path, run: Run, tmp_path: Path) -> None:
+    """A Kobo XLSX export by label, select_multiple as one 0/1 column per choice ("details"), no summary column."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    choices = ["进度滞后", "质量问题", "安全隐患", "资金公示不到位", "群众有意见", "其他"]
+    sheet.append(["start", "end", "一、项目/监督日期", "一、项目/项目编号", "一、项目/项目名称", "一、项目/项目所处阶段",
+                  "二、现场查看/项目公示牌是否按规定张贴", "二、现场查看/施工质量、进度是否正常",
+                  *[f"二、现场查看/发现的问题（可多选）/{c}" for c in choices],
+                  "_id", "_uuid", "_submission_time", "_validation_status", "__version__", "_index"])  # fmt: skip
+    sheet.append(["2026-11-18T09:00:00", "2026-11-18T09:10:00", "2026-11-18", "XM-2026-001", "村道硬化", "在建",
+                  "是", "否", 1, 0, 1, 0, 0, 0, 901, "7c1d-0001", "2026-11-18T01:11:00", "Approved", "v1", 1])  # fmt: skip
+    source = tmp_path / "jiandu.xlsx"
+    book.save(source)
+    code, out, _ = run("collect", "import", "--project", str(county), "jiandu", str(source))
+    assert code == 0, out
+    rows = read_rows(county / "datasets/民生工程监督.csv")
+    entry = dict(zip(rows[0], rows[-1], strict=False))
+    assert entry["发现的问题（可多选）"] == "进度滞后；安全隐患" and entry["提交编号"] == "7c1d-0001"
+
+
+def test_skip_invalid_treats_a_bad_file_like_bad_rows(county: Path, run: Run, tmp_path: Path) -> None:
+    """A file whose header cannot be read is set aside whole with --skip-invalid; the other file imports."""
+    rows = read_rows(EXPORTS / "central-1.csv")
+    rows[0][rows[0].index("s_receive-topic")] = "s_receive-subject_typo"
+    broken = tmp_path / "central-broken.csv"
+    broken.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    before = (county / "datasets/意见建议.csv").read_bytes()
+    code, out, _ = run(
+        "collect", "import", "--project", str(county), "yijian", str(broken), str(EXPORTS / "kobo-2.csv")
+    )
+    assert code == 1 and "central-broken.csv 第1行" in out and "不认识的列「s_receive-subject_typo」" in out
+    assert (county / "datasets/意见建议.csv").read_bytes() == before
+    code, out, _ = run(
+        "collect",
+        "import",
+        "--project",
+        str(county),
+        "yijian",
+        str(broken),
+        str(EXPORTS / "kobo-2.csv"),
+        "--skip-invalid",
+    )
+    assert code == 0 and "检查未通过" not in out, out
+    assert messages.text("YZ-FORM-025", count=4, rejects=tmp_path / "central-broken.未导入.csv")[0] in out
+    data = by_id(county)
+    assert "YJ202611-0903" in data and "YJ202611-0901" not in data
+
+
+def test_an_edit_that_breaks_the_dataset_writes_nothing(county: Path, run: Run, tmp_path: Path) -> None:
+    """An edited submission takes another record's 编号: the whole resulting dataset fails, nothing is written."""
+    code, out = imported(county, run, "central-1.csv")
+    assert code == 0, out
+    rows = read_rows(EXPORTS / "central-1.csv")
+    rows[2][rows[0].index("s_receive-feedback_id")] = "YJ202611-0901"  # 0902 edited to 0901's number
+    edited = tmp_path / "central-edited.csv"
+    edited.write_text("\n".join(",".join(r) for r in (rows[0], rows[2])) + "\n", encoding="utf-8")
+    before = (county / "datasets/意见建议.csv").read_bytes()
+    code, out, _ = run("collect", "import", "--project", str(county), "yijian", str(edited))
+    assert code == 1
+    assert f"datasets/意见建议.csv: {messages.text('YZ-FORM-035')[0]}" in out
+    assert (county / "datasets/意见建议.csv").read_bytes() == before
+
+
+def test_one_id_twice_with_different_answers_keeps_the_later(county: Path, run: Run, tmp_path: Path) -> None:
+    lines = (EXPORTS / "kobo-1.csv").read_text(encoding="utf-8").splitlines()
+    later = lines[1].replace("村口道路坑洼，雨天积水。", "村口道路坑洼，已修补。")
+    source = tmp_path / "kobo-twice.csv"
+    source.write_text("\n".join([lines[0], lines[1], later]) + "\n", encoding="utf-8")
+    code, out, _ = run("collect", "import", "--project", str(county), "yijian", str(source))
+    assert code == 0, out
+    uuid = "6e1f3c2a-8d4b-4b1e-a1c2-000000000701"
+    assert (
+        f"kobo-twice.csv 第3行: （警告）{messages.text('YZ-FORM-033', value=uuid, other='kobo-twice.csv 第2行')[0]}"
+        in out
+    )
+    assert by_id(county)["YJ202611-0901"]["内容摘要"] == "村口道路坑洼，已修补。"

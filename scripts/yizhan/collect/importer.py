@@ -90,6 +90,27 @@ def fill_register(incoming: Dataset, policy_id: str) -> None:
         frame["status"] = [v or RECEIVED for v in frame["status"]]
 
 
+def drop_superseded(incoming: Dataset, source: str, report: Report) -> int:
+    """One submission twice in one file: keep the later row (a warning when the answers differ)."""
+    frame = incoming.frame
+    if "submission_id" not in frame:
+        return 0
+    ids = frame["submission_id"]
+    earlier = frame[(ids != "") & ids.duplicated(keep="last")]
+    same = 0
+    for row, values in earlier.iterrows():
+        later = frame[ids == values["submission_id"]].index[-1]
+        answers = [k for k in frame.columns if k not in META_KEYS]
+        if list(frame.loc[later, answers]) == list(values[answers]):
+            same += 1
+        else:
+            other = f"{source} 第{row}行"
+            report.add("YZ-FORM-033", Location(source, row=int(later)), severity=WARNING,
+                       value=values["submission_id"], other=other)  # fmt: skip
+    incoming.frame = frame.drop(index=earlier.index)
+    return same
+
+
 def _by_row(problems: Report) -> dict[int, list[str]]:
     rows: dict[int, list[str]] = {}
     for problem in problems.errors:
@@ -114,6 +135,7 @@ def _read_candidates(
         incoming = collected.dataset
         if form.register:
             fill_register(incoming, policy_of(project, form.code))
+        result.duplicates += drop_superseded(incoming, path.name, problems)
         check_incoming(project, incoming, form, problems)
         result.report.extend(problems)
         errors = _by_row(problems)
@@ -219,7 +241,7 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
         _demote(report)
         result.rejects = write_rejects(files[0], bad)
         result.note("YZ-FORM-025", count=len(bad), rejects=result.rejects)
-    result.added, result.duplicates = len(merged.added), merged.duplicates
+    result.added, result.duplicates = len(merged.added), result.duplicates + merged.duplicates
     for change in merged.edits:
         title = current.spec.column(change.key).title
         result.note("YZ-FORM-030", source=current.source, row=change.row, title=title,
