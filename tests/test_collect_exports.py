@@ -40,7 +40,10 @@ def row_of(county: Path, feedback_id: str) -> int:
     return next(n for n, r in enumerate(rows, start=1) if r[0] == feedback_id)
 
 
-@pytest.mark.parametrize("first,second", [("central-1.csv", "central-2.csv"), ("kobo-1.csv", "kobo-2.csv")])
+@pytest.mark.parametrize(
+    "first,second",
+    [("central-1.csv", "central-2.csv"), ("kobo-1.csv", "kobo-2.csv"), ("kobo-1.csv", "kobo-2-old.csv")],
+)
 def test_overlapping_exports_edit_and_review(county: Path, run: Run, first: str, second: str) -> None:
     before = len(read_rows(county / "datasets/意见建议.csv"))
     code, out = imported(county, run, first)
@@ -94,7 +97,7 @@ def test_identical_entries_stay_apart_with_ids(county: Path, run: Run, tmp_path:
         code, out, _ = run("collect", "import", "--project", str(county), "taizhang", str(source))
         assert code == 0, out
     added = read_rows(services)[before:]
-    assert [r[:5] for r in added] == [entry, entry] and [r[5] for r in added] == ["uuid:t1", "uuid:t2"]
+    assert [r[:5] for r in added] == [entry, entry] and [r[5] for r in added] == ["t1", "t2"]
 
 
 def test_central_zip_reads_the_root_table(county: Path, run: Run) -> None:
@@ -144,7 +147,10 @@ def test_duplicate_key_across_two_files_writes_nothing(county: Path, run: Run, t
         "collect", "import", "--project", str(county), "yijian", str(EXPORTS / "central-1.csv"), str(second)
     )
     assert code == 1, out
-    assert "central-other.csv 第2行" in out and "YJ202611-0901" in out
+    duplicate = messages.text(
+        "YZ-FORM-037", value="YJ202611-0901", other="本次导入的 central-1.csv 第2行", title="编号"
+    )[0]
+    assert f"central-other.csv 第2行 列「编号」: {duplicate}" in out
     assert (county / "datasets/意见建议.csv").read_bytes() == before
     code, out, _ = run(
         "collect",

@@ -158,7 +158,10 @@ def _read_candidates(
                             state=collected.review[int(row)], flag=flag)  # fmt: skip
             cells = collected.raw.rows[int(row) - 2]
             values_ = {k: str(v) for k, v in values.items()}
-            candidates.append(Candidate(path.name, int(row), values_, cells, collected.raw.header))
+            previous = collected.previous.get(int(row), "")
+            candidates.append(
+                Candidate(path.name, int(row), values_, cells, previous=previous, header=collected.raw.header)
+            )
         if rejected:
             result.rejected_by_review += len(rejected)
             states = "、".join(sorted({collected.review[int(r[1:-1])] for r in rejected}))
@@ -181,10 +184,13 @@ def _check_keys(current: Dataset, merged: Merged, form: Form, report: Report) ->
                 if position >= 0:
                     candidate = merged.added[position]
                     first = holders[value]
-                    other = (f"数据集{current.source}第{first}行" if first in current.frame.index
-                             else "本次导入的另一行")  # fmt: skip
+                    if first in current.frame.index:
+                        other = f"数据集 {current.source} 第{first}行"
+                    else:
+                        earlier = merged.added[first - (int(row) - position)]
+                        other = f"本次导入的 {earlier.source} 第{earlier.row}行"
                     where = Location(candidate.source, row=candidate.row, title=title)
-                    report.add("YZ-DATA-008", where, value=value, other=other, title=title)
+                    report.add("YZ-FORM-037", where, value=value, other=other, title=title)
                     offending.add(position)
             else:
                 holders[value] = int(row)
@@ -222,7 +228,7 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
                 for p in report.problems
                 if p.where.file == candidate.source
                 and p.where.row == candidate.row
-                and p.code == "YZ-DATA-008"
+                and p.code == "YZ-FORM-037"
             )
             bad.append(Rejected(Path(candidate.source), candidate.cells, reason, candidate.header))
         merged = merge(

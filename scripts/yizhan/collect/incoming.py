@@ -32,7 +32,18 @@ CENTRAL_META = {"SubmissionDate", "KEY", "PARENT_KEY", "SubmitterID", "Submitter
 FORM_META = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
              "audit", "instanceid", "instanceID", "instanceName", "__version__", "uuid", "formhub"}  # fmt: skip
 # Where each tool keeps a submission's identity, form version and review decision (first found wins).
-IDENTITY = ("KEY", "_uuid", "meta-instanceID", "meta/instanceID", "instanceID")
+# Central's KEY and Kobo's meta/rootUuid stay the same when a submission is edited; Kobo's _uuid and the
+# instanceID change with each edit (OpenRosa), and then meta/deprecatedID names the version it replaced.
+IDENTITY = (
+    "KEY",
+    "meta/rootUuid",
+    "meta-rootUuid",
+    "_uuid",
+    "meta-instanceID",
+    "meta/instanceID",
+    "instanceID",
+)
+PREVIOUS = ("meta/deprecatedID", "meta-deprecatedID", "deprecatedID")
 VERSION = ("FormVersion", "__version__")
 REVIEW = ("ReviewState", "_validation_status")
 REJECTED = {"rejected", "validation_status_not_approved", "not approved"}
@@ -49,6 +60,7 @@ class Collected:
     raw: RawTable
     review: dict[int, str] = field(default_factory=dict)  # row → the tool's own review word, when any
     tool: str = "表格"
+    previous: dict[int, str] = field(default_factory=dict)  # row → the id of the version it replaced
 
 
 def _semicolon(path: Path, raw: RawTable) -> RawTable:
@@ -128,7 +140,13 @@ class _Columns:
         for index, title in enumerate(raw.header):
             if not title:
                 continue
-            if title in CENTRAL_META or title in IDENTITY or title.startswith("_") or title in FORM_META:
+            if (
+                title in CENTRAL_META
+                or title in IDENTITY
+                or title in PREVIOUS
+                or title.startswith("_")
+                or title in FORM_META
+            ):
                 self.meta.setdefault(title, index)
                 continue
             key = self._key(title) or by_label.get(title)
@@ -179,9 +197,7 @@ def to_collected(raw: RawTable, form: Form, spec: TableSpec, source: str, report
     """The incoming rows as a Dataset located in the incoming file (row numbers as in that file)."""
     columns = _Columns(raw, form, spec, source, report)
     position = dict(columns.position)
-    identity, version = columns.first_meta(IDENTITY), columns.first_meta(VERSION)
-    if identity is not None and "submission_id" in spec_keys(spec):
-        position.setdefault("submission_id", identity)
+    version = columns.first_meta(VERSION)
     if version is not None and "form_version" in spec_keys(spec):
         position.setdefault("form_version", version)
     if form.register:  # the import fills these itself (see importer.fill_register)
@@ -196,12 +212,24 @@ def to_collected(raw: RawTable, form: Form, spec: TableSpec, source: str, report
         ]
     for key in (k for k in columns.multi if k in frame):
         frame[key] = [MULTI_SEPARATOR.join(v.split()) if MULTI_SEPARATOR not in v else v for v in frame[key]]
+    identities = [columns.meta[n] for n in IDENTITY if n in columns.meta]
+    if identities and "submission_id" in frame and "submission_id" not in columns.position:
+        frame["submission_id"] = [
+            submission_id(next((_cell(row, i) for i in identities if _cell(row, i)), "")) for row in raw.rows
+        ]
+    previous_at = columns.first_meta(PREVIOUS)
+    previous = {n: submission_id(_cell(row, previous_at)) for n, row in enumerate(raw.rows, start=2)}
     review_at = columns.first_meta(REVIEW)
     review = {n: _cell(row, review_at) for n, row in enumerate(raw.rows, start=2) if _cell(row, review_at)}
     answers = [k for k in frame.columns if k not in ("submission_id", "form_version")]
     frame = frame[(frame[answers] != "").any(axis=1)]  # rows left blank between entries
     dataset = Dataset(spec, raw.path, source, frame, letters_of(position), raw.encoding)
-    return Collected(dataset, raw, review, _tool(raw.header))
+    return Collected(dataset, raw, review, _tool(raw.header), {n: p for n, p in previous.items() if p})
+
+
+def submission_id(value: str) -> str:
+    """One spelling for one submission: Central writes `uuid:…`, Kobo's _uuid drops the prefix."""
+    return value.strip().removeprefix("uuid:")
 
 
 def spec_keys(spec: TableSpec) -> set[str]:

@@ -18,6 +18,7 @@ class Candidate:
     row: int
     values: dict[str, str]
     cells: list[str] = field(default_factory=list)  # as typed, for the rejects file
+    previous: str = ""  # the id this edited version replaces (Kobo without rootUuid: meta/deprecatedID)
     header: list[str] = field(default_factory=list)
 
     @property
@@ -76,10 +77,19 @@ def merge(
         else:
             by_content.setdefault(_answers(values, keys), int(row))
     pending: dict[str, int] = {}  # id → position in merged.added
+    superseded = {c.previous for c in candidates if c.previous}  # versions an edit in this import replaces
     seen_new: set[tuple[str, ...]] = set()
     for candidate in candidates:
         sid, answers = candidate.submission_id, _answers(candidate.values, keys)
-        if sid and sid in by_id:
+        if sid and sid in superseded and sid not in by_id:  # an older version of a submission edited since
+            merged.duplicates += 1
+        elif sid and sid not in by_id and candidate.previous in by_id:  # an edit that changed the id
+            row = by_id.pop(candidate.previous)
+            _update(merged, row, candidate, keys)
+            merged.changes.append(Change(row, "submission_id", candidate.previous, sid))
+            frame.at[row, "submission_id"] = sid
+            by_id[sid] = row
+        elif sid and sid in by_id:
             _update(merged, by_id[sid], candidate, keys)
         elif sid and sid in pending:
             earlier = merged.added[pending[sid]]
