@@ -71,7 +71,9 @@ def test_overlapping_exports_edit_and_review(county: Path, run: Run, first: str,
     tool = "ODK Central" if flag == "有问题" else "KoboToolbox"
     listed = messages.text("YZ-FORM-032", source=second, row=4, tool=tool, state=state, flag=flag)[0]
     assert listed in out
-    assert f"{second} 第5行" in out and "没有导入" in out  # the rejected one is listed
+    rejected = "rejected" if tool == "ODK Central" else "validation_status_not_approved"
+    turned_down = messages.text("YZ-FORM-031", tool=tool, state=rejected, count=1, rows=f"{second} 第5行")[0]
+    assert turned_down in out  # the rejected one is listed
     assert validate(load(county)).valid
     after = (county / "datasets/意见建议.csv").read_bytes()
     code, out = imported(county, run, first, second)  # everything again: nothing changes
