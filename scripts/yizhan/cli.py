@@ -12,16 +12,19 @@ from typing import TypeVar
 
 from .derive import derive
 from .environment import check_environment
+from .errors import EXIT_INVALID, EXIT_USAGE, explain
 from .load import load
 from .model import Model
+from .output import Output
 from .paths import cache_file, project_file, tool_root
 from .privacy.gate import check_outputs
 from .privacy.memory import MEMORY_FILE
-from .publish import discard, publish, swap
+from .publish import discard, publish, staging_dir, swap, work_dir
 from .render import render
 from .validate import to_model, validate
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK = 0
+EXIT_INTERRUPTED = 130  # what shells report for Ctrl+C
 # The website (with its forms, disclosure pages and open data) and the print documents.
 PARTS = ("site", "print")
 PART_NAMES = {"site": "网站", "print": "印刷品"}
@@ -81,11 +84,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     data = timed("整理公开数据", lambda: derive(model))
     output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
     try:
-        staging = timed("发布", lambda: publish(output, root, out, model.county, only))
-    except Exception as error:
-        discard(out.parent / f".{out.name}.staging")
-        say(f"错误：生成失败，原有的 {out.name}/ 保持不变。原因：{error}")
-        return EXIT_INVALID
+        return _publish_and_check(output, model, root, out, only)
+    except BaseException:
+        # Whatever stops the build once staging has started: no half-built folder is left behind.
+        discard(staging_dir(out))
+        discard(work_dir(out))
+        say(f"本次生成已作废，原有的 {out.name}/ 保持不变。")
+        raise
+
+
+def _publish_and_check(output: Output, model: Model, root: Path, out: Path, only: set[str]) -> int:
+    """Write into the staging folder, check it, and swap it into place only when the check passed."""
+    staging = timed("发布", lambda: publish(output, root, out, model.county, only))
     findings = timed(
         "隐私与链接检查",
         lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE), links="site" in only),
@@ -178,12 +188,16 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="yizhan", description="民生驿站发布工具：政策手册、公示牌、表格、信息公开"
     )
+    main.add_argument("--debug", action="store_true", help="出错时显示程序内部的调用过程（供技术人员排查）")
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's default must not overwrite `yizhan --debug build`.
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示调用过程")
     sub = main.add_subparsers(dest="command", required=True, metavar="命令")
 
     def with_project(p: argparse.ArgumentParser) -> None:
         p.add_argument("--project", type=Path, default=Path("."), help="县项目目录（默认当前目录）")
 
-    build = sub.add_parser("build", help="检查数据并生成网站、印刷品、表格和开放数据")
+    build = sub.add_parser("build", parents=[common], help="检查数据并生成网站、印刷品、表格和开放数据")
     with_project(build)
     build.add_argument("--out", type=Path, default=Path("build"), help="输出目录（默认 build）")
     build.add_argument(
@@ -194,40 +208,54 @@ def parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(func=cmd_build)
 
-    check = sub.add_parser("validate", help="检查 content/ 和 datasets/，列出所有问题")
+    check = sub.add_parser("validate", parents=[common], help="检查 content/ 和 datasets/，列出所有问题")
     with_project(check)
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(func=cmd_validate)
 
-    gate = sub.add_parser("check", help="检查已生成的文件：个人信息泄露、失效链接")
+    gate = sub.add_parser("check", parents=[common], help="检查已生成的文件：个人信息泄露、失效链接")
     with_project(gate)
     gate.add_argument("--out", type=Path, default=Path("build"))
     gate.set_defaults(func=cmd_check)
 
-    serve = sub.add_parser("serve", help="生成网站并在本机预览")
+    serve = sub.add_parser("serve", parents=[common], help="生成网站并在本机预览")
     with_project(serve)
     serve.add_argument("--out", type=Path, default=Path("build"))
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve, only=None)
 
-    collect = sub.add_parser("collect", help="把驿站收集的表格数据汇入县数据集")
+    collect = sub.add_parser("collect", parents=[common], help="把驿站收集的表格数据汇入县数据集")
     actions = collect.add_subparsers(dest="action", required=True, metavar="操作")
-    do_import = actions.add_parser("import", help="校验并追加导入网页表格、Excel 或 Kobo/ODK 导出的数据")
+    do_import = actions.add_parser(
+        "import", parents=[common], help="校验并追加导入网页表格、Excel 或 Kobo/ODK 导出的数据"
+    )
     with_project(do_import)
     do_import.add_argument("form", help="表格代码，如 yijian")
     do_import.add_argument("files", type=Path, nargs="+", help="CSV 或 XLSX 文件")
     do_import.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，另存到 *.未导入.csv")
     do_import.set_defaults(func=cmd_collect_import)
 
-    init = sub.add_parser("init", help="以示例县为模板新建一个县项目")
+    init = sub.add_parser("init", parents=[common], help="以示例县为模板新建一个县项目")
     init.add_argument("dir", type=Path)
     init.set_defaults(func=cmd_init)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure becomes a located Chinese message (a traceback only with --debug)."""
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        say("已中断。")
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        if getattr(args, "debug", False):
+            raise
+        roots = tuple(p.resolve() for p in (getattr(args, "project", Path(".")), tool_root()))
+        explained = explain(error, roots)
+        say(f"错误：{explained.message}")
+        return explained.exit_code
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -28,37 +29,87 @@ def _read_doc(root: Path, path: Path, report: Report) -> YamlDoc | None:
     except YamlError as error:
         report.add("YZ-YAML-001", Location(_rel(root, path), line=error.line), detail=error.detail)
     except UnicodeDecodeError:
-        report.add("YZ-FILE-002", Location(_rel(root, path)))
+        report.add("YZ-TEXT-001", Location(_rel(root, path)))
+    except RecursionError:
+        report.add("YZ-YAML-001", Location(_rel(root, path)), detail="嵌套层数太多")
+    return None
+
+
+# What json says → what an officer editing the file in Notepad understands.
+_JSON_PROBLEMS = {
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting property name enclosed in double quotes": "名称要用英文双引号括起来（或最后一项后面多了逗号）",
+    "Expecting value": "缺少值（或最后一项后面多了逗号）",
+    "Unterminated string": "引号没有闭合",
+    "Extra data": "结尾多出了内容",
+}
+
+
+def _read_json(root: Path, path: Path, report: Report) -> Any:
+    """A JSON file of the data package, or None with the problem reported where it is."""
+    source = _rel(root, path)
+    if not path.exists():
+        report.add("YZ-FILE-001", Location(source))
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        report.add("YZ-TEXT-001", Location(source))
+    except json.JSONDecodeError as error:
+        detail = _JSON_PROBLEMS.get(error.msg, error.msg)
+        report.add("YZ-PKG-001", Location(source, line=error.lineno), detail=detail)
+    except RecursionError:
+        report.add("YZ-PKG-001", Location(source), detail="嵌套层数太多")
     return None
 
 
 def load_specs(root: Path, report: Report) -> dict[str, TableSpec]:
     """The data package: one TableSpec per resource, schemas resolved."""
     package_path = root / DATAPACKAGE
-    if not package_path.exists():
-        report.add("YZ-FILE-001", Location(DATAPACKAGE))
+    package = _read_json(root, package_path, report)
+    if package is None:
         return {}
-    package = json.loads(package_path.read_text(encoding="utf-8"))
     specs = {}
-    for resource in package["resources"]:
-        schema = resource["schema"]
-        if isinstance(schema, str):
-            schema = json.loads((package_path.parent / schema).read_text(encoding="utf-8"))
-        columns = tuple(
-            Column(
-                title=f["name"],
-                key=f["key"],
-                type=f.get("type", "string"),
-                publication=f.get("publication", "public"),
-                mask=f.get("mask"),
-                check=f.get("check"),
-                required=bool(f.get("constraints", {}).get("required")),
-            )
-            for f in schema["fields"]
-        )
-        name = resource["name"]
-        specs[name] = TableSpec(name, resource["title"], resource["path"], schema, columns)
+    try:
+        resources = package["resources"]
+    except (KeyError, TypeError):
+        report.add("YZ-PKG-002", Location(DATAPACKAGE), detail="缺少 resources（数据集列表）")
+        return {}
+    for index, resource in enumerate(resources):
+        try:
+            spec = _spec(root, package_path, resource, report)
+        except (KeyError, TypeError, AttributeError) as error:
+            missing = f"缺少 {error.args[0]}" if isinstance(error, KeyError) else "结构不对"
+            detail = f"第{index + 1}个数据集{missing}"
+            report.add("YZ-PKG-002", Location(DATAPACKAGE), detail=detail)
+            continue
+        if spec is not None:
+            specs[spec.name] = spec
     return specs
+
+
+def _spec(root: Path, package_path: Path, resource: dict[str, Any], report: Report) -> TableSpec | None:
+    """One resource of the data package with its schema read; None when the schema file is unreadable."""
+    schema = resource["schema"]
+    if isinstance(schema, str):
+        schema = _read_json(root, package_path.parent / schema, report)
+        if schema is None:
+            return None
+    columns = tuple(
+        Column(
+            title=f["name"],
+            key=f["key"],
+            type=f.get("type", "string"),
+            publication=f.get("publication", "public"),
+            mask=f.get("mask"),
+            check=f.get("check"),
+            required=bool(f.get("constraints", {}).get("required")),
+        )
+        for f in schema["fields"]
+    )
+    name = resource["name"]
+    return TableSpec(name, resource["title"], resource["path"], schema, columns)
 
 
 def find_table_file(folder: Path, spec: TableSpec) -> Path | None:
@@ -132,7 +183,7 @@ def load(root: Path) -> Project:
     policy_docs = _read_docs(root, root / "content" / "policies", report)
     form_docs = _read_docs(root, root / "forms", report)
     pages_dir = root / "content" / "pages"
-    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(pages_dir.glob("*.md"))}
+    pages = _read_pages(root, pages_dir, report)
     specs = load_specs(root, report)
     datasets = {}
     for name, spec in specs.items():
@@ -144,6 +195,17 @@ def load(root: Path) -> Project:
         if dataset is not None:
             datasets[name] = dataset
     return Project(root, county_doc, policy_docs, form_docs, specs, datasets, pages, report)
+
+
+def _read_pages(root: Path, folder: Path, report: Report) -> dict[str, str]:
+    """The narrative pages (content/pages/*.md) by file name."""
+    pages = {}
+    for path in sorted(folder.glob("*.md")):
+        try:
+            pages[path.name] = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            report.add("YZ-TEXT-001", Location(_rel(root, path)))
+    return pages
 
 
 def _read_docs(root: Path, folder: Path, report: Report) -> dict[str, YamlDoc]:

@@ -15,6 +15,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "YZ-FILE-003": ("无法读取 Excel 文件：{detail}", "请用 WPS/Excel 打开后重新保存为 .xlsx"),
     "YZ-FILE-004": ("文件是空的", "请填写表头（第1行）和数据"),
+    "YZ-TEXT-001": ("文件不是 UTF-8 编码", "请用记事本打开该文件，“另存为”时把编码选为 UTF-8"),
+    # the data package (datasets/datapackage.json and its schemas)
+    "YZ-PKG-001": ("JSON 格式错误：{detail}", "请检查该行附近的逗号、引号和括号（可对照示例县的同名文件）"),
+    "YZ-PKG-002": (
+        "数据包描述不完整：{detail}",
+        "请对照示例县的 datasets/datapackage.json 和 datasets/schemas/ 补全",
+    ),
     # yaml
     "YZ-YAML-001": ("YAML 格式错误：{detail}", "请检查该行的缩进、冒号和引号"),
     "YZ-YAML-002": ("缺少必填项「{title}」（{key}）", "请添加 {key}: 并填写{title}"),
@@ -150,14 +157,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{subject}的 {path} 缺少要合订或拼版的文件 {part}",
         "请重新完整生成一次（yizhan build --only print）",
     ),
-}
-
-FILE_LABELS = {
-    "stations": "驿站名录",
-    "recipients": "救助对象",
-    "projects": "民生工程项目",
-    "feedback": "意见建议",
-    "services": "服务台账",
+    # failures that stop a run (the command line's last line of defence: never a traceback)
+    "YZ-RUN-001": (
+        "模板写法错误：{detail}",
+        "请改正模板中的这一行；不需要自定义模板时，删去项目中的 site_templates/ 文件夹即可用回默认模板",
+    ),
+    "YZ-RUN-002": (
+        "模板无法生成页面：{detail}",
+        "请核对模板引用的名称与默认模板一致；不需要自定义模板时，删去项目中的 site_templates/ 文件夹即可用回默认模板",
+    ),
+    "YZ-RUN-003": (
+        "内容嵌套层数太多，无法处理",
+        "请检查最近修改的 YAML 或 JSON 文件中是否有成千上万层的缩进或括号",
+    ),
+    "YZ-RUN-004": (
+        "无法读写文件：{detail}",
+        "请确认对该文件夹有写入权限、磁盘还有空间，且文件没有被 WPS/Excel 等程序打开",
+    ),
+    "YZ-RUN-005": (
+        "程序内部错误（{detail}）",
+        "请加 --debug 重新运行，把显示的全部内容发给技术支持；原有的输出文件保持不变",
+    ),
 }
 
 

@@ -20,6 +20,11 @@ def staging_dir(out: Path) -> Path:
     return out.parent / f".{out.name}.staging"
 
 
+def work_dir(out: Path) -> Path:
+    """Where the generated markdown waits for mkdocs (removed after the site is built)."""
+    return out.parent / f".{out.name}.work"
+
+
 def _write(path: Path, data: bytes | str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
@@ -75,7 +80,7 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
     """Write all outputs into a fresh staging folder next to `out` and return it."""
     staging = staging_dir(out)
     shutil.rmtree(staging, ignore_errors=True)
-    work = out.parent / f".{out.name}.work"
+    work = work_dir(out)
     shutil.rmtree(work, ignore_errors=True)
     if out.exists():
         # Keep what this build does not remake (e.g. --only print keeps the site).

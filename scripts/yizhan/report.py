@@ -44,13 +44,14 @@ class Location:
 class Problem:
     code: str
     severity: str
-    where: Location
+    where: Location | None  # None only for a failure no file explains (e.g. an internal error)
     problem: str
     fix: str
 
     def __str__(self) -> str:
         mark = "" if self.severity == ERROR else "（警告）"
-        return f"{self.where}: {mark}{self.problem} —— {self.fix}"
+        place = f"{self.where}: " if self.where else ""
+        return f"{place}{mark}{self.problem} —— {self.fix}"
 
 
 @dataclass
@@ -89,7 +90,11 @@ class Report:
 
     def to_json(self) -> str:
         items = [
-            {**asdict(p), "where": {**asdict(p.where), "text": str(p.where)}, "message": str(p)}
+            {
+                **asdict(p),
+                "where": {**asdict(p.where), "text": str(p.where)} if p.where else None,
+                "message": str(p),
+            }
             for p in self.problems
         ]
         body = {"valid": self.valid, "errors": len(self.errors), "warnings": len(self.warnings)}
