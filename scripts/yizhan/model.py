@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .report import Report
+from .vocab import PlaceWords
 from .yamlfile import YamlDoc
 
 HANDBOOK_SIZES = ("A4", "A5")  # 政策手册的开本（content/county.yml 的 handbook_size）
@@ -40,6 +41,9 @@ class County:
     categories: tuple[str, ...]
     commitments: tuple[Commitment, ...]
     handbook_size: str = "A4"  # one of HANDBOOK_SIZES; A5 also makes a booklet for folding
+    places: PlaceWords = field(
+        default_factory=PlaceWords
+    )  # 乡镇/村/组 or 街道/社区/网格, from the station register
 
 
 @dataclass(frozen=True)

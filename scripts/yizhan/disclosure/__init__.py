@@ -28,13 +28,14 @@ class Disclosure:
 def derive_disclosure(tables: dict[str, pd.DataFrame], county: County) -> Disclosure:
     """The derive step for 信息公开, from masked views only."""
     stations = tables["stations"]
+    whole = f"全{county.places.county}"  # the label of the county's total row
     return Disclosure(
         notices=notice_book(
             tables["recipients"], stations, county.edition, county.disclosure_days, county.retention_months
         ),
-        progress=project_progress(tables["projects"], county.edition),
+        progress=project_progress(tables["projects"], county.edition, whole),
         feedback=feedback_stats(
-            tables["feedback"], stations, county.edition, county.feedback_time_limit_days
+            tables["feedback"], stations, county.edition, county.feedback_time_limit_days, whole
         ),
         services=service_stats(tables["services"], stations),
     )

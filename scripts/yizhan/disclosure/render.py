@@ -32,14 +32,14 @@ def render_disclosure(data: Disclosure, county: County, templates: Path) -> Outp
     slugs = township_slugs(data)
     output.docs.update(progress_pages(data, county, slugs, templates))
     output.docs.update(feedback_pages(data, county, templates))
-    output.docs.update(service_pages(data, slugs, templates))
+    output.docs.update(service_pages(data, county, slugs, templates))
     book = data.notices
     output.docs[INDEX_PAGE] = render_template(
         templates, "site/disclosure/index.md.j2", county=county, current=book.current,
         archived=[e for e in book.on_site if e.edition.status != ON_NOTICE],
         withdrawn=book.withdrawn, progress=data.progress.county, feedback=data.feedback,
     )  # fmt: skip
-    resources, files = open_data(data, county.county, county.edition)
+    resources, files = open_data(data, county.county, county.edition, county.places)
     output.site_files.update(files)
     output.docs[DATA_PAGE] = render_template(
         templates, "site/disclosure/data.md.j2", county=county, resources=resources, kinds=KINDS

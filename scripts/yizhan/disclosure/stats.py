@@ -79,7 +79,7 @@ def progress_row(label: str, group: pd.DataFrame) -> ProgressRow:
     )
 
 
-def project_progress(projects: pd.DataFrame, edition: dt.date) -> Progress:
+def project_progress(projects: pd.DataFrame, edition: dt.date, whole: str = "全县") -> Progress:
     """Per project, per township and for the county, as of the edition date."""
     day = pd.Timestamp(edition)
     frame = projects.copy()
@@ -100,7 +100,7 @@ def project_progress(projects: pd.DataFrame, edition: dt.date) -> Progress:
             }
         )
     townships = [progress_row(name, group) for name, group in frame.groupby("township", sort=True)]
-    return Progress(rows, townships, progress_row("全县", frame))
+    return Progress(rows, townships, progress_row(whole, frame))
 
 
 @dataclass
@@ -162,7 +162,7 @@ def with_places(frame: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
 
 
 def feedback_stats(
-    feedback: pd.DataFrame, stations: pd.DataFrame, edition: dt.date, limit: int
+    feedback: pd.DataFrame, stations: pd.DataFrame, edition: dt.date, limit: int, whole: str = "全县"
 ) -> FeedbackStats:
     """Per month and township, with the open opinions past the county's time limit flagged 逾期."""
     day = pd.Timestamp(edition)
@@ -202,4 +202,4 @@ def feedback_stats(
         }
         for item in late.to_dict("records")
     ]
-    return FeedbackStats(months, feedback_group("全县", frame), overdue, limit)
+    return FeedbackStats(months, feedback_group(whole, frame), overdue, limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -10,6 +11,7 @@ from ..forms import with_datasets
 from ..forms.check import check_forms
 from ..model import Commitment, County, Faq, Material, Model, Policy, Project, Step
 from ..report import Report
+from ..vocab import place_words
 from . import tables
 from .content import check_county, check_policies
 
@@ -131,4 +133,7 @@ def to_model(project: Project) -> Model:
     }
     forms = with_datasets(forms, project.specs)
     frames = {name: typed_frame(d.frame, d.spec.columns) for name, d in project.datasets.items()}
-    return Model(project.root, to_county(county_data), policies, forms, project.specs, frames, project.pages)
+    county = to_county(county_data)
+    if "stations" in frames:
+        county = replace(county, places=place_words(frames["stations"]["level"], county.county))
+    return Model(project.root, county, policies, forms, project.specs, frames, project.pages)
