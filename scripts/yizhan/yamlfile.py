@@ -46,8 +46,27 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
             _walk(item, (*path, index), lines)
 
 
+def _date_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date, or the text as written when it only looks like one (2026-13-40): the checks name it."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+class _SafeLoader(yaml.SafeLoader):
+    pass
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    pass
+
+
+for _loader in (_SafeLoader, _FastLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+
 # libyaml when PyYAML has it (several times faster); its error texts differ, so errors are re-read below.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_LOADER = _FastLoader
 
 
 def _compose_and_construct(text: str, loader_class: type) -> tuple[yaml.Node | None, Any]:
@@ -67,7 +86,7 @@ def parse_yaml(text: str) -> YamlDoc:
         node, data = None, None  # located and explained by the pure-Python parser's messages below
     try:
         if node is None:
-            node, data = _compose_and_construct(text, yaml.SafeLoader)
+            node, data = _compose_and_construct(text, _SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         detail = error.problem or str(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +16,13 @@ from ..vocab import place_words
 from . import tables
 from .content import check_county, check_policies
 
+# Dates of things that have happened: a warning when one is later than the edition date.
+DONE_DATES = {
+    "projects": ("actual_start", "actual_end"),
+    "feedback": ("date", "closed_date"),
+    "services": ("date",),
+}
+
 
 def _form_codes(project: Project) -> set[str]:
     return {source.rsplit("/", 1)[-1].removesuffix(".yml") for source in project.form_docs}
@@ -25,16 +33,21 @@ def validate(project: Project) -> Report:
     report = Report()
     report.extend(project.load_report)
     categories: set[str] = set()
+    edition = None
     if project.county_doc is not None:
         check_county(project.county_doc, report)
         data = project.county_doc.data if isinstance(project.county_doc.data, dict) else {}
         categories = {str(c) for c in data.get("categories") or []}
+        edition = data.get("edition") if isinstance(data.get("edition"), dt.date) else None
     check_policies(project.policy_docs, categories, _form_codes(project), report)
     check_forms(project.form_docs, project.specs, report)
     for dataset in project.datasets.values():
         tables.check_types(dataset, report)
         tables.check_values(dataset, report)
     _check_references(project, report)
+    for name, keys in DONE_DATES.items():
+        if edition is not None and name in project.datasets:
+            tables.check_not_after(project.datasets[name], keys, edition.isoformat(), report)
     return report
 
 

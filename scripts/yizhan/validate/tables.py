@@ -20,6 +20,7 @@ TYPE_NAMES = {
     "boolean": ("是/否", "请填写 是 或 否"),
 }
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def where(dataset: Dataset, row: int, key: str) -> Location:
@@ -210,3 +211,13 @@ def check_feedback(feedback: Dataset, report: Report) -> None:
         _date_pair(feedback, row, item, "date", "closed_date", report)
         if item["status"] == "已办结":
             _status_needs(feedback, row, item, "已办结", "closed_date", report)
+
+
+def check_not_after(dataset: Dataset, keys: tuple[str, ...], edition: str, report: Report) -> None:
+    """Dates of things already done (开工, 办结, 收集) cannot be later than the edition being published."""
+    for key in keys:
+        title = dataset.spec.column(key).title
+        for row, value in dataset.frame[key].items():
+            if value and _ISO_DATE.fullmatch(value) and value > edition:
+                loc = where(dataset, row, key)
+                report.add("YZ-RULE-011", loc, severity=WARNING, title=title, value=value, edition=edition)
