@@ -139,6 +139,8 @@ def test_disclosure_pages_use_the_districts_words(urban: Path) -> None:
     progress = soup(site / "gongcheng/index.html")
     assert texts(progress, "article h2")[:1] == ["各街道进度"]
     assert texts(progress, "table thead th")[0] == "街道"
+    village = soup(next((site / "gongshi").glob("*/YZ-01-001.html")))
+    assert "城关街道办事处民政办" in village.select_one("article").get_text()
     with (urban / "site/data/minsheng-gongcheng-xiangzhen.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert rows[-1][0] == "全区"
@@ -158,3 +160,10 @@ def test_no_generated_heading_label_or_column_uses_rural_words(urban: Path) -> N
             if RURAL_WORDS.search(text):
                 offending.append(f"{path.relative_to(urban)}: {text}")
     assert offending == []
+
+
+def test_the_village_notice_sheet_names_the_subdistrict_office(urban: Path) -> None:
+    sheets = sorted((urban / "print/disclosure").rglob("*.pdf"))
+    assert sheets
+    text = pdf_text(sheets[0])
+    assert "街道办事处民政办反映" in text and "人民政府" not in text

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .vocab import government_of
+
 
 def tel_href(phone: str) -> str:
     """'0369-5201234' → 'tel:03695201234'."""
@@ -31,6 +33,7 @@ def environment(templates: Path) -> Environment:
     )
     env.filters["tel"] = tel_href
     env.filters["cn_date"] = cn_date
+    env.filters["government"] = government_of
     return env
 
 

@@ -101,6 +101,11 @@ class PlaceWords:
         return {TOWNSHIP: self.township, VILLAGE: self.village, GROUP: self.group}.get(tier, tier)
 
 
+def government_of(township: str) -> str:
+    """Whom a named township answers to: 城关镇人民政府, 城关街道办事处."""
+    return township + ("办事处" if township.endswith("街道") else "人民政府")
+
+
 def place_words(levels: Iterable[str], county_name: str = "") -> PlaceWords:
     """The words of a county whose stations have `levels` (the 层级 column)."""
     tiers = _tier_levels(levels)

@@ -27,13 +27,10 @@ ERRORS_TITLE = "错误说明"
 
 @dataclass
 class ImportResult:
-    """What an import did: rows added, duplicates skipped, rows rejected, files written."""
+    """What an import did: its problems, duplicates skipped, the backup and rejects files, notes."""
 
     report: Report = field(default_factory=Report)
-    added: int = 0
     duplicates: int = 0
-    rejected: int = 0
-    written: bool = False
     backup: Path | None = None
     rejects: Path | None = None
     notes: list[str] = field(default_factory=list)  # what was done, in Chinese
@@ -168,7 +165,6 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
                 continue
             seen.add(signature)
             good.append(values)
-    result.rejected = len(bad)
     if not report.valid and (not skip_invalid or not bad):
         if bad:
             report.add("YZ-FORM-023", Location(files[0].name), count=len(bad))
@@ -178,7 +174,6 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
         result.note("YZ-FORM-025", count=len(bad), rejects=result.rejects)
     if good:
         result.backup = append_rows(current, [list(v) for v in good], keys)
-        result.added, result.written = len(good), True
         result.note("YZ-FORM-024", added=len(good), duplicates=result.duplicates, backup=result.backup)
     else:
         result.note("YZ-FORM-026", duplicates=result.duplicates)

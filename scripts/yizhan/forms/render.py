@@ -10,21 +10,18 @@ from ..model import County
 from ..output import Output, PrintJob
 from ..stations import Station, stations_from
 from ..templating import render_template
+from ..vocab import TOWNSHIP
 from . import load_forms
 from .model import Form
 from .paper import paper_jobs
 from .web import web_html
 from .xlsform import xlsform_bytes
 
-PRINT_BASE = "print/base.html.j2"
-# Per-station copies of the registers are printed for these levels (one per township by default).
-STATION_VARIANT_LEVELS = ("乡镇", "街道")
-
 
 def variant_stations(data: PublicData) -> list[Station]:
     """Running stations that get their own printed registers."""
     stations = stations_from(data.tables.get("stations"))
-    return [s for s in stations if s.active and s.level in STATION_VARIANT_LEVELS]
+    return [s for s in stations if s.active and s.tier == TOWNSHIP]
 
 
 def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
