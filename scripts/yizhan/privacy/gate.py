@@ -31,7 +31,7 @@ from .memory import CleanFiles
 TEXT_SUFFIXES = {
     ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".css", ".yml", ".yaml",
 }  # fmt: skip
-MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".svg", ".css"}  # .css: its data: URIs hold SVG
+MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".svg"}
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 # A two-character name only counts where a name stands alone (a table cell, a CSV field, a PDF
 # column): inside running Chinese text two characters match ordinary words far too often.
@@ -42,16 +42,6 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 CANONICAL = {"phone": normalize_phone, "id_number": canonical_id}  # how a secret is spelled for look-ups
 UNLISTED = {"mobile": "未公开的手机号", "landline": "未公开的固定电话"}
 _LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'\n]+)["']""")
-# SVG geometry (icon paths, chart points): runs of spaced digits that no person wrote and no data fills.
-_GEOMETRY = re.compile(r"""(?<![\w-])(?:d|points|viewBox|transform)=("[^"]*"|'[^']*')""")
-
-
-def _blank_geometry(line: str) -> str:
-    """`line` with SVG geometry values blanked out, columns kept."""
-    return _GEOMETRY.sub(
-        lambda m: m.group(0)[: m.start(1) - m.start(0) + 1] + " " * (len(m.group(1)) - 2) + m.group(1)[-1],
-        line,
-    )
 
 
 @dataclass(frozen=True)
@@ -126,8 +116,6 @@ def decoded(line: str, markup: bool) -> str:
         line = _JSON_ESCAPE.sub(
             lambda m: chr(int(m.group(1), 16)) if int(m.group(1), 16) >= 0x80 else m.group(0), line
         )
-    if markup and "=" in line:
-        line = _blank_geometry(line)
     if markup and "&" in line:
         line = html.unescape(line)
     return fold(line)
