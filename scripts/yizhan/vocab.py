@@ -28,6 +28,10 @@ STATION_KINDS = {
     "网格": "网格民生驿站",
 }
 
+# A policy's `where`: the level that decides its applications, and the stem of that service list's page.
+DECIDED_AT = {"乡镇办理": "township", "村级办理": "village"}
+STEP_LEVELS = ("村", "乡镇", "县")  # who carries out one step of a policy's procedure
+
 ACTIVE, CLOSED = "运行", "停用"
 STATION_STATUSES = (ACTIVE, CLOSED)
 FEEDBACK_STATUSES = ("待办", "办理中", "已办结")

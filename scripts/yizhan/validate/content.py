@@ -10,7 +10,7 @@ from typing import Any
 from ..model import HANDBOOK_SIZES
 from ..numbers import is_phone
 from ..report import Location, Report
-from ..vocab import TIERS
+from ..vocab import DECIDED_AT, STEP_LEVELS, TIERS
 from ..yamlfile import YamlDoc
 
 
@@ -72,13 +72,13 @@ POLICY_KEYS = (
         "list",
         items=(
             Key("title", "步骤名称", "text"),
-            Key("level", "负责层级", "text", choices=("村", "乡镇", "县")),
+            Key("level", "负责层级", "text", choices=STEP_LEVELS),
             Key("days", "步骤时限", "int"),
             Key("detail", "步骤说明", "text", required=False),
         ),
     ),
     Key("time_limit_days", "办结时限", "int"),
-    Key("where", "办理层级", "text", choices=("乡镇办理", "村级办理")),
+    Key("where", "办理层级", "text", choices=tuple(DECIDED_AT)),
     Key("accept_at", "受理驿站层级", "list", choices=TIERS),
     Key("basis", "政策依据", "list"),
     Key("phone", "咨询电话", "phone"),

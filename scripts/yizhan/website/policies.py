@@ -9,9 +9,10 @@ from ..derive import PublicData
 from ..model import Policy
 from ..output import Output
 from ..templating import render_template
+from ..vocab import DECIDED_AT
 
 # Where a policy is decided → the page listing those services (服务事项清单).
-SERVICE_LISTS = {"乡镇办理": "handbook/township.md", "村级办理": "handbook/village.md"}
+SERVICE_LISTS = {where: f"handbook/{stem}.md" for where, stem in DECIDED_AT.items()}
 QA_PAGE = "handbook/qa.md"
 
 
