@@ -15,6 +15,7 @@ from .model import County
 from .outfolder import inside, write_marker
 from .output import Output
 from .paths import project_file
+from .templating import mkdocs_title
 
 
 def _write(base: Path, rel: str, data: bytes | str) -> None:
@@ -55,7 +56,7 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
         docs_dir=str(docs),
         site_dir=str(site),
         nav=nav,
-        site_name=f"{county.county}民生驿站",
+        site_name=mkdocs_title(f"{county.county}民生驿站"),
         site_url=county.site_url + "/" if county.site_url else None,
         strict=True,
     )
