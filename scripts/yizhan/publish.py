@@ -77,10 +77,15 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
         # Keep what this build does not remake (e.g. --only print keeps the site).
         shutil.copytree(out, staging, copy_function=os.link)
     staging.mkdir(parents=True, exist_ok=True)
+    # Every path is checked before anything is written: none may leave its folder.
     for job in output.print_jobs:
         inside(staging / "print", job.path)
         if job.site_path:
             inside(staging / "site", job.site_path)
+    for rel in output.site_files:
+        inside(staging / "site", rel)
+    for rel in output.docs:
+        inside(work / "docs", rel)
     if "site" in only:
         shutil.rmtree(staging / "site", ignore_errors=True)
         for rel, text in output.docs.items():
