@@ -110,7 +110,18 @@ def test_a_second_build_of_the_same_output_stops_with_a_clear_message(
     out = tmp_path / "build"
     env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
     first = subprocess.Popen(
-        [sys.executable, "-m", "yizhan", "build", "--project", str(mini), "--out", str(out), "--only", "site"],
+        [
+            sys.executable,
+            "-m",
+            "yizhan",
+            "build",
+            "--project",
+            str(mini),
+            "--out",
+            str(out),
+            "--only",
+            "site",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -123,7 +134,7 @@ def test_a_second_build_of_the_same_output_stops_with_a_clear_message(
             time.sleep(0.05)
         refused(run, mini, str(out), "YZ-OUT-007", out=out, pid=first.pid)
     finally:
-        stdout, err = first.communicate(timeout=600)
+        _, err = first.communicate(timeout=600)
     assert first.returncode == 0, err.decode()
     assert (out / "site/index.html").exists()
     # The two never shared a staging folder: the refused build made none, the first left none.

@@ -34,16 +34,16 @@ TOWNSHIP = "城关/../镇"  # a place name is never a path component
 ATTRIBUTE = "福塘村民生驿站 { onmouseover=alert(1) }"
 LINK = "[点我](javascript:alert(1))"
 SUMMARY = "[点我](javascript:alert(1)) {{ 7*7 }} {% if true %}是{% endif %} **粗** <script>alert(1)</script>"
-FORMULAS = ['=HYPERLINK("http://evil.example","点")', "@SUM(1)", "+1+2", "-2+3", "\t=1", "=cmd|' /C calc'!A0"]
+FORMULAS = ['=HYPERLINK("http://evil.example","点")', "@SUM(1)", "+1+2", "-2+3", "=2*3", "=cmd|' /C calc'!A0"]
 # One number per spelling, planted into masked free text (救助事由) and public text (addresses).
-SPELLINGS = {
-    "full-width": ("联系１３９８７６５４３２１", "139****4321"),
-    "spaces": ("联系139 8765 4322", "139****4322"),
-    "dashes": ("联系139-8765-4323", "139****4323"),
-    "dots": ("联系139.8765.4324", "139****4324"),
-    "+86": ("联系+86 139 8765 4325", "139****4325"),
-    "id15": ("证件990101700316123", "[证件号已隐去]"),
-    "lowercase x": ("身份证99010119700316123x", "[身份证号已隐去]"),
+SPELLINGS = {  # spelling: (words before, the number, how masking shows it)
+    "full-width": ("联系", "１３９８７６５４３２１", "139****4321"),
+    "spaces": ("联系", "139 8765 4322", "139****4322"),
+    "dashes": ("联系", "139-8765-4323", "139****4323"),
+    "dots": ("联系", "139.8765.4324", "139****4324"),
+    "+86": ("联系", "+86 139 8765 4325", "139****4325"),
+    "id15": ("证件", "990101700316123", "[证件号已隐去]"),
+    "lowercase x": ("身份证", "99010119700316123x", "[身份证号已隐去]"),
 }
 
 
@@ -75,8 +75,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     edit_cell(project / PROJECTS, 3, "项目名称", FORMULAS[1])
     for row, formula in enumerate(FORMULAS, start=2):
         edit_cell(project / RECIPIENTS, row, "救助事由", formula)
-    for row, (spelled, _) in enumerate(SPELLINGS.values(), start=2 + len(FORMULAS)):
-        edit_cell(project / RECIPIENTS, row, "救助事由", f"务工受伤{spelled}")
+    for row, (words, number, _) in enumerate(SPELLINGS.values(), start=2 + len(FORMULAS)):
+        edit_cell(project / RECIPIENTS, row, "救助事由", f"务工受伤{words}{number}")
     out = project / "build"
     code = yizhan_main(["build", "--project", str(project), "--out", str(out)])
     assert code == 0, "the hostile county failed to build"
@@ -147,7 +147,7 @@ def test_place_names_never_become_paths(hostile: Path) -> None:
         ".build.yizhan-lock", ".yizhan-cache", "build", "content", "datasets"
     ]  # fmt: skip
     bundles = sorted(p.name for p in (hostile / "print/bundles").iterdir())
-    assert bundles == ["YZ-01.pdf", "YZ-02.pdf", "YZ-03.pdf"]
+    assert "YZ-01.pdf" in bundles and all(re.fullmatch(r"YZ-\d{2}\.pdf", name) for name in bundles)
 
 
 def test_script_urls_put_into_a_page_by_hand_fail_the_check(tmp_path: Path) -> None:
@@ -159,7 +159,11 @@ def test_script_urls_put_into_a_page_by_hand_fail_the_check(tmp_path: Path) -> N
         encoding="utf-8",
     )
     findings = script_urls(site)
-    assert [(f.file, f.line) for f in findings] == [("site/a.html", 2), ("site/a.html", 3), ("site/a.html", 3)]
+    assert [(f.file, f.line) for f in findings] == [
+        ("site/a.html", 2),
+        ("site/a.html", 3),
+        ("site/a.html", 3),
+    ]
     assert text("YZ-OUT-009", scheme="javascript:", url="JaVascript:alert(1)")[0] in findings[0].what
 
 
@@ -174,7 +178,9 @@ def test_a_notice_page_that_lost_noindex_fails_the_build(mini: Path, run: Run) -
     code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
     assert code == 1, out + err
     lost = [line for line in out.splitlines() if "没有 noindex 标记" in line]
-    assert lost and all(re.match(r"site/disclosure/gongshi/[\d-]+/[\w-]+\.html:1: 救助对象公示页", f) for f in lost)
+    assert lost and all(
+        re.match(r"site/disclosure/gongshi/[\d-]+/[\w-]+\.html:1: 救助对象公示页", f) for f in lost
+    )
     assert not (mini / "build").exists()
 
 
@@ -218,7 +224,7 @@ def test_numbers_keep_their_sign_only_in_numeric_columns() -> None:
     assert safe_text("-300", "number") == "-300"
     assert safe_text("-300", "string") == "'-300"
     assert safe_text("-1+1", "number") == "'-1+1"
-    assert safe_text("\r=1") == "'\r=1"
+    assert safe_text("\r=1") == "'\r=1" and safe_text("\t=1") == "'\t=1"
     assert safe_text("福塘村") == "福塘村"
 
 
@@ -228,28 +234,26 @@ def test_numbers_keep_their_sign_only_in_numeric_columns() -> None:
 def test_numbers_in_masked_text_are_masked_in_every_spelling(hostile: Path) -> None:
     rows = read_rows(hostile / "site/data/gongshi.csv")
     reasons = [r[rows[0].index("救助事由")] for r in rows[1:]]
-    for spelling, (spelled, masked) in SPELLINGS.items():
-        assert f"务工受伤{spelled[:2]}{masked}" in reasons, spelling
+    for spelling, (words, _, masked) in SPELLINGS.items():
+        assert f"务工受伤{words}{masked}" in reasons, spelling
     body = "".join(p.read_text(encoding="utf-8") for p in (hostile / "site").rglob("*.html"))
     body += "".join(p.read_text(encoding="utf-8-sig") for p in (hostile / "site").rglob("*.csv"))
-    for spelled, _ in SPELLINGS.values():
-        assert spelled[2:] not in body
+    for _, number, _ in SPELLINGS.values():
+        assert number not in body
 
 
 def test_numbers_in_public_text_fail_the_build_in_every_spelling(mini: Path, run: Run) -> None:
     targets = ["YZ-01-001-03", "YZ-01-001-04", "YZ-01-001-05", "YZ-01-001-06", "YZ-01-001-07", "YZ-01-002",
                "YZ-01-002-01"]  # fmt: skip
-    for station, (spelled, _) in zip(targets, SPELLINGS.values(), strict=True):
-        edit_cell(mini / STATIONS, station_row(mini, station), "地址", f"示例县福塘村{spelled}")
+    for station, (words, number, _) in zip(targets, SPELLINGS.values(), strict=True):
+        edit_cell(mini / STATIONS, station_row(mini, station), "地址", f"示例县福塘村{words}{number}")
     code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
     assert code == 1, out + err
     assert not (mini / "build").exists()
     findings = out.splitlines()
-    for station, (spelling, (_, masked)) in zip(targets, SPELLINGS.items(), strict=True):
-        label = masked if masked.startswith("139") else "疑似身份证号 990101"
-        pattern = rf"site/stations/{station}\.html:\d+（第\d+列）: 未公开的手机号 {re.escape(label)}"
-        if not masked.startswith("139"):
-            pattern = rf"site/stations/{station}\.html:\d+（第\d+列）: {label}"
+    for station, (spelling, (_, _, masked)) in zip(targets, SPELLINGS.items(), strict=True):
+        what = f"未公开的手机号 {masked}" if masked.startswith("139") else "疑似身份证号 990101…"
+        pattern = rf"site/stations/{station}\.html:\d+（第\d+列）: {re.escape(what)}"
         assert any(re.match(pattern, f) for f in findings), (spelling, findings[:20])
 
 
@@ -278,7 +282,7 @@ def test_alias_bomb_is_refused_with_its_line_under_a_memory_limit(mini: Path) ->
     done = validate_limited(mini)
     assert done.returncode == 1, done.stderr
     problem, fix = text("YZ-YAML-013", mark="&a")
-    assert f"content/policies/dibao.yml:2" in done.stdout and problem in done.stdout and fix in done.stdout
+    assert "content/policies/dibao.yml:2" in done.stdout and problem in done.stdout and fix in done.stdout
     assert "Traceback" not in done.stderr + done.stdout and "MemoryError" not in done.stderr
 
 
