@@ -341,3 +341,11 @@ def test_unsafe_form_code_is_refused_with_its_line(mini: Path, run: Run) -> None
     assert code == 1
     problem, _ = text("YZ-YAML-016", title="表格代码", value="CON", limit=64)
     assert "forms/CON.yml:2" in out and problem in out
+
+
+def test_digits_of_other_scripts_are_read_as_digits() -> None:
+    from yizhan.numbers import find_numbers
+    from yizhan.privacy.masking import mask_text
+
+    assert mask_text("电话١٣٩٨٧٦٥٤٣٢١，请回电") == "电话139****4321，请回电"
+    assert [f.kind for f in find_numbers("证件 ٩٩٠١٠١١٩٧٠٠٣١٦١٢٣x")] == ["id18"]
