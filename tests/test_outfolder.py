@@ -171,3 +171,13 @@ def test_publish_writes_nothing_outside_the_staging_folder(tmp_path: Path) -> No
     with pytest.raises(OutFolderError):
         publish(output, REPO, tmp_path / "build", None, {"print"}, work)  # type: ignore[arg-type]
     assert not list(tmp_path.rglob("escaped*"))
+
+
+def test_a_file_named_pdf_that_is_no_pdf_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    from yizhan.privacy.gate import Secrets, privacy_gate
+
+    (tmp_path / "print/posters").mkdir(parents=True)
+    (tmp_path / "print/posters/YZ-01.pdf").write_text("这不是 PDF", encoding="utf-8")
+    findings = privacy_gate(tmp_path, Secrets())
+    problem, fix = text("YZ-OUT-011", path="print/posters/YZ-01.pdf")
+    assert [str(f) for f in findings] == [f"print/posters/YZ-01.pdf:1: {problem}。{fix}"]

@@ -28,8 +28,6 @@ def _fold_table() -> dict[int, str]:
         folded = unicodedata.normalize("NFKC", chr(code))
         if len(folded) == 1 and folded.isascii() and folded != chr(code):
             table[code] = folded
-        elif (digit := unicodedata.decimal(chr(code), None)) is not None:
-            table[code] = str(digit)  # every script's decimal digits (٠١٢…) read as 0-9
     for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212":
         table[ord(dash)] = "-"
     for invisible in "\u00ad\u200b\u200c\u200d\u2060\ufeff":  # zero-width marks (the search index has them)

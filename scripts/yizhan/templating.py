@@ -17,6 +17,8 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .numbers import fold, parse_phone
+
 # Characters that start markdown (and attribute-list, Jinja) syntax, written as numeric entities:
 # the page shows the character, markdown sees none. Letters, digits, - . / : stay as they are, so
 # ids, dates and tel: addresses inside link targets are untouched.
@@ -57,8 +59,6 @@ def front_matter(**meta: object) -> Markup:
         {k: v for k, v in meta.items() if v is not None}, allow_unicode=True, sort_keys=False, width=1000
     )
     return Markup(f"---\n{body}---\n")
-
-from .numbers import fold, parse_phone
 
 
 def tel_href(phone: str) -> str:

@@ -30,10 +30,8 @@ from ..vocab import MASKED, PRIVATE
 from .memory import CleanFiles
 
 TEXT_SUFFIXES = {
-    ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".yml", ".yaml",
+    ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".css", ".yml", ".yaml",
 }  # fmt: skip
-# Not .css: no data is ever written into a stylesheet, and the theme's are full of number runs
-# (bezier curves, inline SVG) that read as IDs spelled with spaces and dashes.
 MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".svg"}
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 # A two-character name only counts where a name stands alone (a table cell, a CSV field, a PDF
@@ -45,12 +43,6 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 CANONICAL = {"phone": normalize_phone, "id_number": canonical_id}  # how a secret is spelled for look-ups
 UNLISTED = {"mobile": "未公开的手机号", "landline": "未公开的固定电话"}
 _LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'\n]+)["']""")
-# Drawing coordinates of inline SVG icons and charts ("M12 8a3 3 0 0 0 3-3 …") read as numbers spelled
-# with spaces and dashes; no data ever lands in them, so the gate reads them as blanks.
-_GEOMETRY = re.compile(
-    r"""(?<![\w-])(?:d|points|viewBox|transform|x[12]?|y[12]?|c[xy]|r[xy]?|width|height|stroke-dasharray)"""
-    r"""\s*=\s*(?:"[^"\n]*"|'[^'\n]*')"""
-)
 
 
 @dataclass(frozen=True)
@@ -125,11 +117,8 @@ def decoded(line: str, markup: bool) -> str:
         line = _JSON_ESCAPE.sub(
             lambda m: chr(int(m.group(1), 16)) if int(m.group(1), 16) >= 0x80 else m.group(0), line
         )
-    if markup:
-        if "=" in line:
-            line = _GEOMETRY.sub(lambda m: " " * len(m.group(0)), line)
-        if "&" in line:
-            line = html.unescape(line)
+    if markup and "&" in line:
+        line = html.unescape(line)
     return fold(line)
 
 
