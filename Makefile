@@ -54,5 +54,6 @@ lock: ## 重新锁定依赖版本到 requirements.lock
 
 clean: ## 删除生成的文件
 	rm -rf $(OUT) .yizhan-cache
+	rm -f $(dir $(OUT)).$(notdir $(OUT)).yizhan-lock
 
 .PHONY: help setup setup-test site validate test bench serve data lock clean

@@ -15,11 +15,12 @@ from .environment import check_environment
 from .errors import EXIT_INVALID, EXIT_USAGE, explain
 from .load import load
 from .model import Model
+from .outfolder import OutFolderError, check_out, locked, new_work_dir, swap
 from .output import Output
 from .paths import cache_file, project_file, tool_root
 from .privacy.gate import check_outputs
 from .privacy.memory import MEMORY_FILE
-from .publish import discard, publish, staging_dir, swap, work_dir
+from .publish import publish
 from .render import render
 from .validate import to_model, validate
 
@@ -76,26 +77,39 @@ def cmd_build(args: argparse.Namespace) -> int:
             say(f"错误：{error}")
         return EXIT_USAGE
     root: Path = args.project.resolve()
-    out: Path = args.out.resolve()
+    try:
+        out = check_out(args.out, root)
+        with locked(out):
+            check_out(args.out, root)  # again: another build may have written it meanwhile
+            return build_into(root, out, only)
+    except OutFolderError as error:
+        say(f"错误：{error}")
+        return EXIT_USAGE
+
+
+def build_into(root: Path, out: Path, only: set[str]) -> int:
+    """The build proper, holding the output's lock: stage, check, then swap into place."""
     model = load_valid(root)
     if model is None:
         say("数据有错误，没有生成任何文件（原有的 build 保持不变）。请按上面的提示修改后重试。")
         return EXIT_INVALID
     data = timed("整理公开数据", lambda: derive(model))
     output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
+    work = new_work_dir(out)
     try:
-        return _publish_and_check(output, model, root, out, only)
+        return _publish_and_check(output, model, root, out, only, work)
     except BaseException:
         # Whatever stops the build once staging has started: no half-built folder is left behind.
-        discard(staging_dir(out))
-        discard(work_dir(out))
+        shutil.rmtree(work, ignore_errors=True)
         say(f"本次生成已作废，原有的 {out.name}/ 保持不变。")
         raise
 
 
-def _publish_and_check(output: Output, model: Model, root: Path, out: Path, only: set[str]) -> int:
+def _publish_and_check(
+    output: Output, model: Model, root: Path, out: Path, only: set[str], work: Path
+) -> int:
     """Write into the staging folder, check it, and swap it into place only when the check passed."""
-    staging = timed("发布", lambda: publish(output, root, out, model.county, only))
+    staging = timed("发布", lambda: publish(output, root, out, model.county, only, work))
     findings = timed(
         "隐私与链接检查",
         lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE), links="site" in only),
@@ -115,9 +129,9 @@ def _publish_and_check(output: Output, model: Model, root: Path, out: Path, only
                 f"其中有问题出在本次没有重新生成的{names}部分：它是按上次的数据生成的"
                 f"（例如刚改过的电话号码还留在上面）。请去掉 --only，全部重新生成。"
             )
-        discard(staging)
+        shutil.rmtree(work, ignore_errors=True)
         return EXIT_INVALID
-    swap(staging, out)
+    swap(staging, out, work)
     say(f"完成：{out}")
     return EXIT_OK
 
@@ -142,7 +156,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     code = cmd_build(args)
     if code:
         return code
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out / "site"))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(Path(args.out) / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     say(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）")
     try:
@@ -199,7 +213,7 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", parents=[common], help="检查数据并生成网站、印刷品、表格和开放数据")
     with_project(build)
-    build.add_argument("--out", type=Path, default=Path("build"), help="输出目录（默认 build）")
+    build.add_argument("--out", default="build", help="输出目录（默认 build；只归 yizhan 使用）")
     build.add_argument(
         "--only",
         action="append",
@@ -220,7 +234,7 @@ def parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", parents=[common], help="生成网站并在本机预览")
     with_project(serve)
-    serve.add_argument("--out", type=Path, default=Path("build"))
+    serve.add_argument("--out", default="build")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve, only=None)
 

@@ -27,7 +27,7 @@ def _read_doc(root: Path, path: Path, report: Report) -> YamlDoc | None:
     try:
         return read_yaml(path)
     except YamlError as error:
-        report.add("YZ-YAML-001", Location(_rel(root, path), line=error.line), detail=error.detail)
+        report.add(error.code, Location(_rel(root, path), line=error.line), **error.values)
     except UnicodeDecodeError:
         report.add("YZ-TEXT-001", Location(_rel(root, path)))
     except RecursionError:

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..cells import safe_text
 from ..vocab import FEEDBACK_CATEGORIES, PlaceWords
 from . import Disclosure
 from .services import SERVICE_TYPES
@@ -44,7 +45,11 @@ def to_csv(resource: Resource) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([title for title, _ in resource.fields])
-    writer.writerows([[cell(v) for v in row] for row in resource.rows])
+    kinds = [kind for _, kind in resource.fields]
+    # Project names, 救助事由 and station names are typed by people: no cell may open as a formula.
+    writer.writerows(
+        [[safe_text(cell(v), k) for v, k in zip(row, kinds, strict=True)] for row in resource.rows]
+    )
     return buffer.getvalue().encode("utf-8-sig")
 
 

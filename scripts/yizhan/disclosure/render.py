@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..ids import place_slug
 from ..model import County
 from ..output import Output
 from ..templating import render_template
@@ -23,7 +24,7 @@ def township_slugs(data: Disclosure) -> dict[str, str]:
     for notices in data.notices.on_site:
         slugs.update({t.township: t.slug for t in notices.townships})
     for name in [t.label for t in data.progress.townships] + data.services.townships:
-        slugs.setdefault(name, name)
+        slugs.setdefault(name, place_slug(name))  # a place's name never becomes a file name
     return slugs
 
 

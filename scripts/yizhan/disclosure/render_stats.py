@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..ids import place_slug
 from ..model import County
 from ..templating import render_template
 from ..vocab import FEEDBACK_CATEGORIES
@@ -125,7 +126,7 @@ def service_pages(data: Disclosure, county: County, slugs: dict[str, str], templ
     }  # fmt: skip
     villages, stations, weekly = services.monthly_village, services.monthly_station, services.weekly_township
     for township in services.townships:
-        slug = slugs.get(township, township)
+        slug = slugs.get(township) or place_slug(township)
         docs[f"disclosure/fuwu/{slug}.md"] = render_template(
             templates, "site/disclosure/services_township.md.j2", township=township, slug=slug,
             monthly=monthly[monthly["township"] == township].to_dict("records"),

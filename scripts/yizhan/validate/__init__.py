@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..forms import with_datasets
 from ..forms.check import check_forms
+from ..ids import MAX_LENGTH, is_safe_id
 from ..model import Commitment, County, Faq, Material, Model, Policy, Project, Step
 from ..report import Report
 from ..vocab import place_words
@@ -55,6 +56,7 @@ def _check_references(project: Project, report: Report) -> None:
     data = project.datasets
     if "stations" not in data:
         return
+    _check_station_ids(data["stations"], report)
     towns, villages, station_ids = tables.check_hierarchy(data["stations"], report)
     for name in ("recipients", "projects"):
         if name in data:
@@ -67,6 +69,14 @@ def _check_references(project: Project, report: Report) -> None:
         tables.check_projects(data["projects"], policy_ids, report)
     if "feedback" in data:
         tables.check_feedback(data["feedback"], report)
+
+
+def _check_station_ids(stations: Any, report: Report) -> None:
+    """Station ids name posters and pages: the safe-name rule, even where a county's schema is looser."""
+    for row, value in stations.frame["station_id"].items():
+        if value and not is_safe_id(str(value)):
+            where = tables.where(stations, row, "station_id")
+            report.add("YZ-YAML-016", where, title="驿站编号", value=value, limit=MAX_LENGTH)
 
 
 def _strings(values: Any) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..ids import MAX_LENGTH, is_safe_id
 from ..model import HANDBOOK_SIZES
 from ..numbers import is_phone
 from ..report import Location, Report
@@ -187,6 +188,9 @@ def check_policies(
         data = doc.data if isinstance(doc.data, dict) else {}
         stem = source.rsplit("/", 1)[-1].removesuffix(".yml")
         policy_id = str(data.get("id") or "")
+        if policy_id and not is_safe_id(policy_id, lowercase=True):
+            where = Location(source, line=doc.line("id"))
+            report.add("YZ-YAML-016", where, title="政策编号", value=policy_id, limit=MAX_LENGTH)
         if policy_id and policy_id != stem:
             report.add("YZ-YAML-007", Location(source, line=doc.line("id")), value=policy_id, stem=stem)
         if policy_id in seen:
