@@ -110,7 +110,7 @@ def by_unique(values: Sequence[str], change: Callable[[str], str]) -> np.ndarray
 
 
 def _header_score(row: Sequence[str], titles: Collection[str]) -> int:
-    return len({normalize_header(c) for c in row if c} & set(titles))
+    return len({normalize_header(c) for c in row if c}.intersection(titles))
 
 
 def find_header(head: Sequence[Sequence[str]], titles: Collection[str] | None) -> int | None:
@@ -307,7 +307,7 @@ def read_table(path: Path, titles: Collection[str] | None = None, table: str | N
     suffix = path.suffix.lower()
     if suffix == ".et":
         raise TableReadError("YZ-FILE-009")
-    titles = {normalize_header(t) for t in titles} if titles else None
+    titles = list(dict.fromkeys(normalize_header(t) for t in titles)) if titles else None  # in order
     if suffix in BOOKS:
         return read_book(path, titles, table)
     return read_csv(path, titles)
