@@ -260,7 +260,9 @@ def read_book(path: Path, titles: Collection[str] | None = None, table: str | No
     body = grid[found + 1 :]
     numbers = list(range(found + 2, found + 2 + len(body)))
     columns = [np.array([r[i] if i < len(r) else "" for r in body], dtype=object) for i in range(width)]
-    others = [s.name for s in sheets if s is not sheet]
+    # which sheet was read is worth a note only when its name does not already say so
+    named = table and normalize_header(sheet.name) == table
+    others = [] if named else [s.name for s in sheets if s is not sheet]
     raw = _assemble(
         path, "xlsx" if path.suffix.lower() != ".xls" else "xls", grid[:found], header, found + 1, columns,
         numbers, sheet=sheet.name, other_sheets=others,
