@@ -85,8 +85,8 @@ def load_dataset(root: Path, spec: TableSpec, path: Path, report: Report) -> Dat
         return None
     _reading_notes(raw, source, report)
     by_key = header_positions(raw, spec, source, report)
-    for number, count in raw.extra.items():
-        report.add("YZ-DATA-012", Location(source, row=number), count=count)
+    extra = [(Location(source, row=number), {"count": count}) for number, count in raw.extra.items()]
+    report.add_rows("YZ-DATA-012", extra)
     frame = to_frame(raw, spec, by_key, source, report)
     dataset = Dataset(spec, path, source, frame, letters_of(by_key), raw.encoding)
     excel_damage(dataset, raw, by_key, report)

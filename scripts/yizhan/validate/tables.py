@@ -154,13 +154,14 @@ def check_hierarchy(stations: Dataset, report: Report) -> tuple[set[str], set[tu
     }
     unsure_towns = set(unknown["township"])
     unsure_villages = set(zip(unknown["township"], unknown["village"], strict=True))
+    orphans: dict[str, list] = {"YZ-RULE-001": [], "YZ-RULE-002": []}
     for row, item in frame.iterrows():
         level = levels[row]
         if level not in (VILLAGE, GROUP):
             continue
         if item["township"] not in town_ids:
             if item["township"] not in unsure_towns:
-                report.add("YZ-RULE-001", where(stations, row, "township"), value=item["township"])
+                orphans["YZ-RULE-001"].append((where(stations, row, "township"), {"value": item["township"]}))
             continue
         needed = ["village"] + (["group"] if level == GROUP else [])
         missing = [k for k in needed if not item[k]]
@@ -175,32 +176,41 @@ def check_hierarchy(stations: Dataset, report: Report) -> tuple[set[str], set[tu
             parent = village_ids[(item["township"], item["village"])]
         else:
             if (item["township"], item["village"]) not in unsure_villages:
-                loc = where(stations, row, "village")
-                report.add("YZ-RULE-002", loc, value=item["village"], township=item["township"])
+                values = {"value": item["village"], "township": item["township"]}
+                orphans["YZ-RULE-002"].append((where(stations, row, "village"), values))
             continue
         if not str(item["station_id"]).startswith(parent + "-"):
             report.add(
                 "YZ-RULE-008", where(stations, row, "station_id"), value=item["station_id"], parent=parent
             )
+    for code, found in orphans.items():
+        report.add_rows(code, found)
     places = set(town_ids) | unsure_towns, set(village_ids) | unsure_villages
     return *places, set(frame["station_id"])
 
 
 def check_places(dataset: Dataset, towns: set[str], villages: set[tuple[str, str]], report: Report) -> None:
+    """Townships and villages named in a table exist in the register (one message per problem kind)."""
     frame = dataset.frame
+    unknown_town, unknown_village = [], []
     for row, township, village in zip(frame.index, frame["township"], frame["village"], strict=True):
         if not township:
             continue
         if township not in towns:
-            report.add("YZ-RULE-001", where(dataset, row, "township"), value=township)
+            unknown_town.append((where(dataset, row, "township"), {"value": township}))
         elif village and (township, village) not in villages:
-            report.add("YZ-RULE-002", where(dataset, row, "village"), value=village, township=township)
+            place = where(dataset, row, "village")
+            unknown_village.append((place, {"value": village, "township": township}))
+    report.add_rows("YZ-RULE-001", unknown_town)
+    report.add_rows("YZ-RULE-002", unknown_village)
 
 
 def check_station_refs(dataset: Dataset, station_ids: set[str], report: Report) -> None:
-    for row, value in dataset.frame["station_id"].items():
-        if value and value not in station_ids:
-            report.add("YZ-RULE-003", where(dataset, row, "station_id"), value=value)
+    values = dataset.frame["station_id"]
+    unknown = values[(values != "") & ~values.isin(station_ids)]
+    report.add_rows(
+        "YZ-RULE-003", [(where(dataset, r, "station_id"), {"value": v}) for r, v in unknown.items()]
+    )
 
 
 def _date_pair(dataset: Dataset, row: int, item: pd.Series, earlier: str, later: str, report: Report) -> None:
