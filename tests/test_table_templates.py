@@ -104,3 +104,22 @@ def test_init_empty_starts_with_templates(tmp_path: Path, run: Callable[..., tup
     assert {p.code for p in report.errors} == {"YZ-YAML-005"}
     assert {p.where.line for p in report.errors} == {2, 4, 9, 10}
     assert [p for p in report.problems if p.code.startswith("YZ-NOTE")] == []
+
+
+def test_forms_page_offers_the_templates(mini: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from yizhan.derive import derive
+    from yizhan.forms.render import render_forms
+    from yizhan.paths import project_file
+    from yizhan.validate import to_model
+
+    project = load(mini)
+    output = render_forms(derive(to_model(project)), project_file(mini, "site_templates"))
+    page = BeautifulSoup(output.docs["forms/index.md"], "html.parser")
+    links = [(a["href"], a.text) for a in page.select("ul.yz-table-templates a[download]")]
+    titles = [s.title for s in SPECS.values()]
+    assert links == [(f"tables/{t}.xlsx", f"{t}.xlsx") for t in titles]
+    for title in titles:
+        book = load_workbook(io.BytesIO(output.site_files[f"forms/tables/{title}.xlsx"]))
+        assert book.sheetnames == [title, GUIDE_SHEET]

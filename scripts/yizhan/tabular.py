@@ -124,14 +124,16 @@ def find_header(head: Sequence[Sequence[str]], titles: Collection[str] | None) -
 
 
 def _separator(text: str, titles: Collection[str] | None) -> str:
-    """The separator under which the header is found (or the most columns show), comma on a tie."""
+    """The separator under which the header is found (or is widest), comma on a tie."""
     lines = text[:65536].splitlines()[:HEADER_SCAN]
 
     def score(sep: str) -> tuple[int, int]:
+        """(column titles found, width of the header row): free text may hold separators, titles do not."""
         head = list(csv.reader(lines, delimiter=sep))
-        found = find_header(head, titles) if titles else None
-        title_hits = _header_score(head[found], titles) if titles and found is not None else 0
-        return title_hits, max((len(r) for r in head), default=0)
+        found = find_header(head, titles) if titles else find_header(head, None)
+        if found is None:
+            return 0, 0
+        return (_header_score(head[found], titles) if titles else 0), len(head[found])
 
     return max(SEPARATORS, key=score)
 
@@ -145,13 +147,12 @@ def read_csv(path: Path, titles: Collection[str] | None = None) -> RawTable:
         text = text[1:]
     sep = _separator(text, titles)
     head = list(csv.reader(text[:65536].splitlines()[:HEADER_SCAN], delimiter=sep))
-    found = _require_header(head, titles, ())
+    found = _require_header(head, titles)
     header = _header(head[found])
     fast = _read_csv_fast(text, sep, found, len(header))
     if fast is not None:
         columns, numbers = fast
-        table = _assemble(path, encoding, head[:found], header, found + 1, columns, numbers)
-        return table
+        return _assemble(path, encoding, head[:found], header, found + 1, columns, numbers)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     return _from_records(path, encoding, records, found, header)
 
@@ -202,9 +203,8 @@ def _header(row: Sequence[str]) -> list[str]:
     return header
 
 
-def _require_header(
-    head: Sequence[Sequence[str]], titles: Collection[str] | None, sheets: Sequence[str]
-) -> int:
+def _require_header(head: Sequence[Sequence[str]], titles: Collection[str] | None) -> int:
+    """The header row's index, or the reason there is none (an empty file, titles not found)."""
     found = find_header(head, titles)
     if found is None:
         if not any(any(c.strip() for c in r) for r in head):
@@ -254,7 +254,7 @@ def read_book(path: Path, titles: Collection[str] | None = None, table: str | No
     sheets = workbook.sheets(path)
     sheet = choose_sheet(sheets, titles, table)
     grid, kinds = sheet.load()
-    found = _require_header(grid[:HEADER_SCAN], titles, ())
+    found = _require_header(grid[:HEADER_SCAN], titles)
     header = _header(grid[found])
     width = len(header)
     body = grid[found + 1 :]

@@ -75,19 +75,26 @@ def sheets(path: Path) -> list[Sheet]:
 def _xlsx_sheets(path: Path) -> list[Sheet]:
     from openpyxl import load_workbook
 
+    def load(name: str) -> tuple[Grid, Kinds]:
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return _grid(book[name].iter_rows(values_only=True))
+        finally:
+            book.close()
+
     book = load_workbook(path, read_only=True, data_only=True)
-    found = []
-    for ws in book.worksheets:
-        head, _ = _grid(ws.iter_rows(max_row=HEAD_ROWS, values_only=True))
-
-        def load(ws: Any = ws) -> tuple[Grid, Kinds]:
-            try:
-                return _grid(ws.iter_rows(values_only=True))
-            finally:
-                book.close()
-
-        found.append(Sheet(ws.title, getattr(ws, "sheet_state", "visible") == "visible", head, load))
-    return found
+    try:
+        return [
+            Sheet(
+                ws.title,
+                getattr(ws, "sheet_state", "visible") == "visible",
+                _grid(ws.iter_rows(max_row=HEAD_ROWS, values_only=True))[0],
+                lambda name=ws.title: load(name),
+            )
+            for ws in book.worksheets
+        ]
+    finally:
+        book.close()
 
 
 def _xls_sheets(path: Path) -> list[Sheet]:

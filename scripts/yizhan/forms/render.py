@@ -51,7 +51,7 @@ def render_forms(data: PublicData, templates: Path) -> Output:
     output = Output()
     output.site_files.update(template_files(data.specs.values(), data.county.edition))
     forms = load_forms(data.forms)
-    if not forms:
+    if not forms and not data.specs:
         return output
     for form in forms:
         output.site_files.update(form_files(form, data.county, templates))
