@@ -102,9 +102,9 @@ def test_gbk_file_reads_like_utf8(mini: Path) -> None:
 
 def test_gbk_file_errors_are_still_located(mini: Path) -> None:
     rows = read_rows(mini / STATIONS)
-    rows[3][rows[0].index("状态")] = "暂停"
+    rows[3][rows[0].index("状态")] = "歇业"
     write_rows(mini / STATIONS, rows, encoding="gbk")
-    want = expected(f"{STATIONS} 第4行 L列「状态」", "YZ-DATA-005", value="暂停", choices="运行、停用")
+    want = expected(f"{STATIONS} 第4行 L列「状态」", "YZ-DATA-005", value="歇业", choices="运行、停用")
     assert want in messages_of(mini)
 
 

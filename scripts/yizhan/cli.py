@@ -179,6 +179,14 @@ def cmd_init(args: argparse.Namespace) -> int:
             shutil.copytree(item, target / name)
         elif item.exists():
             shutil.copy2(item, target / name)
+    if args.empty:
+        from .newcounty import COUNTY_SETTINGS, start_empty
+
+        tables = start_empty(source, target)
+        say(f"已在 {target} 新建空白县项目：datasets/ 中是空白表格模板（{'、'.join(tables)}），")
+        say(f"请在 content/county.yml 中填写本县的 {'、'.join(COUNTY_SETTINGS)}，")
+        say("再按 content/README.md 修改政策内容；yizhan validate 会列出尚未填写的项目。")
+        return EXIT_OK
     say(f"已在 {target} 新建县项目（内容为示例县，请按 content/README.md 修改）。")
     return EXIT_OK
 
@@ -251,6 +259,11 @@ def parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", parents=[common], help="以示例县为模板新建一个县项目")
     init.add_argument("dir", type=Path)
+    init.add_argument(
+        "--empty",
+        action="store_true",
+        help="不复制示例县的数据：datasets/ 中放空白表格模板，县级设置留空待填",
+    )
     init.set_defaults(func=cmd_init)
     return main
 

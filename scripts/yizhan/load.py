@@ -6,14 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .model import Column, Dataset, Project, TableSpec
-from .report import Location, Report, column_letter
-from .tabular import RawTable, TableReadError, normalize_date, read_table
+from .normalize import WHAT, id_damage, lost_zero, normalize_column
+from .report import NOTE, WARNING, Location, Report, column_letter
+from .tabular import RawTable, TableReadError, read_table
 from .yamlfile import YamlDoc, YamlError, read_yaml
 
 DATAPACKAGE = "datasets/datapackage.json"
+NOT_READ = -1  # position of a column whose title is repeated: present, but neither copy is read
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -105,6 +108,8 @@ def _spec(root: Path, package_path: Path, resource: dict[str, Any], report: Repo
             mask=f.get("mask"),
             check=f.get("check"),
             required=bool(f.get("constraints", {}).get("required")),
+            vocab=f.get("vocab"),
+            kind=f.get("kind"),
         )
         for f in schema["fields"]
     )
@@ -112,62 +117,132 @@ def _spec(root: Path, package_path: Path, resource: dict[str, Any], report: Repo
     return TableSpec(name, resource["title"], resource["path"], schema, columns)
 
 
-def find_table_file(folder: Path, spec: TableSpec) -> Path | None:
-    """The CSV named in the package, or an .xlsx of the same name that officers saved instead."""
-    csv_path = folder / spec.path
-    if csv_path.exists():
-        return csv_path
-    xlsx = csv_path.with_suffix(".xlsx")
-    return xlsx if xlsx.exists() else None
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".et")
+
+
+def table_files(folder: Path, spec: TableSpec) -> list[Path]:
+    """Every file that could be the table: the CSV named in the package, or a workbook of that name."""
+    stem = (folder / spec.path).with_suffix("")
+    return [p for p in (stem.with_suffix(s) for s in TABLE_SUFFIXES) if p.exists()]
 
 
 def load_dataset(root: Path, spec: TableSpec, path: Path, report: Report) -> Dataset | None:
     """Read one table and map its Chinese headers to internal keys, reporting header problems."""
     source = _rel(root, path)
     try:
-        raw = read_table(path)
+        raw = read_table(path, [c.title for c in spec.columns], spec.title)
     except TableReadError as error:
         report.add(error.code, Location(source), **error.values)
         return None
-    position = {title: i for i, title in enumerate(raw.header) if title}
+    _reading_notes(raw, source, report)
+    by_key = header_positions(raw, spec, source, report)
+    extra = [(Location(source, row=number), {"count": count}) for number, count in raw.extra.items()]
+    report.add_rows("YZ-DATA-012", extra)
+    frame = to_frame(raw, spec, by_key, source, report)
+    dataset = Dataset(spec, path, source, frame, letters_of(by_key), raw.encoding)
+    excel_damage(dataset, raw, by_key, report)
+    return dataset
+
+
+def _reading_notes(raw: RawTable, source: str, report: Report) -> None:
+    """Say which sheet was read, which rows above the header were skipped, which totals set aside."""
+    if raw.other_sheets:
+        others = "、".join(f"「{s}」" for s in raw.other_sheets)
+        report.add("YZ-NOTE-002", Location(source), severity=NOTE, sheet=raw.sheet, others=others)
+    if raw.skipped:
+        shown = "；".join(t[:30] for t in raw.skipped[:3])
+        where = Location(source, row=raw.header_row)
+        report.add(
+            "YZ-NOTE-001", where, severity=NOTE, row=raw.header_row, count=len(raw.skipped), text=shown
+        )
+    if raw.totals:
+        rows = "、".join(str(r) for r in raw.totals)
+        report.add("YZ-DATA-017", Location(source, row=raw.totals[0]), severity=WARNING, rows=rows)
+
+
+def header_positions(raw: RawTable, spec: TableSpec, source: str, report: Report) -> dict[str, int]:
+    """Internal key → column index; unknown titles warned about, repeated titles reported (and not read)."""
+    seen: dict[str, int] = {}
+    repeated: set[str] = set()
     known = {c.title for c in spec.columns}
-    for title, index in position.items():
+    for index, title in enumerate(raw.header):
+        if not title:
+            continue
+        if title in seen:
+            if title in known and title not in repeated:
+                where = Location(source, row=raw.header_row, column=column_letter(index), title=title)
+                first, second = column_letter(seen[title]), column_letter(index)
+                report.add("YZ-DATA-016", where, title=title, first=first, second=second)
+            repeated.add(title)
+            continue
+        seen[title] = index
         if title not in known:
-            where = Location(source, row=1, column=column_letter(index), title=title)
-            report.add("YZ-DATA-002", where, severity="warning", title=title)
-    by_key = {c.key: position[c.title] for c in spec.columns if c.title in position}
-    width = len(raw.header)
-    for number, row in enumerate(raw.rows, start=2):
-        extra = sum(1 for cell in row[width:] if cell)
-        if extra:
-            report.add("YZ-DATA-012", Location(source, row=number), count=extra)
-    return Dataset(
-        spec, path, source, to_frame(raw, spec, by_key, source, report), letters_of(by_key), raw.encoding
-    )
+            where = Location(source, row=raw.header_row, column=column_letter(index), title=title)
+            report.add("YZ-DATA-002", where, severity=WARNING, title=title)
+    # a repeated title is present but not read (NOT_READ): no "missing column" message follows
+    return {
+        c.key: NOT_READ if c.title in repeated else seen[c.title] for c in spec.columns if c.title in seen
+    }
 
 
 def letters_of(position: dict[str, int]) -> dict[str, str]:
     """Internal key → Excel column letter."""
-    return {key: column_letter(index) for key, index in position.items()}
+    return {key: column_letter(index) for key, index in position.items() if index != NOT_READ}
 
 
 def to_frame(
     raw: RawTable, spec: TableSpec, position: dict[str, int], source: str, report: Report
 ) -> pd.DataFrame:
-    """Text cells under internal keys (indexed by spreadsheet row); missing required columns reported."""
-    data: dict[str, list[str]] = {}
+    """Values under internal keys (indexed by spreadsheet row), normalised, with a note of each change."""
+    count = len(raw.row_numbers)
+    rows = np.asarray(raw.row_numbers, dtype=np.int64)
+    data: dict[str, np.ndarray] = {}
     for column in spec.columns:
         index = position.get(column.key)
-        if index is None:
-            if column.required:
-                report.add("YZ-DATA-001", Location(source, row=1), title=column.title)
-            data[column.key] = [""] * len(raw.rows)
+        if index is None or index == NOT_READ:
+            if index is None and column.required:
+                report.add("YZ-DATA-001", Location(source, row=raw.header_row), title=column.title)
+            data[column.key] = np.full(count, "", dtype=object)
             continue
-        values = [row[index] if index < len(row) else "" for row in raw.rows]
-        if column.type == "date":
-            values = [normalize_date(v) for v in values]
+        marks = raw.marks.get(index, {})
+        dates = np.isin(rows, [r for r, kind in marks.items() if kind == "date"])
+        values, changes = normalize_column(column, np.asarray(raw.columns[index], dtype=object), dates)
+        where = Location(source, column=column_letter(index), title=column.title)
+        for change in changes:
+            report.add(
+                "YZ-NOTE-003", where, severity=NOTE, count=change.count, what=WHAT[change.what],
+                before=change.before, after=change.after,
+            )  # fmt: skip
         data[column.key] = values
-    return pd.DataFrame(data, index=range(2, len(raw.rows) + 2), dtype=object)
+    frame = pd.DataFrame(data, index=pd.Index(rows), dtype=object)
+    return frame
+
+
+def excel_damage(dataset: Dataset, raw: RawTable, position: dict[str, int], report: Report) -> None:
+    """ID numbers Excel turned into numbers, phones that lost their leading 0: one message per column."""
+    rows = np.asarray(raw.row_numbers, dtype=np.int64)
+    for column in dataset.spec.columns:
+        index = position.get(column.key, NOT_READ)
+        if index == NOT_READ or column.check not in ("id_number", "phone"):
+            continue
+        values = dataset.frame[column.key].to_numpy(dtype=object)
+        if column.check == "id_number":
+            numeric = np.isin(rows, [r for r, kind in raw.marks.get(index, {}).items() if kind == "number"])
+            bad, code = id_damage(values, numeric), "YZ-DATA-014"
+        else:
+            bad, code = lost_zero(values), "YZ-DATA-015"
+        if not bad.any():
+            continue
+        letter = column_letter(index)
+        places = [
+            (
+                Location(dataset.source, row=int(r), column=letter, title=column.title),
+                {"value": v, "fixed": "0" + v},
+            )
+            for r, v in zip(rows[bad], values[bad], strict=True)
+        ]
+        report.add_rows(code, places)
+        dataset.reported.setdefault(column.key, set()).update(int(r) for r in rows[bad])
 
 
 def load(root: Path) -> Project:
@@ -187,10 +262,15 @@ def load(root: Path) -> Project:
     specs = load_specs(root, report)
     datasets = {}
     for name, spec in specs.items():
-        path = find_table_file(root / "datasets", spec)
-        if path is None:
+        found = table_files(root / "datasets", spec)
+        if not found:
             report.add("YZ-FILE-001", Location(f"datasets/{spec.path}"))
             continue
+        if len(found) > 1:
+            files = "、".join(p.name for p in found)
+            report.add("YZ-FILE-008", Location(f"datasets/{found[0].name}"), count=len(found), files=files)
+            continue
+        path = found[0]
         dataset = load_dataset(root, spec, path, report)
         if dataset is not None:
             datasets[name] = dataset

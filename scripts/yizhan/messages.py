@@ -13,7 +13,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "无法识别文件编码",
         "请在 WPS/Excel 中“另存为”CSV（UTF-8）或 Excel 工作簿（.xlsx）",
     ),
-    "YZ-FILE-003": ("无法读取 Excel 文件：{detail}", "请用 WPS/Excel 打开后重新保存为 .xlsx"),
+    "YZ-FILE-003": (
+        "无法读取这个 Excel 文件（文件已损坏、加了密码，或实际不是 Excel 格式）",
+        "请用 WPS/Excel 打开，去掉密码后“另存为” Excel 工作簿（.xlsx）",
+    ),
     "YZ-FILE-004": ("文件是空的", "请填写表头（第1行）和数据"),
     "YZ-TEXT-001": ("文件不是 UTF-8 编码", "请用记事本打开该文件，“另存为”时把编码选为 UTF-8"),
     # the data package (datasets/datapackage.json and its schemas)
@@ -21,6 +24,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-PKG-002": (
         "数据包描述不完整：{detail}",
         "请对照示例县的 datasets/datapackage.json 和 datasets/schemas/ 补全",
+    ),
+    "YZ-FILE-005": (
+        "前 {rows} 行里找不到表头（应含「{titles}」等列标题）",
+        "请确认这是本表的文件，列标题与表格下载页的模板一致；不要把列标题改名",
+    ),
+    "YZ-FILE-006": (
+        "有几个工作表都有本表的列标题：{sheets}，不知道该读哪一个",
+        "请把要发布的工作表改名为「{table}」，或删去其他工作表",
+    ),
+    "YZ-FILE-007": (
+        "本表的列标题只在隐藏的工作表{sheets}里；隐藏的工作表不会被读取",
+        "请在 WPS/Excel 中右键工作表标签 →“取消隐藏”，核对内容后保存；不用的旧表请删去",
+    ),
+    "YZ-FILE-008": (
+        "同一张表有 {count} 个文件：{files}，不知道该读哪一个",
+        "请只保留一个（删去或移走其他文件），以免发布的不是你修改过的那个",
+    ),
+    "YZ-FILE-009": (
+        "WPS 表格格式（.et）无法读取",
+        "请在 WPS 中“文件 → 另存为”，文件类型选 Excel 工作簿（.xlsx），再删去 .et 文件",
     ),
     # yaml
     "YZ-YAML-001": ("YAML 格式错误：{detail}", "请检查该行的缩进、冒号和引号"),
@@ -113,6 +136,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "YZ-DATA-011": ('"{value}" 大于 {maximum}', "请填写不大于 {maximum} 的数"),
     "YZ-DATA-012": ("本行比表头多出 {count} 个单元格", "请删除多余的内容，或补上缺少的列标题"),
+    "YZ-DATA-013": ("{count} 行有同样的问题（第{rows}行等），如第{first}行：{example}", "{fix}"),
+    "YZ-DATA-014": (
+        '"{value}" 是 Excel 把身份证号当成数字存下的（后几位已丢失，即使校验码碰巧对上也不可信）',
+        "请把该列单元格格式设为“文本”后重新录入，或从原业务系统重新复制；不要只改格式，丢失的数字回不来",
+    ),
+    "YZ-DATA-015": (
+        '"{value}" 像是开头的 0 被 Excel 去掉了的电话号码',
+        "请把该列单元格格式设为“文本”，补上开头的 0（如 {fixed}）",
+    ),
+    "YZ-DATA-016": (
+        "列标题「{title}」出现了两次（{first}列和{second}列）",
+        "请删去其中一列，或改正列标题；在此之前两列都不会被读取",
+    ),
+    "YZ-DATA-017": ("第{rows}行是合计/小计行，已跳过，不作为数据读取", "合计由 yizhan 自己统计，无需处理"),
+    # what was read differently from how it was typed
+    "YZ-NOTE-001": ("表头在第{row}行：跳过了上方 {count} 行（{text}）", "无需处理"),
+    "YZ-NOTE-002": ("读取的是工作表「{sheet}」", "其他工作表（{others}）没有读取"),
+    "YZ-NOTE-003": (
+        "{count} 个值已按标准写法读取：{what}（如 {before} → {after}）",
+        "无需处理；想让表格与发布的一致，可在表格中照此修改",
+    ),
     # domain rules
     "YZ-RULE-001": (
         '所属乡镇 "{value}" 在驿站名录中没有乡镇级驿站',

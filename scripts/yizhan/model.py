@@ -99,6 +99,8 @@ class Column:
     mask: str | None = None
     check: str | None = None
     required: bool = False
+    vocab: str | None = None  # a kind in vocab.ALIASES: what officers type is read as the expected word
+    kind: str | None = None  # "code" or "yearmonth": text read with half-width digits and letters
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class Dataset:
     frame: pd.DataFrame  # internal keys as columns, strings; index = spreadsheet row number
     header_letters: dict[str, str] = field(default_factory=dict)  # key → Excel letter
     encoding: str = "utf-8"
+    reported: dict[str, set[int]] = field(default_factory=dict)  # key → rows already given a message
 
 
 @dataclass

@@ -9,6 +9,7 @@ from ..derive import PublicData
 from ..model import County
 from ..output import Output, PrintJob
 from ..stations import Station, stations_from
+from ..table_templates import template_files
 from ..templating import render_template
 from ..vocab import TOWNSHIP
 from . import load_forms
@@ -45,14 +46,20 @@ def form_jobs(data: PublicData, templates: Path, forms: list[Form] | None = None
 def render_forms(data: PublicData, templates: Path) -> Output:
     """Site files and download page for every form; blank PDFs as print jobs, also copied to the site."""
     output = Output()
+    output.site_files.update(template_files(data.specs.values(), data.county.edition))
     forms = load_forms(data.forms)
-    if not forms:
+    if not forms and not data.specs:
         return output
     for form in forms:
         output.site_files.update(form_files(form, data.county, templates))
     output.print_jobs += form_jobs(data, templates, forms)
     used_by = {f.code: [p for p in data.policies if f.code in p.forms] for f in forms}
     output.docs["forms/index.md"] = render_template(
-        templates, "site/forms/index.md.j2", forms=forms, used_by=used_by, county=data.county
+        templates,
+        "site/forms/index.md.j2",
+        forms=forms,
+        used_by=used_by,
+        county=data.county,
+        tables=list(data.specs.values()),
     )
     return output
