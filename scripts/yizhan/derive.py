@@ -51,5 +51,5 @@ def derive(model: Model) -> PublicData:
     tables = {name: public_view(frame, model.specs[name]) for name, frame in model.tables.items()}
     data = PublicData(model.county, model.policies, model.forms, tables, model.pages, specs=model.specs)
     # 信息公开 statistics, from the masked views above only.
-    data.stats["disclosure"] = derive_disclosure(tables, model.county)
+    data.stats["disclosure"] = derive_disclosure(tables, model.county, model.policies)
     return data

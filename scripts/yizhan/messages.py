@@ -184,6 +184,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{title} {value} 晚于版次日期 {edition}",
         "请核对日期，或修改 content/county.yml 中的 edition",
     ),
+    "YZ-RULE-012": (
+        "办结期限落在 {years} 年，程序内置的国家法定节假日和调休安排还没有这一年，暂按周一至周五计算工作日",
+        "国务院办公厅发布该年放假安排后，在 content/county.yml 的 workdays 下逐日填写 holidays（放假日期）和 workdays（调休上班日期）",
+    ),
     # form definitions (forms/*.yml) and collected data
     "YZ-FORM-001": ("未知的项 {key}", "请检查拼写；可用的项见 forms/README.md"),
     "YZ-FORM-002": ("缺少「{title}」（{key}）", "请添加 {key}: 并填写{title}"),
@@ -228,6 +232,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-FORM-027": ('"{value}" 不是「{title}」的选项', "请填写以下之一：{choices}"),
     "YZ-FORM-028": ('"{value}" 不符合「{title}」的格式', "{fix}"),
     "YZ-FORM-029": ('"{value}" 的长度不对', "「{title}」应为 {limits} 个字"),
+    "YZ-FORM-030": ("{source} 第{row}行「{title}」：{old} → {new}", "服务器上修改过的提交已更新到这一行"),
+    "YZ-FORM-031": (
+        "{tool} 中审核为「{state}」的提交 {count} 份没有导入（{rows}）",
+        "如需导入，请先在 {tool} 中改变审核状态后重新导出",
+    ),
+    "YZ-FORM-032": (
+        "{source} 第{row}行在 {tool} 中审核为「{state}」，已导入并在「审核标记」中标为 {flag}",
+        "请核实后清空数据集中这一行的「审核标记」",
+    ),
+    "YZ-FORM-033": (
+        "提交编号 {value} 在本次导入中出现了两次，内容不同（{other}）",
+        "已按文件顺序采用后一份；如不对，请只导入最新的导出文件",
+    ),
+    "YZ-FORM-034": (
+        "{value} 不是 ODK Central 导出的 ZIP 文件（里面没有 CSV 表）",
+        "请在 ODK Central 中重新下载「全部数据（CSV ZIP）」，或解压后导入其中的 CSV",
+    ),
+    "YZ-FORM-035": (
+        "导入后的数据集通不过检查，没有写入任何数据",
+        "请按上面的说明改正导入的文件或数据集后重新导入",
+    ),
+    "YZ-FORM-037": (
+        '「{title}」"{value}" 与{other}重复',
+        "{title}必须唯一：同一件事登记了两次的请删去一行，不同的事请改用新的{title}",
+    ),
+    "YZ-FORM-036": ("更新 {count} 行（服务器上修改过的提交）", "原文件已备份为 {backup}"),
     # site
     "YZ-SITE-001": (
         "没有安装中文分词库 jieba，网站搜索将搜不到任何中文内容，因此停止生成",

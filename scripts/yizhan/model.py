@@ -11,6 +11,7 @@ import pandas as pd
 
 from .report import Report
 from .vocab import PlaceWords
+from .workdays import WorkCalendar
 from .yamlfile import YamlDoc
 
 HANDBOOK_SIZES = ("A4", "A5")  # 政策手册的开本（content/county.yml 的 handbook_size）
@@ -44,6 +45,8 @@ class County:
     places: PlaceWords = field(
         default_factory=PlaceWords
     )  # 乡镇/村/组 or 街道/社区/网格, from the station register
+    disclosure_in_workdays: bool = False  # 公示期 counted in 工作日 instead of calendar days
+    calendar: WorkCalendar = field(default_factory=WorkCalendar, compare=False)  # 工作日 with 调休
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,24 @@ FEEDBACK_STATUSES = ("待办", "办理中", "已办结")
 PROJECT_STATUSES = ("未开工", "在建", "已完工")
 FEEDBACK_CATEGORIES = ("资金类", "建设类", "保险类", "其他")
 RECIPIENT_CATEGORIES = ("城乡低保", "特困供养", "临时救助")
+# 申请受理登记: the steps of 限时办结, in order, and how an application may end.
+RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED = (
+    "受理",
+    "转报乡镇",
+    "审核",
+    "审批",
+    "办结",
+    "不予受理",
+)
+APPLICATION_STATUSES = (RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED)
+# Dates that must not come before another date of the same record: dataset → (earlier, later) keys.
+DATE_ORDER = {
+    "feedback": (("date", "closed_date"),),
+    "applications": (("received_date", "forwarded_date"), ("forwarded_date", "reviewed_date"),
+                     ("reviewed_date", "approved_date"), ("received_date", "closed_date")),
+}  # fmt: skip
+# Register columns the import fills itself (from the policy that lists the form, and the first status).
+REGISTER_FILLED = ("policy_id", "status")
 
 # What people type → the word the data package expects, per kind of column (schema field "vocab").
 ALIASES: dict[str, dict[str, str]] = {

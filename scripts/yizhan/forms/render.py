@@ -25,7 +25,14 @@ def variant_stations(data: PublicData) -> list[Station]:
     return [s for s in stations if s.active and s.tier == TOWNSHIP]
 
 
-def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
+def station_choices(data: PublicData) -> list[tuple[str, str]]:
+    """(id, name) of every running station, for the XLSForms' station list."""
+    return [(s.station_id, s.name) for s in stations_from(data.tables.get("stations")) if s.active]
+
+
+def form_files(
+    form: Form, county: County, templates: Path, stations: list[tuple[str, str]] | None = None
+) -> dict[str, bytes]:
     """The web form, Table Schema and XLSForm of one form, as site files (the blank PDF is a print job)."""
     from .schema import table_schema
 
@@ -33,7 +40,7 @@ def form_files(form: Form, county: County, templates: Path) -> dict[str, bytes]:
     return {
         f"forms/{form.code}.html": web_html(form, county, templates).encode("utf-8"),
         f"forms/{form.code}.schema.json": schema.encode("utf-8"),
-        f"forms/{form.code}.xlsx": xlsform_bytes(form, county.edition),
+        f"forms/{form.code}.xlsx": xlsform_bytes(form, county.edition, stations),
     }
 
 
@@ -50,8 +57,9 @@ def render_forms(data: PublicData, templates: Path) -> Output:
     forms = load_forms(data.forms)
     if not forms and not data.specs:
         return output
+    stations = station_choices(data)
     for form in forms:
-        output.site_files.update(form_files(form, data.county, templates))
+        output.site_files.update(form_files(form, data.county, templates, stations))
     output.print_jobs += form_jobs(data, templates, forms)
     used_by = {f.code: [p for p in data.policies if f.code in p.forms] for f in forms}
     output.docs["forms/index.md"] = render_template(

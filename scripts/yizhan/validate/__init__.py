@@ -14,7 +14,9 @@ from ..ids import MAX_LENGTH, is_safe_id
 from ..model import Commitment, County, Faq, Material, Model, Policy, Project, Step
 from ..report import Report
 from ..vocab import place_words
+from ..workdays import calendar_from
 from . import tables
+from .applications import check_applications, check_calendar_years
 from .content import check_county, check_policies
 
 # Dates of things that have happened: a warning when one is later than the edition date.
@@ -61,12 +63,24 @@ def _check_references(project: Project, report: Report) -> None:
     for name in ("recipients", "projects"):
         if name in data:
             tables.check_places(data[name], towns, villages, report)
-    for name in ("feedback", "services"):
+    for name in ("feedback", "services", "revisits", "visits", "applications"):
         if name in data:
             tables.check_station_refs(data[name], station_ids, report)
+    policy_ids = {str(d.data.get("id")) for d in project.policy_docs.values() if isinstance(d.data, dict)}
     if "projects" in data:
-        policy_ids = {str(d.data.get("id")) for d in project.policy_docs.values() if isinstance(d.data, dict)}
         tables.check_projects(data["projects"], policy_ids, report)
+    if "applications" in data:
+        check_applications(data["applications"], policy_ids, report)
+        county = (
+            project.county_doc.data
+            if project.county_doc and isinstance(project.county_doc.data, dict)
+            else {}
+        )
+        limits = [
+            d.data.get("time_limit_days") for d in project.policy_docs.values() if isinstance(d.data, dict)
+        ]
+        longest = max([x for x in limits if isinstance(x, int)] or [0])
+        check_calendar_years(data["applications"], calendar_from(county.get("workdays")), longest, report)
     if "feedback" in data:
         tables.check_feedback(data["feedback"], report)
 
@@ -128,6 +142,8 @@ def to_county(data: dict[str, Any]) -> County:
         categories=_strings(data["categories"]),
         commitments=tuple(Commitment(str(c["name"]), str(c["text"])) for c in data["commitments"]),
         handbook_size=str(data.get("handbook_size") or "A4"),
+        disclosure_in_workdays=data.get("disclosure_day_kind") == "工作日",
+        calendar=calendar_from(data.get("workdays")),
     )
 
 

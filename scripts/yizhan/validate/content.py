@@ -40,6 +40,8 @@ COUNTY_KEYS = (
     Key("disclosure_days", "公示天数", "int"),
     Key("retention_months", "公示保留月数", "int", required=False),
     Key("feedback_time_limit_days", "意见办理时限", "int", required=False),
+    Key("disclosure_day_kind", "公示期计法", "text", required=False, choices=("自然日", "工作日")),
+    Key("workdays", "放假和调休安排", "mapping", required=False),
     Key("service_day", "服务日", "text"),
     Key("service_hours", "服务时间", "text", required=False),
     Key("handbook_size", "手册开本", "text", required=False, choices=HANDBOOK_SIZES),
@@ -174,8 +176,25 @@ def check_mapping(
                 report.add("YZ-YAML-003", item_where, title=key.title, key=key.key, expected="每项一段文字")
 
 
+WORKDAY_KEYS = (
+    Key("holidays", "放假日期", "list", required=False),
+    Key("workdays", "调休上班日期", "list", required=False),
+)
+
+
 def check_county(doc: YamlDoc, report: Report) -> None:
-    check_mapping(doc, doc.data, COUNTY_KEYS, (), "content/county.yml", report)
+    source = "content/county.yml"
+    check_mapping(doc, doc.data, COUNTY_KEYS, (), source, report)
+    days = doc.data.get("workdays") if isinstance(doc.data, dict) else None
+    if not isinstance(days, dict):
+        return
+    check_mapping(doc, days, WORKDAY_KEYS, ("workdays",), source, report)
+    for key in ("holidays", "workdays"):
+        for index, value in enumerate(days.get(key) or [] if isinstance(days.get(key), list) else []):
+            if not isinstance(value, dt.date):
+                report.add(
+                    "YZ-YAML-012", Location(source, line=doc.line("workdays", key, index)), value=value
+                )
 
 
 def check_policies(
