@@ -12,7 +12,7 @@ import pandas as pd
 from .model import Column, Dataset, Project, TableSpec
 from .normalize import WHAT, id_damage, lost_zero, normalize_column
 from .report import NOTE, WARNING, Location, Report, column_letter
-from .tabular import RawTable, TableReadError, read_table
+from .tabular import RawTable, TableReadError, normalize_header, read_table
 from .yamlfile import YamlDoc, YamlError, read_yaml
 
 DATAPACKAGE = "datasets/datapackage.json"
@@ -164,7 +164,7 @@ def header_positions(raw: RawTable, spec: TableSpec, source: str, report: Report
     """Internal key → column index; unknown titles warned about, repeated titles reported (and not read)."""
     seen: dict[str, int] = {}
     repeated: set[str] = set()
-    known = {c.title for c in spec.columns}
+    known = {normalize_header(c.title) for c in spec.columns}  # the header is read folded: （ as (
     for index, title in enumerate(raw.header):
         if not title:
             continue
@@ -180,8 +180,11 @@ def header_positions(raw: RawTable, spec: TableSpec, source: str, report: Report
             where = Location(source, row=raw.header_row, column=column_letter(index), title=title)
             report.add("YZ-DATA-002", where, severity=WARNING, title=title)
     # a repeated title is present but not read (NOT_READ): no "missing column" message follows
+    titles = {c.key: normalize_header(c.title) for c in spec.columns}
     return {
-        c.key: NOT_READ if c.title in repeated else seen[c.title] for c in spec.columns if c.title in seen
+        c.key: NOT_READ if titles[c.key] in repeated else seen[titles[c.key]]
+        for c in spec.columns
+        if titles[c.key] in seen
     }
 
 
