@@ -37,17 +37,23 @@ def _fold_table() -> dict[int, str]:
 
 _FOLD = _fold_table()
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # ٣, ३, 𐒠: any script's decimal digits
 
 
 def fold(text: str) -> str:
     """Text as the rules read it: compatibility characters as ASCII, one character for one (positions kept)."""
-    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
+    if _FOLDABLE.search(text):
+        text = text.translate(_FOLD)
+    if _OTHER_DIGIT.search(text):
+        text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
+    return text
 
 
-# What may stand between the digits of one number: a space, a dash or a dot (with spaces round it).
+# What may stand between the digit groups of one number: a space, a dash or a dot (spaces round it).
+# Only between the groups people write (3-4-4 for a mobile, 6-8-4 for an ID), never between any two
+# digits: SVG paths and stylesheets are full of digits and spaces.
 _SEP = r"(?:[ \t]*[-.·][ \t]*|[ \t]+)"
-_D = rf"(?:{_SEP}?\d)"
-MOBILE = rf"1[3-9]{_D}{{9}}"
+MOBILE = rf"1[3-9]\d{_SEP}?\d{{4}}{_SEP}?\d{{4}}"
 _AREA = r"(?:0\d{2,3}|\(0\d{2,3}\))"
 _EXTENSION = r"(?:[ \t]*(?:-|转|分机|ext\.?|#)[ \t]*\d{1,5})"
 LANDLINE = rf"{_AREA}{_SEP}?\d{{3,4}}{_SEP}?\d{{4}}{_EXTENSION}?"
@@ -56,8 +62,8 @@ _COUNTRY = r"(?:(?:\+|00)[ \t]*86|\(\+?86\))[ \t-]?"
 # A phone number in any accepted spelling (apply to `fold`ed text); the web form and XLSForm use it too.
 PHONE_PATTERN = rf"(?:(?:{_COUNTRY})?{MOBILE}|{LANDLINE}|{SERVICE})"
 ID_PATTERN = r"^\d{17}[\dXx]$"  # an ID number as stored (Table Schema, XLSForm)
-ID18 = rf"\d{_D}{{16}}{_SEP}?[\dXx]"
-ID15 = rf"\d{_D}{{14}}"
+ID18 = rf"\d{{6}}{_SEP}?\d{{8}}{_SEP}?\d{{3}}[\dXx]"
+ID15 = rf"\d{{6}}{_SEP}?\d{{6}}{_SEP}?\d{{3}}"
 _PHONE_FULL = re.compile(
     rf"(?:(?:{_COUNTRY})?(?P<mobile>{MOBILE})|(?P<landline>{LANDLINE})|(?P<service>{SERVICE}))", re.ASCII
 )

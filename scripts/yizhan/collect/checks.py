@@ -38,7 +38,7 @@ def check_form_rules(dataset: Dataset, form: Form, report: Report) -> None:
             low, high = item.min_length or 0, item.max_length
             if len(value) < low or (high is not None and len(value) > high):
                 limits = f"{low}–{high}" if high is not None else f"至少 {low}"
-                report.add("YZ-DATA-006", where, value=value, fix=f"「{column.title}」应为 {limits} 个字")
+                report.add("YZ-FORM-029", where, value=value, title=column.title, limits=limits)
 
 
 def check_incoming(project: Project, incoming: Dataset, form: Form, report: Report) -> None:

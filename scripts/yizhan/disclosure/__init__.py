@@ -32,6 +32,7 @@ def derive_disclosure(
 ) -> Disclosure:
     """The derive step for 信息公开, from masked views only."""
     stations = tables["stations"]
+    whole = f"全{county.places.county}"  # the label of the county's total row
     register = tables.get("applications")
     on_time = None
     if register is not None and policies is not None:
@@ -45,9 +46,14 @@ def derive_disclosure(
             county.retention_months,
             county.calendar if county.disclosure_in_workdays else None,
         ),
-        progress=project_progress(tables["projects"], county.edition),
+        progress=project_progress(tables["projects"], county.edition, whole),
         feedback=feedback_stats(
-            tables["feedback"], stations, county.edition, county.feedback_time_limit_days, county.calendar
+            tables["feedback"],
+            stations,
+            county.edition,
+            county.feedback_time_limit_days,
+            county.calendar,
+            whole,
         ),
         services=service_stats(tables["services"], stations),
         timeliness=on_time,

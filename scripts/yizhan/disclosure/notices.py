@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..ids import place_slug
 from ..vocab import RECIPIENT_CATEGORIES, TOWNSHIP, VILLAGE, tier_of
 from ..workdays import WorkCalendar
 from .lifecycle import ON_NOTICE, Edition, editions
@@ -165,12 +166,14 @@ def notice_book(
                     VillageNotice(
                         township,
                         village,
-                        info.get("slug", f"{township}-{village}"),
+                        info.get("slug") or place_slug(f"{township}/{village}"),
                         sections_of(village_rows),
                         info.get("manager", ""),
                         info.get("phone", ""),
                     )
                 )
-            townships.append(TownshipNotice(township, town_slugs.get(township, township), villages))
+            townships.append(
+                TownshipNotice(township, town_slugs.get(township) or place_slug(township), villages)
+            )
         book.on_site.append(EditionNotices(edition, townships, sections_of(batch)))
     return book

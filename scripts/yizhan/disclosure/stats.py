@@ -80,7 +80,7 @@ def progress_row(label: str, group: pd.DataFrame) -> ProgressRow:
     )
 
 
-def project_progress(projects: pd.DataFrame, edition: dt.date) -> Progress:
+def project_progress(projects: pd.DataFrame, edition: dt.date, whole: str = "全县") -> Progress:
     """Per project, per township and for the county, as of the edition date."""
     day = pd.Timestamp(edition)
     frame = projects.copy()
@@ -101,7 +101,7 @@ def project_progress(projects: pd.DataFrame, edition: dt.date) -> Progress:
             }
         )
     townships = [progress_row(name, group) for name, group in frame.groupby("township", sort=True)]
-    return Progress(rows, townships, progress_row("全县", frame))
+    return Progress(rows, townships, progress_row(whole, frame))
 
 
 @dataclass
@@ -182,7 +182,12 @@ def _open_item(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def feedback_stats(
-    feedback: pd.DataFrame, stations: pd.DataFrame, edition: dt.date, limit: int, workdays: WorkCalendar
+    feedback: pd.DataFrame,
+    stations: pd.DataFrame,
+    edition: dt.date,
+    limit: int,
+    workdays: WorkCalendar,
+    whole: str = "全县",
 ) -> FeedbackStats:
     """Per month and township, with the open opinions past the county's time limit (工作日) flagged 逾期."""
     frame = with_places(feedback, stations)
@@ -213,4 +218,4 @@ def feedback_stats(
         _open_item(item)
         for item in near.sort_values(["age", "feedback_id"], ascending=[False, True]).to_dict("records")
     ]
-    return FeedbackStats(months, feedback_group("全县", frame), overdue, limit, soon)
+    return FeedbackStats(months, feedback_group(whole, frame), overdue, limit, soon)

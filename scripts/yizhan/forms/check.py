@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..ids import MAX_LENGTH, is_safe_id
 from ..model import TableSpec
 from ..report import Location, Report
 from ..vocab import PUBLIC, PUBLICATIONS, REGISTER_FILLED
@@ -43,6 +44,9 @@ class _FormChecker:
             if data.get(key) in (None, "", []):
                 self.report.add("YZ-FORM-002", self.at(key), key=key, title=title)
         stem = self.source.rsplit("/", 1)[-1].removesuffix(".yml")
+        code = str(data.get("code") or "")
+        if code and not is_safe_id(code, lowercase=True):
+            self.report.add("YZ-YAML-016", self.at("code"), title="表格代码", value=code, limit=MAX_LENGTH)
         if data.get("code") not in (None, "") and str(data["code"]) != stem:
             self.report.add("YZ-FORM-007", self.at("code"), value=data["code"], stem=stem)
         dataset = data.get("dataset")

@@ -9,22 +9,20 @@ from ..derive import PublicData
 from ..model import County
 from ..output import Output, PrintJob
 from ..stations import Station, stations_from
+from ..table_templates import template_files
 from ..templating import render_template
+from ..vocab import TOWNSHIP
 from . import load_forms
 from .model import Form
 from .paper import paper_jobs
 from .web import web_html
 from .xlsform import xlsform_bytes
 
-PRINT_BASE = "print/base.html.j2"
-# Per-station copies of the registers are printed for these levels (one per township by default).
-STATION_VARIANT_LEVELS = ("乡镇", "街道")
-
 
 def variant_stations(data: PublicData) -> list[Station]:
     """Running stations that get their own printed registers."""
     stations = stations_from(data.tables.get("stations"))
-    return [s for s in stations if s.active and s.level in STATION_VARIANT_LEVELS]
+    return [s for s in stations if s.active and s.tier == TOWNSHIP]
 
 
 def station_choices(data: PublicData) -> list[tuple[str, str]]:
@@ -55,8 +53,9 @@ def form_jobs(data: PublicData, templates: Path, forms: list[Form] | None = None
 def render_forms(data: PublicData, templates: Path) -> Output:
     """Site files and download page for every form; blank PDFs as print jobs, also copied to the site."""
     output = Output()
+    output.site_files.update(template_files(data.specs.values(), data.county.edition))
     forms = load_forms(data.forms)
-    if not forms:
+    if not forms and not data.specs:
         return output
     stations = station_choices(data)
     for form in forms:
@@ -64,6 +63,11 @@ def render_forms(data: PublicData, templates: Path) -> Output:
     output.print_jobs += form_jobs(data, templates, forms)
     used_by = {f.code: [p for p in data.policies if f.code in p.forms] for f in forms}
     output.docs["forms/index.md"] = render_template(
-        templates, "site/forms/index.md.j2", forms=forms, used_by=used_by, county=data.county
+        templates,
+        "site/forms/index.md.j2",
+        forms=forms,
+        used_by=used_by,
+        county=data.county,
+        tables=list(data.specs.values()),
     )
     return output

@@ -9,6 +9,7 @@ import zipfile
 
 from openpyxl import Workbook
 
+from ..cells import neutralise_workbook
 from ..numbers import xpath_rules
 from ..vocab import DATE_ORDER
 from .model import CHOICE_KINDS, Field, Form
@@ -144,6 +145,7 @@ def xlsform_bytes(form: Form, edition: dt.date, stations: list[tuple[str, str]] 
     settings = book.create_sheet("settings")
     settings.append(("form_title", "form_id", "version", "default_language"))
     settings.append((form.title, f"yizhan_{form.code}", re.sub(r"\D", "", form.version) or "1", LANGUAGE))
+    neutralise_workbook(book)
     stamp = dt.datetime(edition.year, edition.month, edition.day)
     book.properties.created = stamp
     buffer = io.BytesIO()

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..ids import MAX_LENGTH, is_safe_id
 from ..model import HANDBOOK_SIZES
 from ..numbers import is_phone
 from ..report import Location, Report
-from ..vocab import TIERS
+from ..vocab import DECIDED_AT, STEP_LEVELS, TIERS
 from ..yamlfile import YamlDoc
 
 
@@ -74,13 +75,13 @@ POLICY_KEYS = (
         "list",
         items=(
             Key("title", "步骤名称", "text"),
-            Key("level", "负责层级", "text", choices=("村", "乡镇", "县")),
+            Key("level", "负责层级", "text", choices=STEP_LEVELS),
             Key("days", "步骤时限", "int"),
             Key("detail", "步骤说明", "text", required=False),
         ),
     ),
     Key("time_limit_days", "办结时限", "int"),
-    Key("where", "办理层级", "text", choices=("乡镇办理", "村级办理")),
+    Key("where", "办理层级", "text", choices=tuple(DECIDED_AT)),
     Key("accept_at", "受理驿站层级", "list", choices=TIERS),
     Key("basis", "政策依据", "list"),
     Key("phone", "咨询电话", "phone"),
@@ -206,6 +207,9 @@ def check_policies(
         data = doc.data if isinstance(doc.data, dict) else {}
         stem = source.rsplit("/", 1)[-1].removesuffix(".yml")
         policy_id = str(data.get("id") or "")
+        if policy_id and not is_safe_id(policy_id, lowercase=True):
+            where = Location(source, line=doc.line("id"))
+            report.add("YZ-YAML-016", where, title="政策编号", value=policy_id, limit=MAX_LENGTH)
         if policy_id and policy_id != stem:
             report.add("YZ-YAML-007", Location(source, line=doc.line("id")), value=policy_id, stem=stem)
         if policy_id in seen:

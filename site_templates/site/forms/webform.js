@@ -77,7 +77,7 @@
   function problem(f, v) {
     if (!v) { return f.required ? "请填写「" + f.label + "」" : ""; }
     if (f.kind === "id_number") { return idProblem(v); }
-    if (f.kind === "phone" && !isPhone(v)) { return "电话号码格式不对：请填写11位手机号，或带区号的固定电话（如 0369-5201234）"; }
+    if (f.kind === "phone" && !isPhone(v)) { return "电话号码格式不对：请填写11位手机号，或带区号的固定电话（区号-号码，如 0XXX-XXXXXXX）"; }
     if (f.kind === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) { return "请按 2026-11-20 的格式填写日期"; }
     if (f.kind === "integer" && !/^-?\d+$/.test(v)) { return "请填写整数，不要带单位或小数点"; }
     if ((f.kind === "decimal" || f.kind === "money") && !/^-?\d+(\.\d+)?$/.test(v)) { return "请填写数字，不要带单位（如“元”）"; }
