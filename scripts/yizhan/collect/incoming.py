@@ -105,7 +105,7 @@ def header_map(form: Form, spec: TableSpec) -> dict[str, str]:
             names[normalize_header(item.label)] = item.key
             names[item.key] = item.key
     for column in spec.columns:
-        names[column.title] = column.key
+        names[normalize_header(column.title)] = column.key
     return names
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..model import Dataset
-from ..tabular import read_table
+from ..tabular import normalize_header, read_table
 from .merge import Merged
 
 
@@ -20,7 +20,9 @@ def _needed_titles(dataset: Dataset, frame: pd.DataFrame, header: list[str]) -> 
     return [
         c.title
         for c in dataset.spec.columns
-        if c.title not in header and c.key in frame and (frame[c.key].astype(str) != "").any()
+        if normalize_header(c.title) not in {normalize_header(h) for h in header}
+        and c.key in frame
+        and (frame[c.key].astype(str) != "").any()
     ]
 
 
@@ -36,11 +38,11 @@ def save(dataset: Dataset, merged: Merged) -> Path:
         return backup
     raw = read_table(path)
     missing = _needed_titles(dataset, merged.frame, raw.header)
-    titles = {c.title: c.key for c in dataset.spec.columns}
+    titles = {normalize_header(c.title): c.key for c in dataset.spec.columns}
     crlf = b"\r\n" in path.read_bytes()[:4096]
     encoding = "utf-8" if dataset.encoding == "utf-8-sig" else dataset.encoding
     if not merged.changes and not missing:
-        order = [titles.get(h) for h in raw.header]
+        order = [titles.get(normalize_header(h)) for h in raw.header]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
         for _, values in new[keys].iterrows():
@@ -51,7 +53,7 @@ def save(dataset: Dataset, merged: Merged) -> Path:
         _atomic_write(path, old + buffer.getvalue().encode(encoding))
         return backup
     header = [*raw.header, *missing]
-    order = [titles.get(h) for h in header]
+    order = [titles.get(normalize_header(h)) for h in header]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
     writer.writerow(header)
@@ -89,8 +91,8 @@ def _save_xlsx(path: Path, dataset: Dataset, merged: Merged) -> None:
     for title in _needed_titles(dataset, merged.frame, header):
         sheet.cell(row=1, column=len(header) + 1, value=title)
         header.append(title)
-    titles = {c.title: c.key for c in dataset.spec.columns}
-    order = [titles.get(h) for h in header]
+    titles = {normalize_header(c.title): c.key for c in dataset.spec.columns}
+    order = [titles.get(normalize_header(h)) for h in header]
     for number in (i for i in merged.frame.index if i in dataset.frame.index):
         for column, key in enumerate(order, start=1):
             if key and (
