@@ -195,6 +195,9 @@ def test_notice_pages_in_the_search_index_or_sitemap_are_found(tmp_path: Path) -
     (site / "sitemap.xml").write_text("<loc>https://x/disclosure/gongshi/2026-11/YZ-01-001.html</loc>")
     found = notice_pages_hidden(site)
     assert [f.place for f in found] == ["search/search_index.json", "sitemap.xml"]
+    rel = "disclosure/gongshi/2026-11/YZ-01-001.html"
+    problem, fix = text("YZ-OUT-010", page=rel, problem="出现在站内搜索索引 search/search_index.json 中")
+    assert str(found[0]) == f"site/{rel}:1（search/search_index.json）: {problem}。{fix}"
 
 
 # spreadsheet-safe open data ----------------------------------------------------------------------------
