@@ -198,7 +198,6 @@ fields:
     choices: [是的, 不是]
 """
 FORM = "forms/demo.yml"
-DATASETS = "stations（驿站名录）、recipients（救助对象）、projects（民生工程项目）、feedback（意见建议）、services（服务台账）"
 
 
 def form_problems(mini: Path, text: str) -> list[str]:
@@ -214,7 +213,7 @@ def form_problems(mini: Path, text: str) -> list[str]:
         (BASE_FORM.replace("title: 测试表\n", ""), 1, {"code": "YZ-FORM-002", "key": "title", "title": "表格名称"}),
         (BASE_FORM + "  - key: b\n    kind: text\n    label: 乙\n    when: 是\n", 12, {"code": "YZ-FORM-005", "value": "是"}),
         (BASE_FORM.replace("code: demo", "code: other"), 1, {"code": "YZ-FORM-007", "value": "other", "stem": "demo"}),
-        (BASE_FORM + "dataset: nosuch\n", 9, {"code": "YZ-FORM-008", "value": "nosuch", "choices": DATASETS}),
+        (BASE_FORM + "dataset: nosuch\n", 9, {"code": "YZ-FORM-008", "value": "nosuch", "choices": None}),
         (BASE_FORM + "    publication: secret\n", 9, {"code": "YZ-FORM-010", "value": "secret", "choices": "public、masked、private"}),
         (BASE_FORM + '    pattern: "(["\n', 9, {"code": "YZ-FORM-011", "value": "(["}),
         (BASE_FORM + "  - key: t\n    kind: table\n    label: 家庭成员\n", 9, {"code": "YZ-FORM-012", "label": "家庭成员"}),
@@ -224,6 +223,8 @@ def form_problems(mini: Path, text: str) -> list[str]:
     ],
 )  # fmt: skip
 def test_form_definition_problems_are_located(mini: Path, text: str, where: int, values: dict) -> None:
+    if values.get("choices", "") is None:  # every dataset of the package, as the message lists them
+        values["choices"] = "、".join(f"{s.name}（{s.title}）" for s in load(mini).specs.values())
     assert line(f"{FORM}:{where}", **values) in form_problems(mini, text)
 
 
@@ -343,3 +344,14 @@ def test_location_text_matches_what_validation_prints() -> None:
     where = Location("a.csv", row=3, column="B", title="驿站名称")
     assert str(where) == cell("a.csv", 3, "B", "驿站名称")
     assert re.fullmatch(r"content/county\.yml:\d+", str(Location(COUNTY, line=7)))
+
+
+def test_a_notice_page_that_search_engines_could_list_is_named(tmp_path: Path) -> None:
+    from yizhan.privacy.published import NOTICE_DIR, notice_pages_hidden
+
+    page = tmp_path / NOTICE_DIR / "2026-11/YZ-01-001.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html><head><title>公示</title></head><body>名单</body></html>", encoding="utf-8")
+    rel = page.relative_to(tmp_path).as_posix()
+    problem, fix = messages.text("YZ-OUT-010", page=rel, problem="没有 noindex 标记（会被搜索引擎收录）")
+    assert [f.what for f in notice_pages_hidden(tmp_path)] == [f"{problem}。{fix}"]
