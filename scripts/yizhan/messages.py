@@ -150,7 +150,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{subject}的 {path} 缺少要合订或拼版的文件 {part}",
         "请重新完整生成一次（yizhan build --only print）",
     ),
+    "YZ-PRINT-004": (
+        "命令行选项 --scheduler 要用 Dask 集群生成印刷品，但本机没有安装 dask",
+        "请安装可选组件（.venv/bin/pip install dask distributed，版本见 requirements.lock），或去掉 --scheduler 在本机生成",
+    ),
+    "YZ-PRINT-005": (
+        "命令行选项 --scheduler 给的 Dask 调度器 {address} 连不上（{detail}）",
+        "请确认地址（如 tcp://10.0.0.5:8786）无误、调度器已经启动，或去掉 --scheduler 在本机生成",
+    ),
 }
+
+# Progress of long work in logs (when the output is not a terminal), about every tenth of the way.
+PROGRESS_LINE = "  {label}：已完成 {done}/{total} 份（{percent}%）"
 
 FILE_LABELS = {
     "stations": "驿站名录",
