@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import time
@@ -15,6 +16,7 @@ from .environment import check_environment
 from .load import load
 from .model import Model
 from .paths import cache_file, project_file, tool_root
+from .printing.cluster import ClusterError, dask_executor
 from .privacy.gate import check_outputs
 from .privacy.memory import MEMORY_FILE
 from .publish import discard, publish, swap
@@ -81,7 +83,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     data = timed("整理公开数据", lambda: derive(model))
     output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
     try:
-        staging = timed("发布", lambda: publish(output, root, out, model.county, only))
+        with contextlib.ExitStack() as stack:
+            executor = stack.enter_context(dask_executor(args.scheduler)) if args.scheduler else None
+            staging = timed("发布", lambda: publish(output, root, out, model.county, only, executor))
+    except ClusterError as error:
+        say(f"错误：{error}")
+        return EXIT_USAGE
     except Exception as error:
         discard(out.parent / f".{out.name}.staging")
         say(f"错误：生成失败，原有的 {out.name}/ 保持不变。原因：{error}")
@@ -192,6 +199,11 @@ def parser() -> argparse.ArgumentParser:
         choices=PARTS,
         help="只生成网站（含表格下载、信息公开、开放数据）或只生成印刷品，可重复",
     )
+    build.add_argument(
+        "--scheduler",
+        metavar="地址",
+        help="在 Dask 集群上生成印刷品，给出调度器地址，如 tcp://10.0.0.5:8786（需安装可选组件 dask）",
+    )
     build.set_defaults(func=cmd_build)
 
     check = sub.add_parser("validate", help="检查 content/ 和 datasets/，列出所有问题")
@@ -208,7 +220,7 @@ def parser() -> argparse.ArgumentParser:
     with_project(serve)
     serve.add_argument("--out", type=Path, default=Path("build"))
     serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(func=cmd_serve, only=None)
+    serve.set_defaults(func=cmd_serve, only=None, scheduler=None)
 
     collect = sub.add_parser("collect", help="把驿站收集的表格数据汇入县数据集")
     actions = collect.add_subparsers(dest="action", required=True, metavar="操作")
