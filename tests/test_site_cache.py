@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit_cell, read_rows
+from yizhan import cli, uptodate
 from yizhan import publish as publish_module
 from yizhan.website import pagecache
 
@@ -126,6 +127,7 @@ def test_a_build_with_nothing_changed_does_not_run_mkdocs(
         raise AssertionError("mkdocs ran although nothing changed")
 
     monkeypatch.setattr(publish_module, "build_site", no_mkdocs)
+    (mini / ".yizhan-cache" / uptodate.RECORD).unlink()  # so the whole pipeline runs
     assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
     assert snapshot(out / "site") == before
 
@@ -149,3 +151,33 @@ def test_a_changed_theme_override_rebuilds_the_kept_pages(
     for page in ("stations/YZ-02-001-04.html", "stations/YZ-01.html"):
         assert after[page][0] != before[page][0]
         assert "新版主题" in after[page][1].decode()
+
+
+def test_a_build_with_nothing_changed_stops_before_reading_the_project(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    before = snapshot(out)
+    read = cli.load
+
+    def no_reading(root: Path) -> object:
+        raise AssertionError("the project was read although nothing changed")
+
+    monkeypatch.setattr(cli, "load", no_reading)
+    code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "site")
+    assert code == 0 and "没有改动" in err
+    assert snapshot(out) == before
+
+    # Anything else: another part, a changed input, a changed output folder: the build runs.
+    monkeypatch.setattr(cli, "load", read)
+    page = out / "site" / "stations" / "YZ-02-001-04.html"
+    page.unlink()
+    code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "site")
+    assert code == 0 and "没有改动" not in err and page.is_file()
+    edit_cell(
+        mini / "datasets" / "驿站名录.csv", station_row(mini, "YZ-02-001-04"), PHONE_TITLE, "13900003333"
+    )
+    code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "site")
+    assert code == 0 and "没有改动" not in err
+    assert "13900003333" in page.read_text(encoding="utf-8")

@@ -8,9 +8,11 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TypeVar
 
+from . import uptodate
 from .derive import derive
 from .environment import check_environment
 from .load import load
@@ -44,14 +46,16 @@ def timed(label: str, work: Callable[[], T]) -> T:
     return result
 
 
-def load_valid(root: Path, report_format: str = "text") -> Model | None:
-    """Load and validate; print the report; return the typed model when valid."""
+def load_valid(root: Path, report_format: str = "text", shown: list[str] | None = None) -> Model | None:
+    """Load and validate; print the report (and add it to `shown`); return the typed model when valid."""
     project = timed("读取项目", lambda: load(root))
     report = timed("检查数据", lambda: validate(project))
     if report_format == "json":
         print(report.to_json())
     elif report.problems or not report.valid:
         print(report.to_text(limit=200))
+        if shown is not None:
+            shown.append(report.to_text(limit=200))
     if not report.valid:
         return None
     return to_model(project)
@@ -74,21 +78,35 @@ def cmd_build(args: argparse.Namespace) -> int:
         for error in env.errors:
             say(f"错误：{error}")
         return EXIT_USAGE
+    try:
+        with contextlib.ExitStack() as stack:
+            # A cluster that cannot be used is said at once, before any work.
+            executor = stack.enter_context(dask_executor(args.scheduler)) if args.scheduler else None
+            return build(args, only, executor)
+    except ClusterError as error:
+        say(f"错误：{error}")
+        return EXIT_USAGE
+
+
+def build(args: argparse.Namespace, only: set[str], executor: Executor | None) -> int:
+    """The build itself: up to date already, or load → validate → derive → render → publish → check."""
     root: Path = args.project.resolve()
     out: Path = args.out.resolve()
-    model = load_valid(root)
+    report = uptodate.previous_report(root, out, only)
+    if report is not None:
+        if report:
+            print(report)
+        say(f"没有改动：数据、内容、模板和工具都和上次生成时一样，{out} 保持不变。")
+        return EXIT_OK
+    shown: list[str] = []
+    model = load_valid(root, shown=shown)
     if model is None:
         say("数据有错误，没有生成任何文件（原有的 build 保持不变）。请按上面的提示修改后重试。")
         return EXIT_INVALID
     data = timed("整理公开数据", lambda: derive(model))
     output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
     try:
-        with contextlib.ExitStack() as stack:
-            executor = stack.enter_context(dask_executor(args.scheduler)) if args.scheduler else None
-            staging = timed("发布", lambda: publish(output, root, out, model.county, only, executor))
-    except ClusterError as error:
-        say(f"错误：{error}")
-        return EXIT_USAGE
+        staging = timed("发布", lambda: publish(output, root, out, model.county, only, executor))
     except Exception as error:
         discard(out.parent / f".{out.name}.staging")
         say(f"错误：生成失败，原有的 {out.name}/ 保持不变。原因：{error}")
@@ -115,6 +133,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         discard(staging)
         return EXIT_INVALID
     swap(staging, out)
+    uptodate.remember(root, out, only, "\n".join(shown))
     say(f"完成：{out}")
     return EXIT_OK
 
