@@ -119,6 +119,17 @@ def test_a_bucket_renders_the_same_bytes_whatever_order_it_comes_in(station_jobs
     assert first == second
 
 
+def test_a_bucket_renders_the_same_bytes_alone_as_laid_out_with_other_buckets(
+    station_jobs: list[PrintJob],
+) -> None:
+    posters = [job for job in station_jobs if job.group == POSTER_GROUP]
+    assert len({job.bucket for job in posters}) > 2
+    together = {r.path: r.pdf for r in render_stamped(posters)}
+    bucket = bucket_of(station_jobs, POSTER_GROUP, "posters/YZ-02-001-04.pdf")
+    alone = {r.path: r.pdf for r in render_stamped(bucket)}
+    assert alone == {path: together[path] for path in alone}
+
+
 def test_a_poster_that_cannot_fit_names_its_station(station_jobs: list[PrintJob]) -> None:
     from yizhan.printing.engine import DocumentError
 

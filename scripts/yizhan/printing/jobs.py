@@ -25,6 +25,7 @@ from .stamp import render_stamped, whole
 
 MANIFEST = ".manifest.json"
 BATCH_SIZE = 10  # documents laid out per weasyprint pass
+STAMP_BATCH = 40  # stamped documents per batch: the tops of whole buckets, laid out in one pass
 ENGINE = "yizhan-print-4"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
@@ -117,7 +118,20 @@ def batches(jobs: list[PrintJob]) -> Iterator[list[PrintJob]]:
             yield [job]
         else:
             groups.setdefault((job.group, style_key(job.html)), []).append(job)
-    yield from buckets.values()
+    # Whole buckets, several to a batch (tops are laid out together, written per bucket).
+    batch: list[PrintJob] = []
+    for members in buckets.values():
+        joins = (
+            batch
+            and batch[0].group == members[0].group
+            and style_key(batch[0].html) == style_key(members[0].html)
+        )
+        if batch and (len(batch) + len(members) > STAMP_BATCH or not joins):
+            yield batch
+            batch = []
+        batch += members
+    if batch:
+        yield batch
     for members in groups.values():
         for start in range(0, len(members), BATCH_SIZE):
             yield members[start : start + BATCH_SIZE]

@@ -11,6 +11,7 @@ else was rebuilt. Stamped documents are not tagged (wall posters are printed, no
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import re
@@ -185,6 +186,8 @@ def _settle(jobs: list[PrintJob]) -> tuple[list[int], list[int], Any, list[tuple
 def render_stamped(jobs: list[PrintJob]) -> list[Rendered]:
     """Stamp each job's top over its shared body, shrinking as the fit steps allow, in path order.
 
+    The jobs may come from several buckets: their tops are laid out together, written per bucket.
+
     Jobs whose top and body do not fit one page together and have no smaller step left (a long
     service list) are rendered the ordinary way, whole.
     """
@@ -194,18 +197,26 @@ def render_stamped(jobs: list[PrintJob]) -> list[Rendered]:
     level, plain, document, where = _settle(jobs)
     done: dict[int, Rendered] = {}
     active = [i for i in range(len(jobs)) if i not in plain]
-    if active:
-        digest = hashlib.sha256("\0".join(jobs[i].path for i in active).encode()).hexdigest()
-        written = document.write_pdf(pdf_identifier=digest[:32].encode("ascii"), **OPTIONS)
-        reader = PdfReader(io.BytesIO(written))
+    buckets: dict[str, list[int]] = {}
+    for slot, i in enumerate(active):
+        buckets.setdefault(jobs[i].bucket, []).append(slot)
+    for slots in buckets.values():
+        # Each bucket's tops are written on their own: their fonts are subset for that bucket alone,
+        # whatever else was laid out with them.
+        paths = "\0".join(jobs[active[slot]].path for slot in slots)
+        bucket = document.copy([document.pages[where[slot][0]] for slot in slots])
+        bucket.metadata = copy.copy(document.metadata)
+        digest = hashlib.sha256(paths.encode()).hexdigest()
+        reader = PdfReader(
+            io.BytesIO(bucket.write_pdf(pdf_identifier=digest[:32].encode("ascii"), **OPTIONS))
+        )
         info = dict(reader.metadata or {})
-        for slot, i in enumerate(active):
+        for number, slot in enumerate(slots):
+            i = active[slot]
             fit = ("", *jobs[i].fit)[level[i]]
             shared = body(jobs[i].stamp, fit)
-            page, end = where[slot]
-            done[i] = Rendered(
-                jobs[i].path, compose(reader.pages[page], info, jobs[i], shared, end - shared.top), 1, fit
-            )
+            pdf = compose(reader.pages[number], info, jobs[i], shared, where[slot][1] - shared.top)
+            done[i] = Rendered(jobs[i].path, pdf, 1, fit)
     if plain:
         for i, result in zip(plain, render_batch([whole(jobs[i]) for i in plain]), strict=True):
             done[i] = result
