@@ -136,6 +136,7 @@ def test_a_changed_theme_override_rebuilds_the_kept_pages(
     mini: Path, tmp_path: Path, run: Callable[..., tuple]
 ) -> None:
     shutil.copytree(REPO / "site_templates", mini / "site_templates")
+    shutil.copy(REPO / "mkdocs.yml", mini / "mkdocs.yml")  # its custom_dir is then the project's theme
     out = tmp_path / "build"
     assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
     before = snapshot(out / "site")

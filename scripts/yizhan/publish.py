@@ -90,16 +90,12 @@ def publish_site(output: Output, root: Path, site: Path, work: Path, county: Cou
     """
     from .website import pagecache
 
+    config = project_file(root, "mkdocs.yml")
     plan = pagecache.plan_site(
-        output.docs,
-        output.nav,
-        output.site_files,
-        project_file(root, "mkdocs.yml"),
-        project_file(root, "site_templates") / "theme",
-        site_settings(county),
+        output.docs, output.nav, output.site_files, config, pagecache.theme_dir(config), site_settings(county)
     )
     old = pagecache.read_plan(site)
-    if old is not None and old.whole == plan.whole:
+    if old is not None and old.whole == plan.whole and pagecache.intact(site, output.docs, output.site_files):
         return
     previous = work / "previous-site"
     if site.exists():

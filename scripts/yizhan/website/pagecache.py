@@ -39,6 +39,18 @@ def _digest(*pieces: str | bytes) -> str:
     return sha.hexdigest().translate(LETTERS_ONLY)
 
 
+def theme_dir(config: Path) -> Path | None:
+    """The theme overrides folder mkdocs uses: `theme.custom_dir` of mkdocs.yml, next to the file."""
+    import yaml
+
+    try:
+        settings = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        custom = settings.get("theme", {}).get("custom_dir")
+    except (OSError, yaml.YAMLError, AttributeError):
+        return None
+    return config.parent / custom if isinstance(custom, str) else None
+
+
 def nav_pages(nav: Any) -> set[str]:
     """Every page path the navigation lists."""
     if isinstance(nav, str):
@@ -100,7 +112,7 @@ def plan_site(
     shared = _digest(
         tool_key(),
         config.read_bytes(),
-        *_tree(theme),
+        *(_tree(theme) if theme else []),
         settings,
         json.dumps(nav, ensure_ascii=False, sort_keys=True),
         *sorted(docs),
@@ -126,6 +138,12 @@ def read_plan(site: Path) -> SitePlan | None:
         return SitePlan(str(body["site"]), dict(body["pages"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def intact(site: Path, docs: dict[str, str], site_files: dict[str, bytes]) -> bool:
+    """True when the site still has the file every page, generated file and copied file makes."""
+    made = [path[:-3] + ".html" if path.endswith(".md") else path for path in docs]
+    return all((site / path).is_file() for path in [*made, *site_files])
 
 
 def reusable(plan: SitePlan, old: SitePlan | None, previous: Path) -> set[str]:
