@@ -61,7 +61,7 @@ def test_changing_one_station_rerenders_only_its_documents(
     village = [row[0] for row in register if row[0].startswith("YZ-02-001-") and row[-1] == "运行"]
     assert rewritten == {
         ".manifest.json",
-        "bundles/青溪镇.pdf",
+        "bundles/YZ-02.pdf",
         *(f"posters/{station}.pdf" for station in village),
         *(f"service-lists/stations/{station}.pdf" for station in village),
     }

@@ -22,15 +22,17 @@ from typing import Any
 from yizhan.derive import derive
 from yizhan.disclosure.render import render_disclosure
 from yizhan.load import load
+from yizhan.outfolder import new_work_dir, swap
 from yizhan.output import Output
 from yizhan.paths import project_file, tool_root
 from yizhan.printing.jobs import render_jobs
 from yizhan.printing.posters import POSTER_GROUP, STATION_LIST_GROUP
-from yizhan.publish import publish, swap
+from yizhan.publish import publish
 from yizhan.render import render
 from yizhan.validate import to_model, validate
 from yizhan.website.pages import render_site as site_pages
 
+from . import intake
 from .site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 
 EXAMPLE_STATIONS = 1168
@@ -266,12 +268,13 @@ def run(stations: int) -> Bench:
         data = bench.stage("derive 脱敏与统计", lambda: derive(model))
         output = bench.stage("render 生成页面", lambda: render(data, project_file(root, "site_templates")))
         out = Path(tmp) / "site-build"
+        work = new_work_dir(out)
         staging = bench.stage(
             "publish 网站（冷启动，进程内）",
-            lambda: publish(output, root, out, model.county, {"site"}),
+            lambda: publish(output, root, out, model.county, {"site"}, work),
             f"{len(output.docs)} 个页面（含表格 PDF）",
         )
-        swap(staging, out)
+        swap(staging, out, work)
         plain = bench.stage(
             "对照：直接 mkdocs build", lambda: plain_mkdocs_seconds(output, root, model.county), "同样的页面"
         )
@@ -297,9 +300,11 @@ def run(stations: int) -> Bench:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description="yizhan 基准测试")
     parser.add_argument("--stations", type=int, default=EXAMPLE_STATIONS, help="合成县的驿站数")
+    parser.add_argument("--log-rows", type=int, default=intake.DEFAULT_ROWS, help="大表格检查的服务台账行数")
     args = parser.parse_args(argv)
     print(f"合成县：约 {args.stations} 个驿站", file=sys.stderr)
     bench = run(args.stations)
+    bench.notes.append(intake.table(args.log_rows))  # in its own process: its own peak memory
     print(bench.table())
     return 0
 

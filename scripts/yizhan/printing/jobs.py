@@ -16,7 +16,7 @@ from concurrent.futures import Executor, Future, as_completed
 from functools import cache
 from pathlib import Path
 
-from .. import messages
+from ..errors import Failure
 from ..output import PrintJob
 from ..progress import Progress
 from . import fonts
@@ -32,13 +32,12 @@ A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
 LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
 
 
-class PrintError(Exception):
+class PrintError(Failure):
     """A located, Chinese message for a document that could not be made."""
 
 
 def _failure(code: str, **values: object) -> PrintError:
-    problem, fix = messages.text(code, **values)
-    return PrintError(f"{problem}。{fix}。")
+    return PrintError(code, None, **values)  # the message names the station or policy and the file
 
 
 @cache

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..derive import PublicData
+from ..ids import place_slug
 from ..model import Policy
 from ..output import PrintJob
-from ..stations import LEVEL_LABELS, Station, services_for
+from ..stations import Station, services_for
+from ..vocab import GROUP, TOWNSHIP, station_kind
 from .common import (
     FIT_SCALES,
     FIT_STEPS,
@@ -32,8 +34,13 @@ def station_list_path(station_id: str) -> str:
     return f"service-lists/stations/{station_id}.pdf"
 
 
-def bundle_path(township: str) -> str:
-    return f"bundles/{township}.pdf"
+def bundle_path(slug: str) -> str:
+    """`slug`: the township station's id (names of places never become file names)."""
+    return f"bundles/{slug}.pdf"
+
+
+def township_slug(township: str, members: list[Station]) -> str:
+    return next((s.station_id for s in members if s.tier == TOWNSHIP), None) or place_slug(township)
 
 
 def poster_size(services: int) -> int:
@@ -58,7 +65,7 @@ def two_columns(services: list[Policy]) -> list[list[tuple[int, Policy]]]:
 
 def bucket(station: Station) -> str:
     """Stations whose tops are written together: a township's 乡镇 and 村 stations, or a village's 组."""
-    return f"{station.township}/{station.village}" if station.tier == "组" else station.township
+    return f"{station.township}/{station.village}" if station.tier == GROUP else station.township
 
 
 def poster_body(data: PublicData, templates: Path, level: str) -> str:
@@ -69,7 +76,7 @@ def poster_body(data: PublicData, templates: Path, level: str) -> str:
         "poster.html.j2",
         data,
         part="bottom",
-        title=f"{LEVEL_LABELS.get(level, level)}公示牌",
+        title=f"{station_kind(level)}公示牌",
         page_size="A3",
         page_margin="8mm",
         services=services,
@@ -118,7 +125,7 @@ def station_list_body(data: PublicData, templates: Path, level: str) -> str:
         "service_list.html.j2",
         data,
         part="bottom",
-        title=f"{LEVEL_LABELS.get(level, level)}服务事项清单",
+        title=f"{station_kind(level)}服务事项清单",
         sections=[("本站受理的服务事项", services_for(data.policies, level))],
     )
 
@@ -158,7 +165,7 @@ def station_jobs(data: PublicData, templates: Path) -> list[PrintJob]:
     for township, members in by_township(stations):
         jobs.append(
             PrintJob(
-                bundle_path(township),
+                bundle_path(township_slug(township, members)),
                 "",
                 title=f"{township}民生驿站公示牌合订本",
                 subject=f"乡镇「{township}」",

@@ -50,29 +50,34 @@
     return f.when.values.some(function (v) { return given.indexOf(v) >= 0; }) && shown(byKey[f.when.field] || {}, answers);
   }
 
-  var ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  // The phone and ID rules come from the Python side (yizhan/numbers.py), never written here.
+  var RULES = spec.rules, PHONE = new RegExp(RULES.phone);
+  function fold(v) {
+    return v.normalize("NFKC").replace(/[\u2010-\u2015\u2212]/g, "-").replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, " ");
+  }
   function idProblem(v) {
-    v = v.toUpperCase();
+    v = fold(v).replace(/[\s.\-·]/g, "").toUpperCase();
+    if (v.length === 15 && /^\d+$/.test(v)) { return "这是停用的15位旧号码，请换成18位身份证号"; }
     if (v.length !== 18) { return "身份证号应为18位，现在是" + v.length + "位"; }
     if (!/^\d{17}[\dX]$/.test(v)) { return "身份证号前17位应为数字，最后一位为数字或X"; }
     var y = +v.slice(6, 10), m = +v.slice(10, 12), d = +v.slice(12, 14);
     var date = new Date(y, m - 1, d);
-    if (date.getFullYear() !== y || date.getMonth() !== m - 1 || date.getDate() !== d) {
+    if (date.getFullYear() !== y || date.getMonth() !== m - 1 || date.getDate() !== d ||
+        y < RULES.oldestBirthYear || date > new Date()) {
       return "身份证号中的出生日期 " + v.slice(6, 14) + " 不存在";
     }
     var sum = 0;
-    for (var i = 0; i < 17; i++) { sum += (+v[i]) * ID_WEIGHTS[i]; }
-    if ("10X98765432"[sum % 11] !== v[17]) { return "身份证号校验码不对，可能有数字录错，请核对"; }
+    for (var i = 0; i < 17; i++) { sum += (+v[i]) * RULES.idWeights[i]; }
+    if (RULES.idCheck[sum % 11] !== v[17]) { return "身份证号校验码不对，可能有数字录错，请核对"; }
     return "";
   }
   function isPhone(v) {
-    v = v.replace(/[\s()（）]/g, "");
-    return /^1[3-9]\d{9}$/.test(v) || /^0\d{2,3}-?\d{7,8}(-\d{1,5})?$/.test(v) || /^(1\d{4}|400-?\d{3}-?\d{4})$/.test(v);
+    return PHONE.test(fold(v).trim());
   }
   function problem(f, v) {
     if (!v) { return f.required ? "请填写「" + f.label + "」" : ""; }
     if (f.kind === "id_number") { return idProblem(v); }
-    if (f.kind === "phone" && !isPhone(v)) { return "电话号码格式不对：请填写11位手机号，或带区号的固定电话（如 0369-5201234）"; }
+    if (f.kind === "phone" && !isPhone(v)) { return "电话号码格式不对：请填写11位手机号，或带区号的固定电话（区号-号码，如 0XXX-XXXXXXX）"; }
     if (f.kind === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) { return "请按 2026-11-20 的格式填写日期"; }
     if (f.kind === "integer" && !/^-?\d+$/.test(v)) { return "请填写整数，不要带单位或小数点"; }
     if ((f.kind === "decimal" || f.kind === "money") && !/^-?\d+(\.\d+)?$/.test(v)) { return "请填写数字，不要带单位（如“元”）"; }
@@ -154,7 +159,7 @@
     body.textContent = "";
     list.forEach(function (entry, index) {
       var tr = document.createElement("tr");
-      [String(index + 1), entry.saved, preview(entry.answers)].forEach(function (text) {
+      [String(index + 1), entry.id || "", entry.saved, preview(entry.answers)].forEach(function (text) {
         var td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
       });
       var td = document.createElement("td");
@@ -179,12 +184,13 @@
   }
   function exportCsv() {
     var list = entries();
-    if (!list.length) { say("还没有保存的记录，请先填写并点“保存本条”。"); return; }
-    var lines = [spec.fields.map(function (f) { return csvCell(f.title); }).join(",")];
+    if (!list.length) { say("还没有保存的记录，请先填写、核对并确认保存。"); return; }
+    var head = spec.fields.map(function (f) { return csvCell(f.title); });
+    var lines = [head.concat([csvCell(spec.idTitle), csvCell(spec.versionTitle)]).join(",")];
     list.forEach(function (entry) {
       lines.push(spec.fields.map(function (f) {
         return csvCell(shown(f, entry.answers) ? entry.answers[f.key] : "");
-      }).join(","));
+      }).concat([csvCell(entry.id || ""), csvCell(spec.version)]).join(","));
     });
     var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
     var link = document.createElement("a");
@@ -198,23 +204,57 @@
 
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
+  var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  var review = document.getElementById("review");
+  var done = document.getElementById("done");
+  var pending = null;
+  // A record number a person can read out: form code, date, four characters that are hard to confuse.
+  function recordId(now) {
+    var letters = "23456789ABCDEFGHJKMNPQRSTUVWXYZ", tail = "", bytes = new Uint8Array(4);
+    if (window.crypto && window.crypto.getRandomValues) { window.crypto.getRandomValues(bytes); }
+    else { for (var i = 0; i < 4; i++) { bytes[i] = Math.floor(Math.random() * 256); } }
+    for (var j = 0; j < 4; j++) { tail += letters.charAt(bytes[j] % letters.length); }
+    return spec.code.toUpperCase() + "-" + now.getFullYear() + pad(now.getMonth() + 1) + pad(now.getDate()) + "-" + tail;
+  }
+  function show(section) {
+    [form, review, done].forEach(function (el) { el.hidden = el !== section; });
+    var heading = section.querySelector("h2");
+    if (heading) { heading.focus(); }
+  }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var answers = read();
     var errors = check(answers);
     showErrors(errors, true);
     if (errors.length) { return; }
+    spec.fields.forEach(function (f) { if (!shown(f, answers)) { answers[f.key] = ""; } });
+    pending = answers;
+    var list = document.getElementById("review-list");
+    list.textContent = "";
+    spec.fields.forEach(function (f) {
+      if (!answers[f.key]) { return; }
+      var dt = document.createElement("dt"); dt.textContent = f.label;
+      var dd = document.createElement("dd"); dd.textContent = answers[f.key];
+      list.appendChild(dt); list.appendChild(dd);
+    });
+    show(review);
+  });
+  document.getElementById("back").addEventListener("click", function () { pending = null; show(form); });
+  document.getElementById("confirm").addEventListener("click", function () {
+    if (!pending) { show(form); return; }
     var list = entries();
     var now = new Date();
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     var saved = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) + " " + pad(now.getHours()) + ":" + pad(now.getMinutes());
-    spec.fields.forEach(function (f) { if (!shown(f, answers)) { answers[f.key] = ""; } });
-    list.push({ saved: saved, answers: answers });
-    if (!store(entriesKey, list)) { say("保存失败：浏览器存储空间已满或被禁用，请先导出CSV。"); return; }
+    var id = recordId(now);
+    list.push({ id: id, saved: saved, answers: pending });
+    if (!store(entriesKey, list)) { say("保存失败：浏览器存储空间已满或被禁用，请先导出CSV。"); show(form); return; }
+    pending = null;
     fill({}); touched = {}; store(draftKey, read()); applyConditions(read());
     renderEntries();
-    say("已保存第 " + list.length + " 条记录。可以继续填写下一份。");
+    document.getElementById("record-id").textContent = id;
+    show(done);
   });
+  document.getElementById("next").addEventListener("click", function () { show(form); });
   document.getElementById("clear").addEventListener("click", function () {
     fill({}); touched = {}; store(draftKey, read()); applyConditions(read()); showErrors([], true);
   });
