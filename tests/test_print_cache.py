@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO, edit_cell, read_rows
 from yizhan import messages
 from yizhan.printing import engine as print_engine
+from yizhan.printing import stamp as print_stamp
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
@@ -46,7 +47,7 @@ def test_changing_one_station_rerenders_only_its_documents(
     before = snapshot(out / "print")
     assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
     unchanged = snapshot(out / "print")
-    assert {p for p in before if before[p][0] != unchanged[p][0]} == {".manifest.json"}
+    assert unchanged == before  # nothing changed: the build stops at once and rewrites nothing
 
     edit_cell(
         mini / "datasets" / "驿站名录.csv", station_row(mini, "YZ-02-001-03"), "管理员电话", "13900001111"
@@ -54,11 +55,15 @@ def test_changing_one_station_rerenders_only_its_documents(
     assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
     after = snapshot(out / "print")
     rewritten = {p for p in after if after[p][0] != unchanged[p][0]}
+    # The station's bucket (its village's 组 stations, whose tops are written together) and the
+    # township's bundle; nothing of the other villages or townships.
+    register = read_rows(mini / "datasets" / "驿站名录.csv")
+    village = [row[0] for row in register if row[0].startswith("YZ-02-001-") and row[-1] == "运行"]
     assert rewritten == {
         ".manifest.json",
-        "posters/YZ-02-001-03.pdf",
-        "service-lists/stations/YZ-02-001-03.pdf",
         "bundles/YZ-02.pdf",
+        *(f"posters/{station}.pdf" for station in village),
+        *(f"service-lists/stations/{station}.pdf" for station in village),
     }
     assert after["posters/YZ-02-001-03.pdf"][1] != unchanged["posters/YZ-02-001-03.pdf"][1]
 
@@ -78,14 +83,20 @@ def test_a_failing_document_names_the_station_and_keeps_the_previous_build(
     out = tmp_path / "build"
     assert run("build", "--project", str(mini), "--out", str(out), "--only", "print")[0] == 0
     before = snapshot(out / "print")
-    layout = print_engine._layout
+    layout, tops = print_engine._layout, print_stamp._tops
 
     def broken(jobs: list, fits: list) -> tuple:
         if any(job.path == "posters/YZ-02-001-05.pdf" for job in jobs):
             raise RuntimeError("模拟的排版故障")
         return layout(jobs, fits)
 
+    def broken_tops(jobs: list, fits: list) -> tuple:
+        if any(job.path == "posters/YZ-02-001-05.pdf" for job in jobs):
+            raise RuntimeError("模拟的排版故障")
+        return tops(jobs, fits)
+
     monkeypatch.setattr(print_engine, "_layout", broken)
+    monkeypatch.setattr(print_stamp, "_tops", broken_tops)
     edit_cell(mini / "datasets" / "驿站名录.csv", station_row(mini, "YZ-02-001-05"), "管理员", "钱多多")
     code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "print")
     assert code == 1

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TypeVar
 
+from . import uptodate
 from .derive import derive
 from .environment import check_environment
 from .errors import EXIT_INVALID, EXIT_USAGE, explain
@@ -18,6 +21,7 @@ from .model import Model
 from .outfolder import OutFolderError, check_out, locked, new_work_dir, swap
 from .output import Output
 from .paths import cache_file, project_file, tool_root
+from .printing.cluster import ClusterError, dask_executor
 from .privacy.gate import check_outputs
 from .privacy.memory import MEMORY_FILE
 from .publish import publish
@@ -46,14 +50,16 @@ def timed(label: str, work: Callable[[], T]) -> T:
     return result
 
 
-def load_valid(root: Path, report_format: str = "text") -> Model | None:
-    """Load and validate; print the report; return the typed model when valid."""
+def load_valid(root: Path, report_format: str = "text", shown: list[str] | None = None) -> Model | None:
+    """Load and validate; print the report (and add it to `shown`); return the typed model when valid."""
     project = timed("读取项目", lambda: load(root))
     report = timed("检查数据", lambda: validate(project))
     if report_format == "json":
         print(report.to_json())
     elif report.problems or not report.valid:
         print(report.to_text(limit=200))
+        if shown is not None:
+            shown.append(report.to_text(limit=200))
     if not report.valid:
         return None
     return to_model(project)
@@ -76,20 +82,39 @@ def cmd_build(args: argparse.Namespace) -> int:
         for error in env.errors:
             say(f"错误：{error}")
         return EXIT_USAGE
+    try:
+        with contextlib.ExitStack() as stack:
+            # A cluster that cannot be used is said at once, before any work.
+            executor = stack.enter_context(dask_executor(args.scheduler)) if args.scheduler else None
+            return build(args, only, executor)
+    except ClusterError as error:
+        say(f"错误：{error}")
+        return EXIT_USAGE
+
+
+def build(args: argparse.Namespace, only: set[str], executor: Executor | None) -> int:
+    """The build itself: up to date already, or load → validate → derive → render → publish → check."""
     root: Path = args.project.resolve()
     try:
         out = check_out(args.out, root)
         with locked(out):
             check_out(args.out, root)  # again: another build may have written it meanwhile
-            return build_into(root, out, only)
+            return build_into(root, out, only, executor)
     except OutFolderError as error:
         say(f"错误：{error}")
         return EXIT_USAGE
 
 
-def build_into(root: Path, out: Path, only: set[str]) -> int:
-    """The build proper, holding the output's lock: stage, check, then swap into place."""
-    model = load_valid(root)
+def build_into(root: Path, out: Path, only: set[str], executor: Executor | None = None) -> int:
+    """The build proper, holding the output's lock: nothing to do, or stage, check, then swap into place."""
+    report = uptodate.previous_report(root, out, only)
+    if report is not None:
+        if report:
+            print(report)
+        say(f"没有改动：数据、内容、模板和工具都和上次生成时一样，{out} 保持不变。")
+        return EXIT_OK
+    shown: list[str] = []
+    model = load_valid(root, shown=shown)
     if model is None:
         say("数据有错误，没有生成任何文件（原有的 build 保持不变）。请按上面的提示修改后重试。")
         return EXIT_INVALID
@@ -97,7 +122,7 @@ def build_into(root: Path, out: Path, only: set[str]) -> int:
     output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
     work = new_work_dir(out)
     try:
-        return _publish_and_check(output, model, root, out, only, work)
+        return _publish_and_check(output, model, root, out, only, work, executor, shown)
     except BaseException:
         # Whatever stops the build once staging has started: no half-built folder is left behind.
         shutil.rmtree(work, ignore_errors=True)
@@ -106,10 +131,17 @@ def build_into(root: Path, out: Path, only: set[str]) -> int:
 
 
 def _publish_and_check(
-    output: Output, model: Model, root: Path, out: Path, only: set[str], work: Path
+    output: Output,
+    model: Model,
+    root: Path,
+    out: Path,
+    only: set[str],
+    work: Path,
+    executor: Executor | None = None,
+    shown: list[str] | None = None,
 ) -> int:
     """Write into the staging folder, check it, and swap it into place only when the check passed."""
-    staging = timed("发布", lambda: publish(output, root, out, model.county, only, work))
+    staging = timed("发布", lambda: publish(output, root, out, model.county, only, work, executor))
     findings = timed(
         "隐私与链接检查",
         lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE), links="site" in only),
@@ -132,6 +164,7 @@ def _publish_and_check(
         shutil.rmtree(work, ignore_errors=True)
         return EXIT_INVALID
     swap(staging, out, work)
+    uptodate.remember(root, out, only, "\n".join(shown or []))
     say(f"完成：{out}")
     return EXIT_OK
 
@@ -228,6 +261,11 @@ def parser() -> argparse.ArgumentParser:
         choices=PARTS,
         help="只生成网站（含表格下载、信息公开、开放数据）或只生成印刷品，可重复",
     )
+    build.add_argument(
+        "--scheduler",
+        metavar="地址",
+        help="在 Dask 集群上生成印刷品，给出调度器地址，如 tcp://10.0.0.5:8786（需安装可选组件 dask）",
+    )
     build.set_defaults(func=cmd_build)
 
     check = sub.add_parser("validate", parents=[common], help="检查 content/ 和 datasets/，列出所有问题")
@@ -244,7 +282,7 @@ def parser() -> argparse.ArgumentParser:
     with_project(serve)
     serve.add_argument("--out", default="build")
     serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(func=cmd_serve, only=None)
+    serve.set_defaults(func=cmd_serve, only=None, scheduler=None)
 
     collect = sub.add_parser("collect", parents=[common], help="把驿站收集的表格数据汇入县数据集")
     actions = collect.add_subparsers(dest="action", required=True, metavar="操作")

@@ -284,6 +284,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{subject}的 {path} 缺少要合订或拼版的文件 {part}",
         "请重新完整生成一次（yizhan build --only print）",
     ),
+    "YZ-PRINT-004": (
+        "命令行选项 --scheduler 要用 Dask 集群生成印刷品，但本机没有安装 dask",
+        "请安装可选组件（.venv/bin/pip install dask distributed，版本见 requirements.lock），或去掉 --scheduler 在本机生成",
+    ),
+    "YZ-PRINT-005": (
+        "命令行选项 --scheduler 给的 Dask 调度器 {address} 连不上（{detail}）",
+        "请确认地址（如 tcp://10.0.0.5:8786）无误、调度器已经启动，或去掉 --scheduler 在本机生成",
+    ),
     # failures that stop a run (the command line's last line of defence: never a traceback)
     "YZ-RUN-001": (
         "模板写法错误：{detail}",
@@ -305,6 +313,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "程序内部错误（{detail}）",
         "请加 --debug 重新运行，把显示的全部内容发给技术支持；原有的输出文件保持不变",
     ),
+}
+
+# Progress of long work in logs (when the output is not a terminal), about every tenth of the way.
+PROGRESS_LINE = "  {label}：已完成 {done}/{total} 份（{percent}%）"
+
+FILE_LABELS = {
+    "stations": "驿站名录",
+    "recipients": "救助对象",
+    "projects": "民生工程项目",
+    "feedback": "意见建议",
+    "services": "服务台账",
 }
 
 

@@ -19,6 +19,10 @@ class PrintJob:
     parts: tuple[str, ...] = ()  # paths of other jobs to bind into this one instead of `html`
     booklet: bool = False  # impose the one part as a saddle-stitched booklet instead of binding
     site_path: str = ""  # also published on the website here (relative to build/site/), e.g. a blank form
+    # A body shared by many documents (a whole HTML document, same page style), laid out once and
+    # stamped under this job's `html`, which then holds only the job's own top part.
+    stamp: str = ""
+    bucket: str = ""  # stamped jobs whose tops are written together (one font subset), e.g. a village
 
 
 @dataclass

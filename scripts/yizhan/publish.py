@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,16 @@ def source_date(day: dt.date) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: County) -> None:
-    """Run mkdocs on the generated pages with the project's mkdocs.yml."""
+def site_settings(county: County) -> str:
+    """What a site build takes from the county besides the pages: name, address, date stamped."""
+    return f"{county.county}\0{county.site_url}\0{county.edition.isoformat()}"
+
+
+def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: County, keep: Any = None) -> None:
+    """Run mkdocs on the generated pages with the project's mkdocs.yml.
+
+    `keep`: a plugin naming pages mkdocs must leave alone (they come from the previous build).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -61,8 +70,10 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
         strict=True,
     )
     prepare_site_build(config)
+    if keep is not None:
+        config["plugins"]["yizhan/keep-pages"] = keep
     with source_date(county.edition):
-        build(config)
+        build(config, dirty=keep is not None)
     finish_site(site)
     if not county.site_url:
         # Without a site URL a sitemap would list broken addresses.
@@ -70,8 +81,50 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
             (site / name).unlink(missing_ok=True)
 
 
-def publish(output: Output, root: Path, out: Path, county: County, only: set[str], work: Path) -> Path:
-    """Write all outputs into a staging folder inside this build's own `work` folder and return it."""
+def publish_site(output: Output, root: Path, site: Path, work: Path, county: County) -> None:
+    """Build the site into `site`, which holds the previous build's (hard links) or nothing.
+
+    Nothing changed: the previous site stays as it is. Otherwise mkdocs builds every page but the
+    ones whose keys are unchanged; those are linked from the previous build (see website.pagecache).
+    """
+    from .website import pagecache
+
+    config = project_file(root, "mkdocs.yml")
+    plan = pagecache.plan_site(
+        output.docs, output.nav, output.site_files, config, pagecache.theme_dir(config), site_settings(county)
+    )
+    old = pagecache.read_plan(site)
+    if old is not None and old.whole == plan.whole and pagecache.intact(site, output.docs, output.site_files):
+        return
+    previous = work / "previous-site"
+    if site.exists():
+        previous.parent.mkdir(parents=True, exist_ok=True)
+        site.rename(previous)
+    kept = pagecache.reusable(plan, old, previous)
+    for rel, text in output.docs.items():
+        _write(work / "docs", rel, text)
+    keep = pagecache.KeepPages(kept, output.docs) if kept else None
+    build_site(root, work / "docs", site, output.nav, county, keep)
+    pagecache.carry_over(kept, previous, site)
+    for rel, data in output.site_files.items():
+        _write(site, rel, data)
+    _write(site, pagecache.MANIFEST, plan.manifest())
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def publish(
+    output: Output,
+    root: Path,
+    out: Path,
+    county: County,
+    only: set[str],
+    work: Path,
+    executor: Executor | None = None,
+) -> Path:
+    """Write all outputs into a staging folder inside this build's own `work` folder and return it.
+
+    `executor`: where print batches are rendered (default: a local process pool).
+    """
     staging = work / "staging"
     if out.exists():
         # Keep what this build does not remake (e.g. --only print keeps the site).
@@ -87,12 +140,7 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
     for rel in output.docs:
         inside(work / "docs", rel)
     if "site" in only:
-        shutil.rmtree(staging / "site", ignore_errors=True)
-        for rel, text in output.docs.items():
-            _write(work / "docs", rel, text)
-        build_site(root, work / "docs", staging / "site", output.nav, county)
-        for rel, data in output.site_files.items():
-            _write(staging / "site", rel, data)
+        publish_site(output, root, staging / "site", work, county)
     # The site offers some print documents (the blank forms), so a site-only build renders those.
     jobs = output.print_jobs if "print" in only else [j for j in output.print_jobs if j.site_path]
     if jobs:
@@ -100,10 +148,11 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
 
         # render_jobs replaces files by rename, so the previous build's hard-linked PDFs stay intact
         # and unchanged documents are kept without rendering them again.
-        render_jobs(jobs, staging / "print", previous=out / "print", complete="print" in only)
+        render_jobs(
+            jobs, staging / "print", previous=out / "print", complete="print" in only, executor=executor
+        )
     if "site" in only:
         for job in (j for j in jobs if j.site_path):
-            (staging / "site" / job.site_path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(staging / "print" / job.path, staging / "site" / job.site_path)
+            _write(staging / "site", job.site_path, (staging / "print" / job.path).read_bytes())
     write_marker(staging)
     return staging

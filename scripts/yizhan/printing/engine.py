@@ -44,7 +44,7 @@ def base_url() -> str:
     return str(tool_root() / "site_templates" / "print") + "/"
 
 
-def _split(html: str) -> tuple[str, str]:
+def split(html: str) -> tuple[str, str]:
     """(everything up to and including <body>, the body's content)."""
     head, marker, rest = html.partition("<body>")
     if not marker:
@@ -55,17 +55,17 @@ def _split(html: str) -> tuple[str, str]:
 
 def style_key(html: str) -> str:
     """The document's head without its title: documents with equal keys can share one layout."""
-    head, _ = _split(html)
+    head, _ = split(html)
     return re.sub(r"<title>.*?</title>", "", head, flags=re.S)
 
 
 def assemble(jobs: list[PrintJob], fits: list[str]) -> str:
     """One HTML document holding every job's body, each starting on a new page."""
-    head, _ = _split(jobs[0].html)
+    head, _ = split(jobs[0].html)
     key = style_key(jobs[0].html)
     parts = [head]
     for index, (job, fit) in enumerate(zip(jobs, fits, strict=True)):
-        _, body = _split(job.html)
+        _, body = split(job.html)
         if style_key(job.html) != key:
             raise ValueError("同一批文档的页面样式不同，不能合并排版")
         style = ' style="break-before: page"' if index else ""

@@ -11,21 +11,22 @@ import hashlib
 import io
 import json
 import os
-import sys
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from functools import cache
-from multiprocessing import get_context
 from pathlib import Path
 
 from ..errors import Failure
 from ..output import PrintJob
+from ..progress import Progress
 from . import fonts
 from .engine import DocumentError, Rendered, render_safely, style_key
+from .stamp import render_stamped, whole
 
 MANIFEST = ".manifest.json"
 BATCH_SIZE = 10  # documents laid out per weasyprint pass
-ENGINE = "yizhan-print-3"  # bump when the engine changes what it writes
+STAMP_BATCH = 40  # stamped documents per batch: the tops of whole buckets, laid out in one pass
+ENGINE = "yizhan-print-4"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
 LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
@@ -57,8 +58,35 @@ def job_hash(job: PrintJob, hashes: dict[str, str]) -> str:
         digest.update(b"\0" + piece.encode("utf-8"))
     for part in job.parts:
         digest.update(b"\0" + hashes[part].encode())
+    digest.update(b"\0" + _stamp_hash(job.stamp).encode() + b"\0" + job.bucket.encode())
     # Letters only: the privacy gate would read long digit runs in a hex hash as phone numbers.
     return digest.hexdigest().translate(LETTERS_ONLY)
+
+
+@cache
+def _stamp_hash(stamp: str) -> str:
+    """Hash of a shared body (hashed once, though a thousand jobs carry it)."""
+    return hashlib.sha256(stamp.encode("utf-8")).hexdigest()
+
+
+def bucket_key(job: PrintJob) -> tuple[str, str] | None:
+    return (job.group, job.bucket) if job.stamp else None
+
+
+def content_hashes(jobs: list[PrintJob]) -> dict[str, str]:
+    """Each job's content hash; a stamped job's also covers its bucket, which is always rendered whole."""
+    hashes: dict[str, str] = {}
+    for job in sorted(jobs, key=lambda j: bool(j.parts)):
+        hashes[job.path] = job_hash(job, hashes)
+    members: dict[tuple[str, str], list[str]] = {}
+    for job in jobs:
+        if (key := bucket_key(job)) is not None:
+            members.setdefault(key, []).append(job.path)
+    combined = {}
+    for paths in members.values():
+        digest = hashlib.sha256("\0".join(hashes[p] for p in sorted(paths)).encode()).hexdigest()
+        combined.update({p: digest.translate(LETTERS_ONLY) for p in paths})
+    return {**hashes, **combined}
 
 
 def read_manifest(folder: Path | None) -> dict[str, str]:
@@ -79,40 +107,77 @@ def replace_file(path: Path, data: bytes) -> None:
 
 
 def batches(jobs: list[PrintJob]) -> Iterator[list[PrintJob]]:
-    """Jobs of one group and one page style, BATCH_SIZE at a time; ungrouped jobs alone."""
+    """Stamped jobs a bucket at a time; others by group and page style, BATCH_SIZE at a time; ungrouped alone."""
+    buckets: dict[tuple[str, str], list[PrintJob]] = {}
     groups: dict[tuple[str, str], list[PrintJob]] = {}
     for job in jobs:
-        if not job.group:
+        if (key := bucket_key(job)) is not None:
+            buckets.setdefault(key, []).append(job)
+        elif not job.group:
             yield [job]
-            continue
-        groups.setdefault((job.group, style_key(job.html)), []).append(job)
+        else:
+            groups.setdefault((job.group, style_key(job.html)), []).append(job)
+    # Whole buckets, several to a batch (tops are laid out together, written per bucket).
+    batch: list[PrintJob] = []
+    for members in buckets.values():
+        joins = (
+            batch
+            and batch[0].group == members[0].group
+            and style_key(batch[0].html) == style_key(members[0].html)
+        )
+        if batch and (len(batch) + len(members) > STAMP_BATCH or not joins):
+            yield batch
+            batch = []
+        batch += members
+    if batch:
+        yield batch
     for members in groups.values():
         for start in range(0, len(members), BATCH_SIZE):
             yield members[start : start + BATCH_SIZE]
 
 
-def _progress(total: int):  # type: ignore[no-untyped-def]
-    from tqdm import tqdm
+def render_any(batch: list[PrintJob]) -> list[Rendered]:
+    """Render one batch (what a worker runs): stamped if its jobs share bodies, else laid out together."""
+    if not batch[0].stamp:
+        return render_safely(batch)
+    try:
+        return render_stamped(batch)
+    except DocumentError:
+        raise
+    except Exception:
+        # Rendered whole and one by one, the failing document is named in the message.
+        return render_safely([whole(job) for job in batch])
 
-    return tqdm(total=total, unit="份", desc="印刷文件", file=sys.stderr, disable=None, leave=False)
 
+def local_pool(workers: int | None = None) -> Executor | None:
+    """The default executor: a pool of forked processes, one per core (None on one core: render here)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
 
-def _results(work: list[list[PrintJob]], workers: int) -> Iterator[list[Rendered]]:
-    """Render batches in this process (one batch or one core) or over a pool of forked workers."""
-    if workers <= 1 or len(work) <= 1:
-        for batch in work:
-            yield render_safely(batch)
-        return
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1:
+        return None
     import weasyprint  # noqa: F401 (imported once here, so forked workers start warm)
 
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        futures: list[Future[list[Rendered]]] = [pool.submit(render_safely, batch) for batch in work]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+    return ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+
+
+def _results(work: list[list[PrintJob]], executor: Executor | None) -> Iterator[list[Rendered]]:
+    """Render batches on `executor` (any concurrent.futures.Executor) or, without one, in this process."""
+    if executor is None or len(work) <= 1:
+        for batch in work:
+            yield render_any(batch)
+        return
+    # Biggest batches first, so no worker is left with a long one at the end.
+    futures: list[Future[list[Rendered]]] = [
+        executor.submit(render_any, batch) for batch in sorted(work, key=len, reverse=True)
+    ]
+    try:
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def _report(error: DocumentError) -> PrintError:
@@ -187,32 +252,41 @@ def render_jobs(
     previous: Path | None = None,
     complete: bool = True,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> None:
     """Render every job to `out/job.path`, skipping those whose content hash has not changed.
 
     `complete`: the jobs are every print document, so files of the previous build that no job
     makes any more are removed. Otherwise (a site-only build renders just the blank forms) the
     previous build's other documents and their manifest entries are kept as they are.
-    `workers`: processes to render with (default: one per core).
+    `workers`: processes to render with (default: one per core), unless an `executor` is given
+    (any concurrent.futures.Executor, e.g. a Dask cluster's), which then renders every batch.
     """
     old = read_manifest(previous)
-    hashes: dict[str, str] = {}
-    for job in sorted(jobs, key=lambda j: bool(j.parts)):
-        hashes[job.path] = job_hash(job, hashes)
+    hashes = content_hashes(jobs)
     if complete:
         for stale in set(old) - set(hashes):
             (out / stale).unlink(missing_ok=True)
     kept = {} if complete else {path: value for path, value in old.items() if path not in hashes}
     todo = [j for j in jobs if hashes[j.path] != old.get(j.path) or not (out / j.path).exists()]
+    # A bucket is rendered whole, so its documents come out the same as in a clean build.
+    redo = {bucket_key(j) for j in todo} - {None}
+    chosen = {j.path for j in todo}
+    todo = [j for j in jobs if j.path in chosen or bucket_key(j) in redo]
     pages = [j for j in todo if not j.parts]
-    with _progress(len(todo)) as bar:
+    work = list(batches(pages))
+    pool = executor if executor is not None else (local_pool(workers) if len(work) > 1 else None)
+    with Progress("印刷文件", len(todo)) as bar:
         try:
-            for results in _results(list(batches(pages)), workers or os.cpu_count() or 1):
+            for results in _results(work, pool):
                 for result in results:
                     replace_file(out / result.path, result.pdf)
                 bar.update(len(results))
         except DocumentError as error:
             raise _report(error) from error
+        finally:
+            if executor is None and pool is not None:
+                pool.shutdown(cancel_futures=True)
         titles = {j.path: j.title for j in jobs}
         for job in (j for j in todo if j.parts):
             made = impose(job, out) if job.booklet else bind(job, out, titles)

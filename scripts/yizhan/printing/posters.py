@@ -10,7 +10,7 @@ from ..ids import place_slug
 from ..model import Policy
 from ..output import PrintJob
 from ..stations import Station, services_for
-from ..vocab import TOWNSHIP
+from ..vocab import GROUP, TOWNSHIP, station_kind
 from .common import (
     FIT_SCALES,
     FIT_STEPS,
@@ -63,7 +63,32 @@ def two_columns(services: list[Policy]) -> list[list[tuple[int, Policy]]]:
     return [numbered[:cut], numbered[cut:]]
 
 
-def poster_job(data: PublicData, templates: Path, station: Station) -> PrintJob:
+def bucket(station: Station) -> str:
+    """Stations whose tops are written together: a township's 乡镇 and 村 stations, or a village's 组."""
+    return f"{station.township}/{station.village}" if station.tier == GROUP else station.township
+
+
+def poster_body(data: PublicData, templates: Path, level: str) -> str:
+    """The part of a poster every station of `level` shares: services, promises, footer."""
+    services = services_for(data.policies, level)
+    return render_print(
+        templates,
+        "poster.html.j2",
+        data,
+        part="bottom",
+        title=f"{station_kind(level)}公示牌",
+        page_size="A3",
+        page_margin="8mm",
+        services=services,
+        columns=two_columns(services),
+        size_index=poster_size(len(services)),
+        type_sizes=[size for _, size in POSTER_SIZES],
+        fit_scales=FIT_SCALES,
+    )
+
+
+def poster_job(data: PublicData, templates: Path, station: Station, body: str) -> PrintJob:
+    """The station's own top of its poster (name, address, manager, phone, QR) over the shared `body`."""
     services = services_for(data.policies, station.level)
     site_url = data.county.site_url
     title = f"{station.name}公示牌"
@@ -71,32 +96,54 @@ def poster_job(data: PublicData, templates: Path, station: Station) -> PrintJob:
         templates,
         "poster.html.j2",
         data,
+        part="top",
         title=title,
         page_size="A3",
         page_margin="8mm",
         station=station,
-        services=services,
-        columns=two_columns(services),
         size_index=poster_size(len(services)),
         type_sizes=[size for _, size in POSTER_SIZES],
         fit_scales=FIT_SCALES,
         qr_svg=qr_svg(station_url(site_url, station.station_id)) if site_url else "",
     )
-    return PrintJob(poster_path(station.station_id), html, POSTER_GROUP, title, station.subject, FIT_STEPS)
+    return PrintJob(
+        poster_path(station.station_id),
+        html,
+        POSTER_GROUP,
+        title,
+        station.subject,
+        FIT_STEPS,
+        stamp=body,
+        bucket=bucket(station),
+    )
 
 
-def station_list_job(data: PublicData, templates: Path, station: Station) -> PrintJob:
-    title = f"{station.name}服务事项清单"
-    html = render_print(
+def station_list_body(data: PublicData, templates: Path, level: str) -> str:
+    """The services part of the service list every station of `level` shares."""
+    return render_print(
         templates,
         "service_list.html.j2",
         data,
-        title=title,
-        station=station,
-        heading=title,
-        sections=[("本站受理的服务事项", services_for(data.policies, station.level))],
+        part="bottom",
+        title=f"{station_kind(level)}服务事项清单",
+        sections=[("本站受理的服务事项", services_for(data.policies, level))],
     )
-    return PrintJob(station_list_path(station.station_id), html, STATION_LIST_GROUP, title, station.subject)
+
+
+def station_list_job(data: PublicData, templates: Path, station: Station, body: str) -> PrintJob:
+    title = f"{station.name}服务事项清单"
+    html = render_print(
+        templates, "service_list.html.j2", data, part="top", title=title, station=station, heading=title
+    )
+    return PrintJob(
+        station_list_path(station.station_id),
+        html,
+        STATION_LIST_GROUP,
+        title,
+        station.subject,
+        stamp=body,
+        bucket=bucket(station),
+    )
 
 
 def by_township(stations: list[Station]) -> Iterator[tuple[str, list[Station]]]:
@@ -110,8 +157,11 @@ def by_township(stations: list[Station]) -> Iterator[tuple[str, list[Station]]]:
 def station_jobs(data: PublicData, templates: Path) -> list[PrintJob]:
     """Posters and service lists of every running station, then one poster bundle per township."""
     stations = active_stations(data)
-    jobs = [poster_job(data, templates, s) for s in stations]
-    jobs += [station_list_job(data, templates, s) for s in stations]
+    levels = {s.level for s in stations}
+    posters = {level: poster_body(data, templates, level) for level in levels}
+    lists = {level: station_list_body(data, templates, level) for level in levels}
+    jobs = [poster_job(data, templates, s, posters[s.level]) for s in stations]
+    jobs += [station_list_job(data, templates, s, lists[s.level]) for s in stations]
     for township, members in by_township(stations):
         jobs.append(
             PrintJob(

@@ -1,0 +1,209 @@
+"""Skip what did not change on the site: pages outside the navigation and the search index (the
+station pages, the recipient notice pages) are kept from the previous build when nothing they
+depend on changed, and a build where nothing changed at all does not run mkdocs.
+
+A kept page's key covers its markdown and everything every page shares: the navigation with the
+markdown of the pages in it (their titles show in every page's menu), the list of pages (links
+resolve against it), mkdocs.yml, the theme and its overrides, the edition date, yizhan's own code
+and the versions of mkdocs and its theme. mkdocs still sees every page, so links to kept pages
+resolve; it only skips reading and writing them (its `dirty` mode, driven by our keys instead
+of file times).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin
+
+MANIFEST = ".manifest.json"  # in build/site/: the keys of the build it sits in
+LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")  # the privacy gate reads digit runs as phones
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_SEARCH_EXCLUDED = re.compile(r"^search:\s*\n\s+exclude:\s*true\s*$", re.M)
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def _digest(*pieces: str | bytes) -> str:
+    sha = hashlib.sha256()
+    for piece in pieces:
+        sha.update(b"\0" + (piece.encode("utf-8") if isinstance(piece, str) else piece))
+    return sha.hexdigest().translate(LETTERS_ONLY)
+
+
+def theme_dir(config: Path) -> Path | None:
+    """The theme overrides folder mkdocs uses: `theme.custom_dir` of mkdocs.yml, next to the file."""
+    import yaml
+
+    try:
+        settings = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        custom = settings.get("theme", {}).get("custom_dir")
+    except (OSError, yaml.YAMLError, AttributeError):
+        return None
+    return config.parent / custom if isinstance(custom, str) else None
+
+
+def nav_pages(nav: Any) -> set[str]:
+    """Every page path the navigation lists."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(nav_pages(v) for v in nav.values())) if nav else set()
+    if isinstance(nav, list):
+        return set().union(*(nav_pages(v) for v in nav)) if nav else set()
+    return set()
+
+
+def unsearched(text: str) -> bool:
+    """True when the page's front matter keeps it out of the search index."""
+    front = _FRONT.match(text)
+    return bool(front and _SEARCH_EXCLUDED.search(front.group(1)))
+
+
+def _tree(folder: Path) -> list[str]:
+    """Every file under `folder` with its content hash, in a stable order."""
+    if not folder.is_dir():
+        return []
+    return [
+        f"{p.relative_to(folder).as_posix()}:{_digest(p.read_bytes())}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]
+
+
+@cache
+def tool_key() -> str:
+    """yizhan's own code and the versions of the site tools it drives."""
+    package = Path(__file__).resolve().parents[1]
+    versions = [f"{name}={metadata.version(name)}" for name in ("mkdocs", "mkdocs-material")]
+    return _digest(*versions, *_tree(package))
+
+
+@dataclass
+class SitePlan:
+    """The keys of one site build: one for the whole site, one per page that can be kept."""
+
+    whole: str
+    pages: dict[str, str] = field(default_factory=dict)  # docs-relative path → key
+
+    def manifest(self) -> bytes:
+        body = {"site": self.whole, "pages": self.pages}
+        return json.dumps(body, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8")
+
+
+def plan_site(
+    docs: dict[str, str],
+    nav: list[Any],
+    site_files: dict[str, bytes],
+    config: Path,
+    theme: Path,
+    settings: str,
+) -> SitePlan:
+    """Keys of this build. `settings`: what the build passes to mkdocs besides the files (name, URL, date)."""
+    listed = nav_pages(nav)
+    shared = _digest(
+        tool_key(),
+        config.read_bytes(),
+        *(_tree(theme) if theme else []),
+        settings,
+        json.dumps(nav, ensure_ascii=False, sort_keys=True),
+        *sorted(docs),
+        *(docs[path] for path in sorted(listed) if path in docs),
+    )
+    pages = {
+        path: _digest(shared, path, text)
+        for path, text in docs.items()
+        if path.endswith(".md") and path not in listed and unsearched(text)
+    }
+    whole = _digest(
+        shared,
+        *(f"{path}\0{docs[path]}" for path in sorted(docs)),
+        *(f"{path}\0{_digest(site_files[path])}" for path in sorted(site_files)),
+    )
+    return SitePlan(whole, pages)
+
+
+def read_plan(site: Path) -> SitePlan | None:
+    """The keys the previous build left in its site folder, if any."""
+    try:
+        body = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+        return SitePlan(str(body["site"]), dict(body["pages"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def intact(site: Path, docs: dict[str, str], site_files: dict[str, bytes]) -> bool:
+    """True when the site still has the file every page, generated file and copied file makes."""
+    made = [path[:-3] + ".html" if path.endswith(".md") else path for path in docs]
+    return all((site / path).is_file() for path in [*made, *site_files])
+
+
+def reusable(plan: SitePlan, old: SitePlan | None, previous: Path) -> set[str]:
+    """Pages whose key is unchanged and whose built HTML the previous site still has."""
+    if old is None:
+        return set()
+    return {
+        path
+        for path, key in plan.pages.items()
+        if old.pages.get(path) == key and (previous / (path[:-3] + ".html")).is_file()
+    }
+
+
+class _HideDirtyWarning(logging.Filter):
+    """mkdocs warns about `dirty` builds (stale menus); ours are driven by keys that cover the menus."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+class KeepPages(BasePlugin):  # type: ignore[type-arg]
+    """Tell mkdocs which pages to leave alone: they are copied from the previous build afterwards."""
+
+    def __init__(self, kept: set[str], docs: dict[str, str]) -> None:
+        self.kept, self.docs = kept, docs
+        self.filter = _HideDirtyWarning()
+
+    def on_pre_build(self, *, config: Any) -> None:
+        logging.getLogger("mkdocs.commands.build").addFilter(self.filter)
+
+    def on_files(self, files: Any, /, *, config: Any) -> Any:
+        for file in files.documentation_pages():
+            modified = file.src_uri not in self.kept
+            file.is_modified = lambda modified=modified: modified
+        return files
+
+    def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
+        """Kept pages were not read: give them their front matter, which the sitemap consults."""
+        from mkdocs.utils.meta import get_data
+
+        for file in files.documentation_pages():
+            if file.src_uri in self.kept and file.page is not None:
+                file.page.meta = get_data(self.docs[file.src_uri])[1]
+        return env
+
+    def on_post_build(self, *, config: Any) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.filter)
+
+
+DERIVED = ("", ".gz", ".br")  # a page's HTML and the files made from it (pre-compressed copies)
+
+
+def carry_over(kept: set[str], previous: Path, site: Path) -> None:
+    """Hard-link each kept page's HTML (and its pre-compressed copies, if any) into `site`."""
+    for path in sorted(kept):
+        stem = path[:-3] + ".html"
+        (site / stem).parent.mkdir(parents=True, exist_ok=True)
+        for suffix in DERIVED:
+            source, target = previous / f"{stem}{suffix}", site / f"{stem}{suffix}"
+            if suffix and not source.exists():
+                continue
+            target.unlink(missing_ok=True)
+            os.link(source, target)

@@ -1,0 +1,184 @@
+"""Skip what did not change on the site: kept pages, their keys, and builds identical to clean ones."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, edit_cell, read_rows
+from yizhan import cli, uptodate
+from yizhan import publish as publish_module
+from yizhan.website import pagecache
+
+PHONE_TITLE = "管理员电话"
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file under `folder`: relative path → (inode, bytes)."""
+    return {
+        str(p.relative_to(folder)): (p.stat().st_ino, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def station_row(project: Path, station_id: str) -> int:
+    rows = read_rows(project / "datasets" / "驿站名录.csv")
+    return next(i for i, row in enumerate(rows, start=1) if row[0] == station_id)
+
+
+SETTINGS = "示例县\0\0 2026-11-20"
+NAV = [{"首页": "index.md"}]
+
+
+def station_page(name: str) -> str:
+    return f"---\ntitle: {name}\nsearch:\n  exclude: true\n---\n\n# {name}\n"
+
+
+DOCS = {"index.md": "# 首页\n", "stations/a.md": station_page("甲站"), "stations/b.md": station_page("乙站")}
+
+
+def plan(tmp_path: Path, nav: list | None = None, docs: dict[str, str] | None = None) -> pagecache.SitePlan:
+    """Keys of a small made-up site whose config and theme live under `tmp_path`."""
+    config, theme = tmp_path / "mkdocs.yml", tmp_path / "theme"
+    if not config.exists():
+        config.write_text("site_name: 测试\n", encoding="utf-8")
+        (theme / "partials").mkdir(parents=True)
+        (theme / "main.html").write_text("{% extends 'base.html' %}\n", encoding="utf-8")
+    return pagecache.plan_site(DOCS if docs is None else docs, nav or NAV, {}, config, theme, SETTINGS)
+
+
+def test_only_pages_outside_navigation_and_search_are_kept(tmp_path: Path) -> None:
+    docs = {
+        "index.md": "# 首页\n",
+        "stations/a.md": station_page("甲站"),
+        "stations/c.md": "---\ntitle: 丙站\n---\n\n# 丙站\n",  # searched
+        "handbook/index.md": station_page("手册"),  # in the navigation
+    }
+    keys = plan(tmp_path, nav=[*NAV, {"手册": ["handbook/index.md"]}], docs=docs)
+    assert sorted(keys.pages) == ["stations/a.md"]
+
+
+@pytest.mark.parametrize("change", ["nav", "title in nav", "theme override", "config", "page list"])
+def test_a_shared_input_invalidates_every_kept_page(tmp_path: Path, change: str) -> None:
+    before = plan(tmp_path)
+    nav, docs = NAV, dict(DOCS)
+    if change == "nav":
+        nav = [*NAV, {"关于": "about.md"}]
+    elif change == "title in nav":
+        docs["index.md"] = "# 新首页\n"
+    elif change == "theme override":
+        (tmp_path / "theme" / "partials" / "header.html").write_text("<header>新</header>", encoding="utf-8")
+    elif change == "config":
+        (tmp_path / "mkdocs.yml").write_text("site_name: 测试\nextra_css: [a.css]\n", encoding="utf-8")
+    elif change == "page list":
+        docs["stations/z.md"] = station_page("新站")
+    after = plan(tmp_path, nav=nav, docs=docs)
+    assert before.pages.keys() <= after.pages.keys()
+    assert [p for p in before.pages if after.pages[p] == before.pages[p]] == []
+    assert after.whole != before.whole
+
+
+def test_a_changed_page_invalidates_only_itself(tmp_path: Path) -> None:
+    before = plan(tmp_path)
+    after = plan(tmp_path, docs={**DOCS, "stations/b.md": station_page("乙站") + "新\n"})
+    assert after.pages["stations/a.md"] == before.pages["stations/a.md"]
+    assert after.pages["stations/b.md"] != before.pages["stations/b.md"]
+    assert plan(tmp_path).pages == before.pages
+
+
+def test_keys_hold_no_digit_runs_the_privacy_gate_could_mistake_for_phones(tmp_path: Path) -> None:
+    import re
+
+    assert not re.search(r"\d", plan(tmp_path).manifest().decode().replace('"pages"', ""))
+
+
+def test_a_cached_build_is_byte_identical_to_a_clean_one(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+) -> None:
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    assert run("build", "--project", str(mini), "--out", str(cached), "--only", "site")[0] == 0
+    before = snapshot(cached / "site")
+    row = station_row(mini, "YZ-02-001-03")
+    edit_cell(mini / "datasets" / "驿站名录.csv", row, PHONE_TITLE, "13900001111")
+    assert run("build", "--project", str(mini), "--out", str(cached), "--only", "site")[0] == 0
+    after = snapshot(cached / "site")
+    # Kept pages are the previous build's files (same inode); the changed station's page is new.
+    assert after["stations/YZ-02-001-04.html"][0] == before["stations/YZ-02-001-04.html"][0]
+    assert after["stations/YZ-02-001-03.html"][0] != before["stations/YZ-02-001-03.html"][0]
+    assert "13900001111" in after["stations/YZ-02-001-03.html"][1].decode()
+    assert run("build", "--project", str(mini), "--out", str(clean), "--only", "site")[0] == 0
+    fresh = snapshot(clean / "site")
+    assert sorted(after) == sorted(fresh)
+    assert [p for p in after if after[p][1] != fresh[p][1]] == []
+
+
+def test_a_build_with_nothing_changed_does_not_run_mkdocs(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    before = snapshot(out / "site")
+
+    def no_mkdocs(*args: object, **kwargs: object) -> None:
+        raise AssertionError("mkdocs ran although nothing changed")
+
+    monkeypatch.setattr(publish_module, "build_site", no_mkdocs)
+    (mini / ".yizhan-cache" / uptodate.RECORD).unlink()  # so the whole pipeline runs
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    assert snapshot(out / "site") == before
+
+
+def test_a_changed_theme_override_rebuilds_the_kept_pages(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+) -> None:
+    shutil.copytree(REPO / "site_templates", mini / "site_templates")
+    shutil.copy(REPO / "mkdocs.yml", mini / "mkdocs.yml")  # its custom_dir is then the project's theme
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    before = snapshot(out / "site")
+    main = mini / "site_templates" / "theme" / "main.html"
+    main.write_text(
+        main.read_text(encoding="utf-8").replace(
+            "{% block extrahead %}", "{% block extrahead %}<!-- 新版主题 -->"
+        ),
+        encoding="utf-8",
+    )
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    after = snapshot(out / "site")
+    for page in ("stations/YZ-02-001-04.html", "stations/YZ-01.html"):
+        assert after[page][0] != before[page][0]
+        assert "新版主题" in after[page][1].decode()
+
+
+def test_a_build_with_nothing_changed_stops_before_reading_the_project(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    before = snapshot(out)
+    read = cli.load
+
+    def no_reading(root: Path) -> object:
+        raise AssertionError("the project was read although nothing changed")
+
+    monkeypatch.setattr(cli, "load", no_reading)
+    code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "site")
+    assert code == 0 and "没有改动" in err
+    assert snapshot(out) == before
+
+    # Anything else: another part, a changed input, a changed output folder: the build runs.
+    monkeypatch.setattr(cli, "load", read)
+    page = out / "site" / "stations" / "YZ-02-001-04.html"
+    page.unlink()
+    code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "site")
+    assert code == 0 and "没有改动" not in err and page.is_file()
+    edit_cell(
+        mini / "datasets" / "驿站名录.csv", station_row(mini, "YZ-02-001-04"), PHONE_TITLE, "13900003333"
+    )
+    code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "site")
+    assert code == 0 and "没有改动" not in err
+    assert "13900003333" in page.read_text(encoding="utf-8")
