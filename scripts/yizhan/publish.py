@@ -101,6 +101,9 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
         for job in (j for j in jobs if j.site_path):
             (staging / "site" / job.site_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(staging / "print" / job.path, staging / "site" / job.site_path)
+        from .website.compress import precompress
+
+        precompress(staging / "site", previous=out / "site")
     return staging
 
 
