@@ -40,6 +40,9 @@ _LATER = re.compile(
     r":(hover|focus|focus-visible|focus-within|active|target|visited)\b"
     r"|::?(selection|placeholder|-webkit-scrollbar[\w-]*|-moz-selection|-webkit-search[\w-]*)"
 )
+# The page's direction, language and colour scheme are written by the template; the theme's script
+# only reads them (its words "rtl", "slate" must not keep right-to-left or dark-scheme rules).
+PAGE_ONLY_ATTRIBUTES = {"dir", "lang", "data-md-color-scheme", "data-md-color-primary", "data-md-color-accent"}
 _NOT_FOR_PAINT = ("transition", "animation", "cursor", "will-change", "-webkit-tap-highlight-color")
 
 
@@ -102,15 +105,18 @@ def split_top(text: str, sep: str = ",") -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def selector_matches(selector: str, words: frozenset[str]) -> bool:
-    """Whether every name the selector requires occurs among `words` (a selector with escapes: yes)."""
+def selector_matches(selector: str, words: frozenset[str], page: frozenset[str] | None = None) -> bool:
+    """Whether every name the selector requires occurs among `words` (a selector with escapes: yes).
+
+    `page`: the pages' own words, which alone decide the values of PAGE_ONLY_ATTRIBUTES.
+    """
     if "\\" in selector:
         return True
     while match := _FUNCTION.search(selector):
         end = _closing(selector, match.end())
         if match.group(1).lower() in _ANY_OF:
             inner = selector[match.end() : end]
-            if not any(selector_matches(s, words) for s in split_top(inner)):
+            if not any(selector_matches(s, words, page) for s in split_top(inner)):
                 return False
         selector = selector[: match.start()] + selector[end + 1 :]
     for name, operator, value in _ATTRIBUTE.findall(selector):
@@ -118,7 +124,8 @@ def selector_matches(selector: str, words: frozenset[str]) -> bool:
             return False
         # A whole value must occur as a word; a part (^= *= $=) or a value with spaces is not checked.
         value = value.strip("\"'")
-        if operator in ("=", "~=") and _WORD.fullmatch(value) and value not in words:
+        known = page if name in PAGE_ONLY_ATTRIBUTES and page is not None else words
+        if operator in ("=", "~=") and _WORD.fullmatch(value) and value not in known:
             return False
     selector = _PSEUDO.sub("", _ATTRIBUTE.sub("", selector))
     names = _CLASS_OR_ID.findall(selector) + _TYPE.findall(_CLASS_OR_ID.sub("", selector))
@@ -153,7 +160,7 @@ def _purge(rules: list, words: Words, critical: bool) -> list[_Rule | tuple[str,
             kept = [
                 s
                 for s in split_top(prelude)
-                if selector_matches(s, needed) and not (critical and _LATER.search(s))
+                if selector_matches(s, needed, words.page) and not (critical and _LATER.search(s))
             ]
             if kept:
                 declarations = _declarations(rule.content, critical)
@@ -182,9 +189,9 @@ def _purge(rules: list, words: Words, critical: bool) -> list[_Rule | tuple[str,
     return out
 
 
-def _used_variables(tree: list, words: Words) -> set[str]:
+def _used_variables(tree: list, readers: frozenset[str]) -> set[str]:
     text = _serialize(tree, set(), drop_unused=False)
-    return set(_VAR.findall(text)) | {w for w in words.any if w.startswith("--")}
+    return set(_VAR.findall(text)) | {w for w in readers if w.startswith("--")}
 
 
 def _serialize(tree: list, used: set[str], drop_unused: bool = True) -> str:
@@ -227,10 +234,12 @@ def purge(css: str, words: Words, critical: bool = False) -> str:
     tree = _purge(rules, words, critical)
     # A custom property nothing reads (icons of unused components, colours of unused schemes) goes too;
     # dropping one may leave others unread, so repeat until nothing changes.
-    used = _used_variables(tree, words)
+    # The critical sheet only serves the page before scripts run; the whole sheet also what they read.
+    readers = words.page if critical else words.any
+    used = _used_variables(tree, readers)
     while True:
         text = _serialize(tree, used)
-        now = set(_VAR.findall(text)) | {w for w in words.any if w.startswith("--")}
+        now = set(_VAR.findall(text)) | {w for w in readers if w.startswith("--")}
         if now == used:
             break
         used = now
