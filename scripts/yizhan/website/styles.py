@@ -42,7 +42,13 @@ _LATER = re.compile(
 )
 # The page's direction, language and colour scheme are written by the template; the theme's script
 # only reads them (its words "rtl", "slate" must not keep right-to-left or dark-scheme rules).
-PAGE_ONLY_ATTRIBUTES = {"dir", "lang", "data-md-color-scheme", "data-md-color-primary", "data-md-color-accent"}
+PAGE_ONLY_ATTRIBUTES = {
+    "dir",
+    "lang",
+    "data-md-color-scheme",
+    "data-md-color-primary",
+    "data-md-color-accent",
+}
 _NOT_FOR_PAINT = ("transition", "animation", "cursor", "will-change", "-webkit-tap-highlight-color")
 
 
