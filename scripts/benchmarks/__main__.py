@@ -34,6 +34,7 @@ from yizhan.render import render
 from yizhan.validate import to_model, validate
 from yizhan.website.pages import render_site as site_pages
 
+from .browser import browser_table
 from .site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 
 EXAMPLE_STATIONS = 1168
@@ -295,6 +296,7 @@ def run(stations: int) -> Bench:
             wall for label, wall, _, _ in bench.rows if label in ("其中：网站页面的生成", "publish 网站")
         )
         bench.notes.append(budget_table(site_budgets(out / "site"), site_seconds, plain))
+        bench.notes.append(browser_table(out / "site", output, root, model.county))
         bench_print(bench, root, Path(tmp) / "print-build", output, model)
     return bench
 

@@ -14,6 +14,7 @@ import argparse
 import functools
 import http.server
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -178,6 +179,44 @@ def build_plain(output: Output, root: Path, county: County, site: Path) -> None:
     shutil.rmtree(docs)
 
 
+def index_costs(site: Path, top: int = 8) -> str:
+    """What each field of the search index costs, and the sections (by heading) that cost most."""
+    import json
+    from collections import Counter
+
+    from yizhan.website.search import WORD_JOINER
+
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+
+    def size(value: object) -> int:
+        return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+    fields: Counter[str] = Counter()
+    sections: Counter[str] = Counter()
+    for doc in index["docs"]:
+        for key, value in doc.items():
+            fields[key] += size(value)
+        anchor = doc["location"].partition("#")[2]
+        heading = doc["title"].replace(WORD_JOINER, "")[:20] if anchor else "（页面开头）"
+        if series := re.fullmatch(r"([a-z][\w-]*?)-?\d+", anchor):  # e.g. faq-3: one section per question
+            heading = f"#{series.group(1)}-…（每条一节）"
+        sections[heading] += size(doc)
+    joiners = sum(
+        d.get("title", "").count(WORD_JOINER) + d.get("text", "").count(WORD_JOINER) for d in index["docs"]
+    )
+    total = size(index)
+    lines = [
+        f"搜索索引 {total / KB:.0f} KB，{len(index['docs'])} 条：",
+        "",
+        "| 部分 | KB | 占比 |",
+        "|---|---:|---:|",
+    ]
+    rows = [(f"字段 {k}", v) for k, v in fields.most_common()] + [("其中分词符 U+200B", joiners * 3)]
+    rows += [(f"小节「{k}」", v) for k, v in sections.most_common(top)]
+    lines += [f"| {label} | {value / KB:.1f} | {value / total:.0%} |" for label, value in rows]
+    return "\n".join(lines)
+
+
 def _row(label: str, ours: float, plain: float, unit: str, limit: float | None = None) -> str:
     verdict = "" if limit is None else ("达标" if ours <= limit else "未达标")
     return f"| {label} | {ours:.1f} {unit} | {plain:.1f} {unit} | {ours / plain:.2f} | {verdict} |"
@@ -221,7 +260,7 @@ def browser_table(site: Path, output: Output, root: Path, county: County) -> str
                 plain = measure(browser, plain_site, pages)
             finally:
                 browser.close()
-    return table(ours, plain)
+    return table(ours, plain) + "\n\n" + index_costs(site)
 
 
 def build_example(root: Path, out: Path) -> tuple[Output, County]:
