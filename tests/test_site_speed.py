@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from yizhan.cli import main as yizhan_main
 from yizhan.privacy.gate import Secrets, broken_links, privacy_gate
 from yizhan.website import compress
@@ -221,3 +221,25 @@ def test_header_toggles_have_a_name_even_without_styles(site: Path) -> None:
         assert header is not None and header.get("aria-label"), target
     loading = page.select_one(".md-search-result__meta")
     assert loading.get_text(strip=True) == "正在加载搜索，请稍候……" and loading["role"] == "status"
+
+
+OLD_MAIN = """{% extends "base.html" %}
+{% block extrahead %}<meta name="x-old-theme" content="1">{% endblock %}
+"""
+
+
+def test_a_theme_copied_before_the_cut_sheets_keeps_the_old_ones(tmp_path: Path) -> None:
+    """A county whose own theme copy predates the cut sheets still gets a styled site with sound links."""
+    root = tmp_path / "county"
+    shutil.copytree(FIXTURES / "mini", root)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "site_templates", root / "site_templates")
+    (root / "site_templates/theme/main.html").write_text(OLD_MAIN, encoding="utf-8")
+    assert yizhan_main(["build", "--project", str(root), "--out", str(root / "build"), "--only", "site"]) == 0
+    site = root / "build/site"
+    hrefs = [link["href"] for link in soup(site / "index.html").select("head link[rel=stylesheet]")]
+    assert [re.sub(r"\.[0-9a-f]{8}\.", ".*.", h) for h in hrefs] == [
+        "assets/stylesheets/main.*.min.css",
+        "assets/stylesheets/yizhan.css",
+    ]
+    assert all((site / h).is_file() for h in hrefs)

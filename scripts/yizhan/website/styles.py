@@ -22,6 +22,7 @@ import tinycss2
 
 STYLES_DIR = "assets/stylesheets"
 PLACEHOLDER = "0" * 8  # what the templates write in place of the content hash
+CRITICAL_LINK = f"assets/stylesheets/critical.{PLACEHOLDER}.css"
 SHEET = re.compile(r"(?<=stylesheets/)(critical|site)\.[0-9a-f]{8}\.css")
 
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
