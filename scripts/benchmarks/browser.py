@@ -150,6 +150,11 @@ def build_plain(output: Output, root: Path, county: County, site: Path) -> None:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     settings = yaml.safe_load(project_file(root, "mkdocs.yml").read_text(encoding="utf-8"))
     theme = {key: value for key, value in settings["theme"].items() if key != "custom_dir"}
+    # Only the page template the notice pages name (it adds a robots meta) comes from the project.
+    theme["custom_dir"] = str(site.parent / "plain-theme")
+    shutil.copytree(
+        project_file(root, "site_templates") / "theme/disclosure", site.parent / "plain-theme/disclosure"
+    )
     search = next(p["search"] for p in settings["plugins"] if isinstance(p, dict) and "search" in p)
     docs = site.parent / "plain-docs"
     for rel, text in output.docs.items():
