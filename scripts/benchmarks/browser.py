@@ -11,6 +11,7 @@ Run alone with `PYTHONPATH=scripts python -m benchmarks.browser`; `make bench` r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import logging
@@ -131,14 +132,21 @@ def search_time(browser: Browser, url: str, delay: int) -> float:
         return time.perf_counter() - start
 
 
-def measure(browser: Browser, site: Path, pages: dict[str, str]) -> Figures:
-    figures = Figures(index_kb=(site / "search/search_index.json").stat().st_size / KB)
-    with served(site) as base:
+def measure(browser: Browser, sites: dict[str, Path], pages: dict[str, str]) -> dict[str, Figures]:
+    """The figures of each site, taken in turns (site A, site B, next page…) so load on the machine hits both."""
+    figures = {
+        name: Figures(index_kb=(site / "search/search_index.json").stat().st_size / KB)
+        for name, site in sites.items()
+    }
+    with contextlib.ExitStack() as stack:
+        bases = {name: stack.enter_context(served(site)) for name, site in sites.items()}
         for label, rel in pages.items():
-            figures.pages[label] = first_visit(browser, base + rel)
-            print(f"  {site.name} {label}: {figures.pages[label][0]:.1f} s", file=sys.stderr, flush=True)
+            for name, base in bases.items():
+                figures[name].pages[label] = first_visit(browser, base + rel)
+                print(f"  {name} {label}: {figures[name].pages[label][0]:.1f} s", file=sys.stderr, flush=True)
         for delay in SEARCH_DELAYS:
-            figures.search[delay] = search_time(browser, base + "index.html", delay)
+            for name, base in bases.items():
+                figures[name].search[delay] = search_time(browser, base + "index.html", delay)
     return figures
 
 
@@ -261,8 +269,8 @@ def browser_table(site: Path, output: Output, root: Path, county: County) -> str
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                ours = measure(browser, site, pages)
-                plain = measure(browser, plain_site, pages)
+                both = measure(browser, {"本工具": site, "原版": plain_site}, pages)
+                ours, plain = both["本工具"], both["原版"]
             finally:
                 browser.close()
     return table(ours, plain) + "\n\n" + index_costs(site)
