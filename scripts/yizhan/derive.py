@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 
 from .disclosure import derive_disclosure
-from .model import MASKED, PUBLIC, County, Model, Policy, TableSpec
+from .model import County, Model, Policy, TableSpec
 from .privacy.masking import MASKS
+from .vocab import MASKED, PUBLIC
 
 
 @dataclass

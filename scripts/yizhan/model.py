@@ -12,11 +12,7 @@ import pandas as pd
 from .report import Report
 from .yamlfile import YamlDoc
 
-PUBLIC, MASKED, PRIVATE = "public", "masked", "private"
-STATION_LEVELS = ("乡镇", "村", "组")
 HANDBOOK_SIZES = ("A4", "A5")  # 政策手册的开本（content/county.yml 的 handbook_size）
-# Urban counties use 街道/社区/网格 for the same three levels.
-LEVEL_ALIASES = {"街道": "乡镇", "社区": "村", "网格": "组"}
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,147 @@
-"""Pure checks on single values: ID numbers (GB 11643), phone numbers."""
+"""Phone and ID-number rules, and the patterns that find them in free text — the one home of both.
+
+The validators, masking, the privacy gate, the XLSForm constraints and the offline web form all take
+their rules from here, so a number is accepted, masked and caught the same way everywhere. Every
+spelling people type is understood: full-width digits (１３９…), spaces, dashes and dots between
+digits, `+86`/`0086` in front, brackets round an area code, a lowercase x at the end of an ID.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,5})?$")
-SERVICE_NUMBER = re.compile(r"^(1\d{4}|400-?\d{3}-?\d{4})$")  # 12345, 95598, 400 lines
+OLDEST_BIRTH_YEAR = 1900
+
+
+def _fold_table() -> dict[int, str]:
+    """Every BMP character whose compatibility form (NFKC) is one ASCII character: １→1, Ｘ→X, 　→space."""
+    table = {}
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and folded.isascii() and folded != chr(code):
+            table[code] = folded
+    for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212":
+        table[ord(dash)] = "-"
+    for invisible in "\u00ad\u200b\u200c\u200d\u2060\ufeff":  # zero-width marks (the search index has them)
+        table[ord(invisible)] = " "
+    return table
+
+
+_FOLD = _fold_table()
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # ٣, ३, 𐒠: any script's decimal digits
+
+
+def fold(text: str) -> str:
+    """Text as the rules read it: compatibility characters as ASCII, one character for one (positions kept)."""
+    if _FOLDABLE.search(text):
+        text = text.translate(_FOLD)
+    if _OTHER_DIGIT.search(text):
+        text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
+    return text
+
+
+# What may stand between the digit groups of one number: a space, a dash or a dot (spaces round it).
+# Only between the groups people write (3-4-4 for a mobile, 6-8-4 for an ID), never between any two
+# digits: SVG paths and stylesheets are full of digits and spaces.
+_SEP = r"(?:[ \t]*[-.·][ \t]*|[ \t]+)"
+MOBILE = rf"1[3-9]\d{_SEP}?\d{{4}}{_SEP}?\d{{4}}"
+_AREA = r"(?:0\d{2,3}|\(0\d{2,3}\))"
+_EXTENSION = r"(?:[ \t]*(?:-|转|分机|ext\.?|#)[ \t]*\d{1,5})"
+LANDLINE = rf"{_AREA}{_SEP}?\d{{3,4}}{_SEP}?\d{{4}}{_EXTENSION}?"
+SERVICE = rf"(?:[19]\d{{4}}|[48]00{_SEP}?\d{{3}}{_SEP}?\d{{4}})"
+_COUNTRY = r"(?:(?:\+|00)[ \t]*86|\(\+?86\))[ \t-]?"
+# A phone number in any accepted spelling (apply to `fold`ed text); the web form and XLSForm use it too.
+PHONE_PATTERN = rf"(?:(?:{_COUNTRY})?{MOBILE}|{LANDLINE}|{SERVICE})"
+ID_PATTERN = r"^\d{17}[\dXx]$"  # an ID number as stored (Table Schema, XLSForm)
+ID18 = rf"\d{{6}}{_SEP}?\d{{8}}{_SEP}?\d{{3}}[\dXx]"
+ID15 = rf"\d{{6}}{_SEP}?\d{{6}}{_SEP}?\d{{3}}"
+_PHONE_FULL = re.compile(
+    rf"(?:(?:{_COUNTRY})?(?P<mobile>{MOBILE})|(?P<landline>{LANDLINE})|(?P<service>{SERVICE}))", re.ASCII
+)
+_IN_TEXT = re.compile(
+    rf"(?<![0-9A-Za-z])(?:(?P<id18>{ID18})|(?P<id15>{ID15})|(?:{_COUNTRY})?(?P<mobile>{MOBILE})|(?P<landline>{LANDLINE}))"
+    rf"(?![0-9A-Za-z])",
+    re.ASCII,
+)
+_PHONE_IN_TEXT = re.compile(
+    rf"(?<![0-9A-Za-z])(?:(?:{_COUNTRY})?(?P<mobile>{MOBILE})|(?P<landline>{LANDLINE}))(?![0-9A-Za-z])",
+    re.ASCII,
+)
+
+
+@dataclass(frozen=True)
+class Phone:
+    kind: str  # mobile, landline or service
+    number: str  # canonical: 13912345678, 0369-5201234(-12), 12345, 400-123-4567
+
+    @property
+    def masked(self) -> str:
+        return mask_phone_number(self)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+_LANDLINE_PARTS = re.compile(
+    rf"\(?(?P<area>0\d{{2,3}})\)?{_SEP}?(?P<local>\d{{3,4}}{_SEP}?\d{{4}})"
+    rf"(?:[ \t]*(?:-|转|分机|ext\.?|#)[ \t]*(?P<extension>\d{{1,5}}))?",
+    re.ASCII,
+)
+
+
+def _landline(spelled: str) -> str:
+    """(0369) 520 1234 转 12 → 0369-5201234-12: 010 and 02x have 3-digit area codes, the rest 4."""
+    parts = _LANDLINE_PARTS.fullmatch(spelled)
+    assert parts is not None, spelled  # only called on text LANDLINE matched
+    digits = parts.group("area") + _digits(parts.group("local"))
+    area = 3 if digits[1] in "12" else 4
+    extension = parts.group("extension")
+    return f"{digits[:area]}-{digits[area:]}" + (f"-{extension}" if extension else "")
+
+
+def parse_phone(value: str) -> Phone | None:
+    """The phone number `value` spells, in canonical form, or None when it is not one."""
+    text = fold(value).strip()
+    match = _PHONE_FULL.fullmatch(text)
+    if match is None:
+        return None
+    if match.group("mobile"):
+        return Phone("mobile", _digits(match.group("mobile")))
+    if match.group("landline"):
+        return Phone("landline", _landline(match.group("landline")))
+    digits = _digits(text)
+    return Phone("service", digits if len(digits) == 5 else f"{digits[:3]}-{digits[3:6]}-{digits[6:]}")
+
+
+def is_phone(value: str) -> bool:
+    """A mobile, a landline with area code (and extension), a 400/800 line or a service number like 12345."""
+    return parse_phone(value) is not None
+
+
+def normalize_phone(value: str) -> str:
+    """The canonical spelling of a phone number; other text only folded and trimmed."""
+    phone = parse_phone(value)
+    return phone.number if phone else fold(value).strip()
+
+
+def mask_phone_number(phone: Phone) -> str:
+    """138****1234 for mobiles; landlines keep the area code and the last 4 digits (0369-***1234)."""
+    if phone.kind == "mobile":
+        return f"{phone.number[:3]}****{phone.number[-4:]}"
+    if phone.kind == "landline":
+        area, local = phone.number.split("-")[:2]
+        return f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
+    return phone.number  # service numbers are public by nature
 
 
 def id_check_char(first17: str) -> str:
@@ -18,31 +149,110 @@ def id_check_char(first17: str) -> str:
     return ID_CHECK[total % 11]
 
 
+def canonical_id(value: str) -> str:
+    """An ID number as stored: folded, without spaces or dashes, X in capitals."""
+    return re.sub(rf"{_SEP}", "", fold(value).strip()).upper()
+
+
+def birth_date(value: str, today: dt.date | None = None) -> dt.date | None:
+    """The birth date inside an 18- or 15-digit ID number, when it is a real, plausible one."""
+    text = value[6:14] if len(value) == 18 else "19" + value[6:12]
+    try:
+        born = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+    if born.year < OLDEST_BIRTH_YEAR or born > (today or dt.date.today()):
+        return None
+    return born
+
+
 def id_number_problem(value: str) -> str | None:
-    """Why `value` is not a valid 18-character ID number, or None when it is."""
-    value = value.upper()
+    """Why `value` is not a valid 18-character ID number (GB 11643), or None when it is."""
+    value = canonical_id(value)
+    if len(value) == 15 and value.isdigit():
+        return "这是停用的15位旧号码，请换成18位身份证号"
     if len(value) != 18:
         return f"应为18位，实际 {len(value)} 位"
-    if not ID_SHAPE.match(value):
+    if not re.fullmatch(r"\d{17}[\dX]", value):
         return "前17位应为数字，最后一位为数字或X"
-    try:
-        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
+    if birth_date(value) is None:
         return f"出生日期 {value[6:14]} 不存在"
     if id_check_char(value[:17]) != value[17]:
         return "校验码不对（可能有数字录错）"
     return None
 
 
-def is_valid_id_number(value: str) -> bool:
-    return id_number_problem(value) is None
+@dataclass(frozen=True)
+class Found:
+    """A number found in free text: where (in the text as given), what, and its canonical spelling."""
+
+    start: int
+    end: int
+    kind: str  # id18, id15, mobile, landline
+    number: str
+
+    @property
+    def masked(self) -> str:
+        if self.kind == "id18":
+            return "[身份证号已隐去]"
+        if self.kind == "id15":
+            return "[证件号已隐去]"
+        return mask_phone_number(Phone(self.kind, self.number))
 
 
-def normalize_phone(value: str) -> str:
-    return re.sub(r"[\s()（）]", "", value)
+def _accepted(match: re.Match[str], every_id: bool) -> Found | None:
+    kind = match.lastgroup or ""
+    spelled = match.group(kind)
+    if kind == "id18":
+        number = canonical_id(spelled)
+        if not (every_id or id_check_char(number[:17]) == number[17] or birth_date(number)):
+            return None
+    elif kind == "id15":
+        number = _digits(spelled)
+        if not (every_id or birth_date(number)):
+            return None
+    elif kind == "mobile":
+        number = _digits(spelled)
+    else:
+        number = _landline(spelled)
+    return Found(match.start(), match.end(), kind, number)
 
 
-def is_phone(value: str) -> bool:
-    """An 11-digit mobile, a landline with area code, or a short service number like 12345."""
-    value = normalize_phone(value)
-    return bool(MOBILE.match(value) or LANDLINE.match(value) or SERVICE_NUMBER.match(value))
+def find_numbers(text: str, every_id: bool = False) -> Iterator[Found]:
+    """Every ID number (valid checksum or plausible birth date) and phone number inside `text`.
+
+    An ID-shaped run that is no ID (a phone and more digits after it) is read again as phones;
+    `every_id` takes every 18- or 15-digit run for an ID (masking: hiding too much does no harm).
+    """
+    folded, pos = fold(text), 0
+    while match := _IN_TEXT.search(folded, pos):
+        found = _accepted(match, every_id)
+        if match.lastgroup in ("id18", "id15"):
+            # 0086 and a mobile is 15 digits; a mobile and 7 more digits is 18: the phone reading wins
+            phone = _PHONE_IN_TEXT.match(folded, match.start())
+            if phone and (found is None or phone.end() == match.end()):
+                found = _accepted(phone, every_id)
+        if found is None:
+            pos = match.start() + 1
+            continue
+        yield found
+        pos = found.end
+
+
+def mask_numbers(text: str, every_id: bool = False) -> str:
+    """`text` with every ID and phone number in it masked."""
+    pieces, last = [], 0
+    for found in find_numbers(text, every_id):
+        pieces += [text[last : found.start], found.masked]
+        last = found.end
+    return "".join([*pieces, text[last:]])
+
+
+def js_rules() -> dict[str, object]:
+    """The same rules for the offline web form's JavaScript (which folds with String.normalize)."""
+    return {
+        "phone": f"^{PHONE_PATTERN}$",
+        "idWeights": list(ID_WEIGHTS),
+        "idCheck": ID_CHECK,
+        "oldestBirthYear": OLDEST_BIRTH_YEAR,
+    }

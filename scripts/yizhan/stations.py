@@ -6,11 +6,8 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from .model import LEVEL_ALIASES, Policy
-
-ACTIVE = "运行"
-# How posters and service lists name a station's level.
-LEVEL_LABELS = {"乡镇": "乡镇民生驿站", "村": "村（社区）民生驿站", "组": "村民组民生驿站"}
+from .model import Policy
+from .vocab import ACTIVE, station_kind, tier_of
 
 
 @dataclass(frozen=True)
@@ -36,11 +33,11 @@ class Station:
     @property
     def tier(self) -> str:
         """乡镇, 村 or 组, also for urban counties' 街道, 社区 and 网格."""
-        return LEVEL_ALIASES.get(self.level, self.level)
+        return tier_of(self.level)
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.tier, self.level)
+        return station_kind(self.level)
 
     @property
     def subject(self) -> str:
@@ -67,5 +64,5 @@ def stations_from(frame: pd.DataFrame | None) -> list[Station]:
 
 def services_for(policies: list[Policy], level: str) -> list[Policy]:
     """The policies a station of `level` accepts applications for (or proxies them)."""
-    tier = LEVEL_ALIASES.get(level, level)
+    tier = tier_of(level)
     return [p for p in policies if tier in p.accept_at]

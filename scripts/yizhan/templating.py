@@ -9,10 +9,16 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .numbers import fold, parse_phone
+
 
 def tel_href(phone: str) -> str:
-    """'0369-5201234' → 'tel:03695201234'."""
-    return "tel:" + re.sub(r"[^\d+]", "", phone)
+    """'0369-5201234' → 'tel:03695201234'; an extension is dialled after a pause ('0369-5201234-12' → ',12')."""
+    parsed = parse_phone(phone)
+    if parsed is not None and parsed.kind == "landline" and parsed.number.count("-") == 2:
+        number, _, extension = parsed.number.rpartition("-")
+        return "tel:" + number.replace("-", "") + "," + extension
+    return "tel:" + re.sub(r"[^\d+]", "", parsed.number if parsed else fold(phone))
 
 
 def cn_date(value: dt.date) -> str:

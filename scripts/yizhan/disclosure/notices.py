@@ -8,9 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..vocab import RECIPIENT_CATEGORIES, TOWNSHIP, VILLAGE, tier_of
 from .lifecycle import ON_NOTICE, Edition, editions
 
-CATEGORIES = {"城乡低保": "dibao", "特困供养": "tekun", "临时救助": "linshi"}
+CATEGORIES = dict(zip(RECIPIENT_CATEGORIES, ("dibao", "tekun", "linshi"), strict=True))  # slugs in paths
 NOTICE_TYPES = {"初审公示": "chushen", "审批结果": "shenpi", "终止名单": "zhongzhi"}
 
 
@@ -125,9 +126,9 @@ def place_slugs(stations: pd.DataFrame) -> tuple[dict[str, str], dict[tuple[str,
     townships: dict[str, str] = {}
     villages: dict[tuple[str, str], dict[str, str]] = {}
     for item in stations.to_dict("records"):
-        if item["level"] in ("乡镇", "街道"):
+        if tier_of(item["level"]) == TOWNSHIP:
             townships.setdefault(item["township"], item["station_id"])
-        elif item["level"] in ("村", "社区"):
+        elif tier_of(item["level"]) == VILLAGE:
             villages.setdefault(
                 (item["township"], item["village"]),
                 {"slug": item["station_id"], "manager": item["manager"], "phone": item["manager_phone"]},

@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..vocab import FEEDBACK_CATEGORIES
 from . import Disclosure
 from .services import SERVICE_TYPES
-from .stats import FEEDBACK_CATEGORIES
 
 
 @dataclass

@@ -7,10 +7,10 @@ from typing import Any
 
 from ..model import County
 from ..templating import render_template
+from ..vocab import FEEDBACK_CATEGORIES
 from . import Disclosure
 from .charts import Series, bar_chart
 from .services import SERVICE_TYPES
-from .stats import FEEDBACK_CATEGORIES
 
 
 def pct(value: float | None) -> str:

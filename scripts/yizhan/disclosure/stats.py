@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-FEEDBACK_CATEGORIES = ("资金类", "建设类", "保险类", "其他")
+from ..vocab import FEEDBACK_CATEGORIES
+
 SATISFIED = ("满意", "基本满意")
 NOT_STARTED_LATE, NOT_FINISHED_LATE = "逾期未开工", "逾期未完工"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import MASKED, PRIVATE, PUBLIC, TableSpec
+from ..model import TableSpec
 from ..report import Location, Report
+from ..vocab import PUBLIC, PUBLICATIONS
 from ..yamlfile import YamlDoc
 from .model import CHOICE_KINDS, KINDS, VALUE_KINDS
 
@@ -17,7 +18,6 @@ FIELD_KEYS = {
     "pattern", "publication", "when", "default", "lines", "rows", "columns",
 }  # fmt: skip
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-PUBLICATIONS = (PUBLIC, MASKED, PRIVATE)
 
 
 class _FormChecker:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..numbers import ID_PATTERN
 from .model import CHOICE_KINDS, VALUE_KINDS, Field, Form
-
-ID_PATTERN = r"^\d{17}[\dXx]$"
 
 
 def column_titles(form: Form) -> dict[str, str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import County
+from ..numbers import js_rules
 from ..templating import render_template
 from .model import Field, Form, flatten
 from .paper import condition_labels
@@ -33,6 +34,7 @@ def web_spec(form: Form) -> dict[str, Any]:
         "title": form.title,
         "version": form.version,
         "fields": [field_spec(f, titles[f.key]) for f in flatten(form.fields) if f.has_value],
+        "rules": js_rules(),
     }
 
 

@@ -9,14 +9,13 @@ import zipfile
 
 from openpyxl import Workbook
 
+from ..numbers import ID_PATTERN, PHONE_PATTERN
 from .model import CHOICE_KINDS, Field, Form
-from .schema import ID_PATTERN
 
 LANGUAGE = "中文 (zh)"
 LABEL, HINT = f"label::{LANGUAGE}", f"hint::{LANGUAGE}"
 SURVEY_COLUMNS = ("type", "name", LABEL, HINT, "required", "relevant", "constraint",
                   f"constraint_message::{LANGUAGE}", "appearance")  # fmt: skip
-PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|1\d{4})$"
 TYPES = {"integer": "integer", "decimal": "decimal", "money": "decimal", "date": "date"}
 
 
@@ -51,7 +50,7 @@ def constraint(field: Field) -> tuple[str, str]:
     if field.max_length is not None:
         tests.append(f"string-length(.) <= {field.max_length}")
         words.append(f"最多 {field.max_length} 个字")
-    pattern = {"id_number": ID_PATTERN, "phone": PHONE_PATTERN}.get(field.kind, field.pattern)
+    pattern = {"id_number": ID_PATTERN, "phone": f"^{PHONE_PATTERN}$"}.get(field.kind, field.pattern)
     if pattern:
         tests.append(f"regex(., {_quote(pattern)})")
         words.append(

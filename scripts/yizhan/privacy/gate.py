@@ -6,6 +6,7 @@ The gate looks at the files themselves, so it catches a leak however it got ther
 from __future__ import annotations
 
 import copy
+import dataclasses
 import gzip
 import html
 import io
@@ -24,8 +25,9 @@ from urllib.parse import unquote, urlsplit
 
 import brotli
 
-from ..model import MASKED, PRIVATE, Model
-from ..numbers import ID_CHECK, ID_WEIGHTS, MOBILE, normalize_phone
+from ..model import Model
+from ..numbers import canonical_id, find_numbers, fold, normalize_phone
+from ..vocab import MASKED, PRIVATE
 from .memory import CleanFiles
 
 TEXT_SUFFIXES = {
@@ -39,8 +41,8 @@ _SHORT_WORD = re.compile(f"(?<![{_CJK}])([{_CJK}]{{2}})(?![{_CJK}])")
 _CJK_RUN = re.compile(f"[{_CJK}·]+")
 _CODE_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\- ]{5,}[0-9A-Za-z]")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_ID_RUN = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_RUN = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+CANONICAL = {"phone": normalize_phone, "id_number": canonical_id}  # how a secret is spelled for look-ups
+UNLISTED = {"mobile": "未公开的手机号", "landline": "未公开的固定电话"}
 _LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'\n]+)["']""")
 
 
@@ -86,8 +88,9 @@ def collect_secrets(model: Model) -> Secrets:
             if column.publication not in (PRIVATE, MASKED) or column.mask == "text":
                 continue
             label = f"{spec.title}「{column.title}」"
+            spelled = CANONICAL.get(column.check or "", str.strip)
             for value in frame[column.key].dropna().astype(str):
-                value = value.strip()
+                value = spelled(value)
                 if len(value) >= 2:
                     secrets.values.setdefault(value, label)
     stations = model.tables.get("stations")
@@ -96,15 +99,17 @@ def collect_secrets(model: Model) -> Secrets:
         # Managers' names are published on purpose; a recipient of the same name is not a leak.
         for public in stations["manager"].astype(str):
             secrets.values.pop(public, None)
-    county = model.county
-    for phone in (county.hotline, county.consult_phone, county.supervision_phone):
-        secrets.public_phones.add(normalize_phone(phone))
+    secrets.public_phones |= authored_phones(model)
     return secrets
 
 
-def id_checksum_ok(candidate: str) -> bool:
-    total = sum(int(d) * w for d, w in zip(candidate[:17], ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11] == candidate[17].upper()
+def authored_phones(model: Model) -> set[str]:
+    """Phone numbers the bureau publishes on purpose: in the county settings, the policies and the pages."""
+    texts = [*model.pages.values()]
+    texts += [str(v) for v in dataclasses.asdict(model.county).values()]
+    for policy in model.policies:
+        texts += [str(v) for v in dataclasses.asdict(policy).values()]
+    return {found.number for text in texts for found in find_numbers(text) if found.kind in UNLISTED}
 
 
 def decoded(line: str, markup: bool) -> str:
@@ -115,20 +120,18 @@ def decoded(line: str, markup: bool) -> str:
         )
     if markup and "&" in line:
         line = html.unescape(line)
-    return line
+    return fold(line)
 
 
 def scan_line(line: str, secrets: Secrets, names: NameFinder | None) -> Iterator[tuple[int, str]]:
     """(column, what) for every piece of personal data in one line of text."""
-    for match in _ID_RUN.finditer(line):
-        if id_checksum_ok(match.group(1)):
-            label = secrets.values.get(match.group(1).upper(), "疑似身份证号")
-            yield match.start() + 1, f"{label} {match.group(1)[:6]}…"
-    for match in _MOBILE_RUN.finditer(line):
-        number = match.group(1)
-        if MOBILE.match(number) and not secrets.is_public(number):
-            label = secrets.values.get(number, "未公开的手机号")
-            yield match.start() + 1, f"{label} {number[:3]}****{number[-4:]}"
+    for found in find_numbers(line):
+        if found.kind in ("id18", "id15"):
+            label = secrets.values.get(found.number, "疑似身份证号")
+            yield found.start + 1, f"{label} {found.number[:6]}…"
+        elif not secrets.is_public(found.number):
+            label = secrets.values.get(found.number, UNLISTED[found.kind])
+            yield found.start + 1, f"{label} {found.masked}"
     if names is not None:
         for column, secret in names.finditer(line):
             yield column, f"{secrets.values[secret]}原文「{secret[0]}…」"

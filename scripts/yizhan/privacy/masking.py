@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..numbers import fold, mask_numbers, parse_phone
+
 COMPOUND_SURNAMES = frozenset(
     [
         "欧阳",
@@ -55,12 +57,6 @@ COMPOUND_SURNAMES = frozenset(
     ]
 )
 
-# An ID number (17 digits + digit or X) or a mobile number inside free text.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_ID15_IN_TEXT = re.compile(r"(?<!\d)\d{15}(?!\d)")
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
-_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)(0\d{2,3})-?(\d{3,4})(\d{4})(?!\d)")
-
 
 def mask_name(name: str) -> str:
     """张三丰 → 张*丰, 张三 → 张*, 欧阳小明 → 欧阳**明 (surname kept, given name hidden but its last character)."""
@@ -75,21 +71,17 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """13812341234 → 138****1234; landlines keep the area code and the last 4 digits."""
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) == 11 and digits.startswith("1"):
-        return f"{digits[:3]}****{digits[-4:]}"
-    if len(digits) >= 7:
-        return "*" * (len(digits) - 4) + digits[-4:]
-    return "*" * len(digits)
+    """138****1234 for a mobile in any spelling; landlines keep the area code and the last 4 digits."""
+    parsed = parse_phone(phone)
+    if parsed is not None:
+        return parsed.masked
+    digits = re.sub(r"\D", "", fold(phone))
+    return "*" * (len(digits) - 4) + digits[-4:] if len(digits) >= 7 else "*" * len(digits)
 
 
 def mask_text(text: str) -> str:
-    """Hide ID numbers (any 18- or 15-digit run) and phone numbers typed into free text."""
-    text = _ID_IN_TEXT.sub(lambda m: "[身份证号已隐去]", text)
-    text = _ID15_IN_TEXT.sub("[证件号已隐去]", text)
-    text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _LANDLINE_IN_TEXT.sub(lambda m: f"{m.group(1)}-****{m.group(3)}", text)
+    """Hide ID numbers (every 18- or 15-digit run) and phone numbers typed into free text, in any spelling."""
+    return mask_numbers(text, every_id=True)
 
 
 MASKS = {"name": mask_name, "phone": mask_phone, "text": mask_text}

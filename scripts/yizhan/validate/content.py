@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import HANDBOOK_SIZES, STATION_LEVELS
+from ..model import HANDBOOK_SIZES
 from ..numbers import is_phone
 from ..report import Location, Report
+from ..vocab import TIERS
 from ..yamlfile import YamlDoc
 
 
@@ -78,7 +79,7 @@ POLICY_KEYS = (
     ),
     Key("time_limit_days", "办结时限", "int"),
     Key("where", "办理层级", "text", choices=("乡镇办理", "村级办理")),
-    Key("accept_at", "受理驿站层级", "list", choices=STATION_LEVELS),
+    Key("accept_at", "受理驿站层级", "list", choices=TIERS),
     Key("basis", "政策依据", "list"),
     Key("phone", "咨询电话", "phone"),
     Key(

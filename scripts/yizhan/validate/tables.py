@@ -8,9 +8,10 @@ import re
 import pandas as pd
 from frictionless import Resource, Schema
 
-from ..model import LEVEL_ALIASES, Dataset
+from ..model import Dataset
 from ..numbers import id_number_problem, is_phone
 from ..report import WARNING, Location, Report
+from ..vocab import GROUP, TOWNSHIP, VILLAGE, tier_of
 
 TYPE_NAMES = {
     "integer": ("整数", "请填写整数，不要带单位或小数点"),
@@ -104,36 +105,32 @@ def check_values(dataset: Dataset, report: Report) -> None:
                 report.add("YZ-DATA-010", where(dataset, row, key), value=value)
 
 
-def level_of(value: str) -> str:
-    return LEVEL_ALIASES.get(value, value)
-
-
 def check_hierarchy(stations: Dataset, report: Report) -> tuple[set[str], set[tuple[str, str]], set[str]]:
     """A 组 belongs to a 村 which belongs to a 乡镇 that exists; returns the places and station ids."""
     frame = stations.frame
-    levels = frame["level"].map(level_of)
-    towns = frame[levels == "乡镇"]
+    levels = frame["level"].map(tier_of)
+    towns = frame[levels == TOWNSHIP]
     town_ids = dict(zip(towns["township"], towns["station_id"], strict=True))
-    villages = frame[levels == "村"]
+    villages = frame[levels == VILLAGE]
     village_ids = {
         (t, v): sid
         for t, v, sid in zip(villages["township"], villages["village"], villages["station_id"], strict=True)
     }
     for row, item in frame.iterrows():
         level = levels[row]
-        if level not in ("村", "组"):
+        if level not in (VILLAGE, GROUP):
             continue
         if item["township"] not in town_ids:
             report.add("YZ-RULE-001", where(stations, row, "township"), value=item["township"])
             continue
-        needed = ["village"] + (["group"] if level == "组" else [])
+        needed = ["village"] + (["group"] if level == GROUP else [])
         missing = [k for k in needed if not item[k]]
         for key in missing:
             title = stations.spec.column(key).title
             report.add("YZ-RULE-007", where(stations, row, key), level=item["level"], title=title)
         if missing:
             continue
-        if level == "村":
+        if level == VILLAGE:
             parent = town_ids[item["township"]]
         elif (item["township"], item["village"]) in village_ids:
             parent = village_ids[(item["township"], item["village"])]

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from ..derive import PublicData
-from ..model import STATION_LEVELS
 from ..output import Output
 from ..templating import render_template
+from ..vocab import ACTIVE, TIERS, tier_of, tier_words
 from . import policies as site_policies
 from . import stations as site_stations
 
@@ -31,9 +31,10 @@ def home_figures(data: PublicData) -> dict[str, Any]:
     stations = data.tables.get("stations")
     by_level: dict[str, int] = {}
     if stations is not None:
-        active = stations[stations["status"] == "运行"]
-        counts = active["level"].value_counts()
-        by_level = {level: int(counts[level]) for level in STATION_LEVELS if level in counts}
+        active = stations[stations["status"] == ACTIVE]
+        counts = active["level"].map(tier_of).value_counts()
+        words = tier_words(active["level"])
+        by_level = {words[tier]: int(counts[tier]) for tier in TIERS if tier in counts}
     edition = data.county.edition
     figures: dict[str, Any] = {
         "stations_total": sum(by_level.values()),

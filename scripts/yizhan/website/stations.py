@@ -14,11 +14,11 @@ from ..derive import PublicData
 from ..output import Output
 from ..stations import Station, services_for, stations_from
 from ..templating import render_template
+from ..vocab import GROUP, TIERS, TOWNSHIP, VILLAGE, tier_words
 
 FINDER_PAGE = "stations/index.md"
 FINDER_DATA = "stations/finder-data.js"
 FINDER_GLOBAL = "YZ_STATIONS"
-LEVEL_LABELS = {"乡镇": "乡镇级", "村": "村级", "组": "组级"}
 
 
 def station_path(station_id: str) -> str:
@@ -35,12 +35,12 @@ class Tree:
 
 def station_tree(stations: list[Station]) -> Tree:
     """Link every 村 to its 乡镇 and every 组 to its 乡镇 and 村, as the register says."""
-    towns = {s.township: s for s in stations if s.tier == "乡镇"}
-    villages = {(s.township, s.village): s for s in stations if s.tier == "村"}
+    towns = {s.township: s for s in stations if s.tier == TOWNSHIP}
+    villages = {(s.township, s.village): s for s in stations if s.tier == VILLAGE}
     tree = Tree()
     for s in stations:
-        above = [towns.get(s.township)] if s.tier in ("村", "组") else []
-        if s.tier == "组":
+        above = [towns.get(s.township)] if s.tier in (VILLAGE, GROUP) else []
+        if s.tier == GROUP:
             above.append(villages.get((s.township, s.village)))
         tree.parents[s.station_id] = [p for p in above if p is not None]
         if tree.parents[s.station_id]:
@@ -51,12 +51,12 @@ def station_tree(stations: list[Station]) -> Tree:
 def finder_data(stations: list[Station]) -> str:
     """The finder's data as a script assigning one global, so it also loads from file://."""
     towns = list(dict.fromkeys(s.township for s in stations))
-    levels = list(LEVEL_LABELS)
+    words = tier_words(s.level for s in stations)
     rows = [
-        [s.station_id, s.name, levels.index(s.tier), towns.index(s.township), s.village, s.group, s.status]
+        [s.station_id, s.name, TIERS.index(s.tier), towns.index(s.township), s.village, s.group, s.status]
         for s in stations
     ]
-    payload = {"levels": [LEVEL_LABELS[x] for x in levels], "towns": towns, "stations": rows}
+    payload = {"levels": [f"{words[tier]}级" for tier in TIERS], "towns": towns, "stations": rows}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return f"window.{FINDER_GLOBAL}={body};\n"
 
@@ -65,12 +65,12 @@ def render_stations(data: PublicData, templates: Path) -> Output:
     output = Output()
     stations = stations_from(data.tables.get("stations"))
     tree = station_tree(stations)
-    towns = [s for s in stations if s.tier == "乡镇"]
+    towns = [s for s in stations if s.tier == TOWNSHIP]
     output.docs[FINDER_PAGE] = render_template(
         templates, "site/finder.md.j2", county=data.county, towns=towns, total=len(stations)
     )
     output.docs[FINDER_DATA] = finder_data(stations)
-    services = {level: services_for(data.policies, level) for level in LEVEL_LABELS}
+    services = {tier: services_for(data.policies, tier) for tier in TIERS}
     for station in stations:
         output.docs[station_path(station.station_id)] = render_template(
             templates,
@@ -79,7 +79,7 @@ def render_stations(data: PublicData, templates: Path) -> Output:
             station=station,
             parents=tree.parents[station.station_id],
             children=tree.children.get(station.station_id, []),
-            level_label=LEVEL_LABELS.get(station.tier, station.level),
+            level_label=f"{station.level}级",
             services=services.get(station.tier, []),
         )
     return output
