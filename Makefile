@@ -36,8 +36,11 @@ test: setup-test ## 运行代码检查和全部测试
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/pytest -q
 
-bench: setup ## 基准测试：N 个驿站的合成县，各阶段耗时与内存
+bench: setup ## 基准测试：N 个驿站的合成县，各阶段耗时与内存；100 万行服务台账的检查
 	PYTHONPATH=scripts $(BIN)/python -m benchmarks --stations $(N)
+
+bench-intake: setup ## 只测大表格检查：100 万行服务台账的读取与检查用时、峰值内存
+	PYTHONPATH=scripts $(BIN)/python -m benchmarks.intake
 
 serve: setup ## 本地预览网站（http://127.0.0.1:8000）
 	$(BIN)/yizhan serve --project $(PROJECT)
@@ -54,5 +57,6 @@ lock: ## 重新锁定依赖版本到 requirements.lock
 
 clean: ## 删除生成的文件
 	rm -rf $(OUT) .yizhan-cache
+	rm -f $(dir $(OUT)).$(notdir $(OUT)).yizhan-lock
 
-.PHONY: help setup setup-test site validate test bench serve data lock clean
+.PHONY: help setup setup-test site validate test bench bench-intake serve data lock clean

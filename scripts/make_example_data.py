@@ -1,4 +1,4 @@
-"""生成虚构示例县（示例县）的五个示例数据集。
+"""生成虚构示例县（示例县）的示例数据集（申请受理登记见 example_register.py）。
 
 用法：python3 scripts/make_example_data.py [--out datasets]
 
@@ -15,6 +15,9 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+
+from example_register import HEADER as REGISTER_HEADER
+from example_register import make_register
 
 SEED = 20261120
 EDITION = date(2026, 11, 20)
@@ -106,6 +109,7 @@ HEADERS = {
         办理状态 整改措施 办结日期 回访结果
     """),
     "服务台账.csv": words("日期 驿站编号 服务类型 人次 备注"),
+    "申请受理登记.csv": REGISTER_HEADER,
 }
 # 驿站名录中由层级决定的前 8 列（编号 … 地址）；管理员等列另行填写
 STATION_FIELDS = HEADERS["驿站名录.csv"][:8]
@@ -577,6 +581,10 @@ def main() -> None:
         "民生工程项目.csv": make_projects(rng, villages),
         "意见建议.csv": make_feedback(rng, stations, people),
         "服务台账.csv": make_service_log(rng, stations),
+        # 申请受理登记 uses its own random streams, so the tables above stay exactly as they were.
+        "申请受理登记.csv": make_register(
+            stations, MONTHS, EDITION, People(random.Random(SEED + 14)), SEED + 15
+        ),
     }
     for filename, rows in tables.items():
         write_csv(out / filename, rows)

@@ -81,7 +81,8 @@ def test_kobo_export_is_imported(county: Path, tmp_path: Path, run: Run) -> None
     source.write_text("\n".join(";".join(r) for r in (header, row)) + "\n", encoding="utf-8")
     code, out, _ = run("collect", "import", "--project", str(county), "yijian", str(source))
     assert code == 0, out
-    assert read_rows(feedback(county))[-1] == GOOD
+    rows = read_rows(feedback(county))
+    assert rows[0][12] == "提交编号" and rows[-1][:12] == GOOD and rows[-1][12] == "abc-1"
 
 
 def test_xlsx_typed_from_paper_with_labels(county: Path, tmp_path: Path, run: Run) -> None:
@@ -113,5 +114,9 @@ def test_unknown_form_and_form_without_dataset(county: Path, tmp_path: Path, run
     write_rows(source, [HEADER, GOOD])
     code, out, _ = run("collect", "import", "--project", str(county), "nosuch", str(source))
     assert code == 1 and "找不到表格 nosuch" in out
-    code, out, _ = run("collect", "import", "--project", str(county), "dibao", str(source))
-    assert code == 1 and messages.text("YZ-FORM-021", value="dibao")[0] in out
+    (county / "forms/zixun.yml").write_text(
+        "code: zixun\ntitle: 咨询登记\nversion: '1'\nfields:\n  - key: q\n    kind: text\n    label: 问题\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("collect", "import", "--project", str(county), "zixun", str(source))
+    assert code == 1 and messages.text("YZ-FORM-021", value="zixun")[0] in out

@@ -20,6 +20,7 @@ from yizhan.cli import main as yizhan_main
 from yizhan.disclosure.lifecycle import ARCHIVED, EXPIRED, NOT_YET, ON_NOTICE, edition_of, editions
 from yizhan.disclosure.services import service_stats
 from yizhan.disclosure.stats import NOT_FINISHED_LATE, NOT_STARTED_LATE, feedback_stats, project_progress
+from yizhan.workdays import WorkCalendar
 
 DAY = dt.date(2026, 11, 20)
 SITE_URL = "https://mzj.example.gov.cn/yizhan"
@@ -118,7 +119,7 @@ def test_feedback_counts_satisfaction_and_overdue() -> None:
             "revisit": ["满意", "不满意", "未回访", "未回访", "未回访"],
         }
     )
-    stats = feedback_stats(feedback, STATIONS, DAY, 15)
+    stats = feedback_stats(feedback, STATIONS, DAY, 15, WorkCalendar())
     november, october = stats.months
     assert (november.month, november.total.collected, november.total.closed, november.total.waiting) == (
         "2026-11",
@@ -132,9 +133,10 @@ def test_feedback_counts_satisfaction_and_overdue() -> None:
     assert [g.label for g in november.townships] == ["东镇", "西乡"]
     assert [m["id"] for m in november.measures] == ["F1", "F2", "F5"]
     assert "person" not in november.measures[0] and "phone" not in november.measures[0]
-    # F3 is 10 days old (within 15); F4 is 50 days old and still open.
+    # Ages in 工作日, counted by hand: F3 (11-10 → 11-20) is 8 (within 15). F4 (10-01 → 11-20) is 33:
+    # 国庆 10-01…10-07 off, 10-08, 10-09 and the 调休 Saturday 10-10 worked, then 15 in October and 15 in November.
     assert [item["id"] for item in stats.overdue] == ["F4"]
-    assert (october.total.overdue, stats.overdue[0]["age"]) == (1, 50)
+    assert (october.total.overdue, stats.overdue[0]["age"]) == (1, 33)
 
 
 def test_service_weekly_and_monthly_sums() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -66,12 +67,27 @@ def test_offline_form_round_trip(browser, mini: Path, tmp_path: Path, run: Run) 
     page.reload()  # the draft survives a reload
     assert page.input_value("#f-summary").startswith("村口道路坑洼")
     page.click("#save")
-    assert page.inner_text("#entry-count") == "1"
     assert page.is_hidden("#summary")
+    assert page.is_visible("#review") and page.is_hidden("#yz-form")  # 核对 before saving
+    review = page.inner_text("#review-list")
+    assert "登记编号\nYJ202611-0950" in review and "办结日期\n2026-11-19" in review
+    assert page.inner_text("#entry-count") == "0"
+    page.click("#back")  # back to change something: the answers are still there
+    assert page.input_value("#f-topic") == "村道修缮"
+    page.click("#save")
+    page.click("#confirm")
+    assert page.is_visible("#done")
+    record = page.inner_text("#record-id")
+    assert re.fullmatch(r"YIJIAN-\d{8}-[2-9A-HJ-NP-Z]{4}", record), record
+    assert page.inner_text("#entry-count") == "1"
+    page.click("#next")
+    assert page.is_visible("#yz-form") and page.input_value("#f-topic") == ""
 
     page.reload()
     assert page.inner_text("#entry-count") == "1"
-    assert "YJ202611-0950" in page.inner_text("#entries tbody")
+    assert "YJ202611-0950" in page.inner_text("#entries tbody") and record in page.inner_text(
+        "#entries tbody"
+    )
     with page.expect_download() as download:
         page.click("#export")
     exported = tmp_path / "export.csv"
@@ -83,10 +99,16 @@ def test_offline_form_round_trip(browser, mini: Path, tmp_path: Path, run: Run) 
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
     assert rows[0][:3] == ["编号", "收集日期", "驿站编号"]
-    assert dict(zip(rows[0], rows[1], strict=True))["办结日期"] == "2026-11-19"
+    exported_row = dict(zip(rows[0], rows[1], strict=True))
+    assert exported_row["办结日期"] == "2026-11-19"
+    assert (exported_row["提交编号"], exported_row["表格版本"]) == (record, "2026.1")
 
     shutil.copytree(REPO / "forms", mini / "forms")
     before = feedback_count(mini)
     code, out, _ = run("collect", "import", "--project", str(mini), "yijian", str(exported))
     assert code == 0, out
     assert feedback_count(mini) == before + 1
+    stored = list(csv.reader((mini / "datasets/意见建议.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert dict(zip(stored[0], stored[-1], strict=False))["提交编号"] == record
+    code, out, _ = run("collect", "import", "--project", str(mini), "yijian", str(exported))
+    assert code == 0 and feedback_count(mini) == before + 1  # the same record again: not doubled

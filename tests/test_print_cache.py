@@ -58,7 +58,7 @@ def test_changing_one_station_rerenders_only_its_documents(
         ".manifest.json",
         "posters/YZ-02-001-03.pdf",
         "service-lists/stations/YZ-02-001-03.pdf",
-        "bundles/青溪镇.pdf",
+        "bundles/YZ-02.pdf",
     }
     assert after["posters/YZ-02-001-03.pdf"][1] != unchanged["posters/YZ-02-001-03.pdf"][1]
 

@@ -58,8 +58,20 @@ def test_xlsx_read_with_dates_and_numbers(tmp_path: Path) -> None:
         ("2026/3/5", "2026-03-05"),
         ("2026.03.05", "2026-03-05"),
         ("2026年3月5日", "2026-03-05"),
+        ("20260305", "2026-03-05"),
+        ("20261305", "20261305"),
         ("3月5日", "3月5日"),
     ],
 )
 def test_dates_normalized(typed: str, iso: str) -> None:
     assert normalize_date(typed) == iso
+
+
+@pytest.mark.parametrize("separator", [",", "\t", ";"])
+def test_separator_found_from_the_header_not_free_text(tmp_path: Path, separator: str) -> None:
+    path = tmp_path / "t.csv"
+    rows = [["驿站编号", "备注"], ["YZ-01", "a;b;c\td\te,f,g"]]
+    path.write_text("\n".join(separator.join(f'"{c}"' for c in r) for r in rows) + "\n", encoding="utf-8")
+    for titles in (None, ["驿站编号", "备注"]):
+        table = read_table(path, titles)
+        assert (table.header, table.rows) == (rows[0], rows[1:])

@@ -23,17 +23,19 @@ from yizhan.derive import derive
 from yizhan.disclosure.render import render_disclosure
 from yizhan.load import load
 from yizhan.model import Model
+from yizhan.outfolder import new_work_dir, swap
 from yizhan.output import Output
 from yizhan.paths import cache_file, project_file, tool_root
 from yizhan.printing.jobs import render_jobs
 from yizhan.printing.posters import POSTER_GROUP, STATION_LIST_GROUP
 from yizhan.privacy.gate import check_outputs
 from yizhan.privacy.memory import MEMORY_FILE
-from yizhan.publish import publish, swap
+from yizhan.publish import publish
 from yizhan.render import render
 from yizhan.validate import to_model, validate
 from yizhan.website.pages import render_site as site_pages
 
+from . import intake
 from .browser import browser_table
 from .site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 
@@ -203,7 +205,8 @@ def bench_print(bench: Bench, root: Path, out: Path, output: Output, model: Mode
     documents = [job for job in output.print_jobs if not job.parts]
     station_docs = sum(job.group in (POSTER_GROUP, STATION_LIST_GROUP) for job in documents)
     start = time.perf_counter()
-    staging = publish(output, root, out, model.county, {"print"})
+    work = new_work_dir(out)
+    staging = publish(output, root, out, model.county, {"print"}, work)
     wall = time.perf_counter() - start
     bench.rows.append(
         (
@@ -219,7 +222,7 @@ def bench_print(bench: Bench, root: Path, out: Path, output: Output, model: Mode
         lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE)),
         "每个 PDF 的文字都读一遍；记下通过检查的文件，供下次生成",
     )
-    swap(staging, out)
+    swap(staging, out, work)
     whole = "整条命令 yizhan build --only print，新进程：读取、检查数据、生成、发布、隐私与链接检查"
     bench.stage("重建：无改动", lambda: command(root, out, "--only", "print"), f"{whole}；目标 ≤ 5 秒")
     change_one_phone(root)
@@ -271,13 +274,14 @@ def run(stations: int) -> Bench:
             lambda: render_jobs(forms, out / "print"),
             f"{len(forms)} 份空白表格，网站和印刷品共用；网站发布时已有，不再计入",
         )
+        work = new_work_dir(out)
         staging = bench.stage(
             "publish 网站",
-            lambda: publish(output, root, out, model.county, {"site"}),
+            lambda: publish(output, root, out, model.county, {"site"}, work),
             f"{len(output.docs)} 个页面",
         )
         findings = bench.stage("check 隐私与链接", lambda: check_outputs(staging, model))
-        swap(staging, out)
+        swap(staging, out, work)
         if findings:
             print(f"检查发现 {len(findings)} 处问题", file=sys.stderr)
         plain = bench.stage(
@@ -304,9 +308,11 @@ def run(stations: int) -> Bench:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description="yizhan 基准测试")
     parser.add_argument("--stations", type=int, default=EXAMPLE_STATIONS, help="合成县的驿站数")
+    parser.add_argument("--log-rows", type=int, default=intake.DEFAULT_ROWS, help="大表格检查的服务台账行数")
     args = parser.parse_args(argv)
     print(f"合成县：约 {args.stations} 个驿站", file=sys.stderr)
     bench = run(args.stations)
+    bench.notes.append(intake.table(args.log_rows))  # in its own process: its own peak memory
     print(bench.table())
     return 0
 

@@ -12,16 +12,20 @@ from typing import TypeVar
 
 from .derive import derive
 from .environment import check_environment
+from .errors import EXIT_INVALID, EXIT_USAGE, explain
 from .load import load
 from .model import Model
+from .outfolder import OutFolderError, check_out, locked, new_work_dir, swap
+from .output import Output
 from .paths import cache_file, project_file, tool_root
 from .privacy.gate import check_outputs
 from .privacy.memory import MEMORY_FILE
-from .publish import discard, publish, swap
+from .publish import publish
 from .render import render
 from .validate import to_model, validate
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK = 0
+EXIT_INTERRUPTED = 130  # what shells report for Ctrl+C
 # The website (with its forms, disclosure pages and open data) and the print documents.
 PARTS = ("site", "print")
 PART_NAMES = {"site": "网站", "print": "印刷品"}
@@ -73,19 +77,39 @@ def cmd_build(args: argparse.Namespace) -> int:
             say(f"错误：{error}")
         return EXIT_USAGE
     root: Path = args.project.resolve()
-    out: Path = args.out.resolve()
+    try:
+        out = check_out(args.out, root)
+        with locked(out):
+            check_out(args.out, root)  # again: another build may have written it meanwhile
+            return build_into(root, out, only)
+    except OutFolderError as error:
+        say(f"错误：{error}")
+        return EXIT_USAGE
+
+
+def build_into(root: Path, out: Path, only: set[str]) -> int:
+    """The build proper, holding the output's lock: stage, check, then swap into place."""
     model = load_valid(root)
     if model is None:
         say("数据有错误，没有生成任何文件（原有的 build 保持不变）。请按上面的提示修改后重试。")
         return EXIT_INVALID
     data = timed("整理公开数据", lambda: derive(model))
     output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
+    work = new_work_dir(out)
     try:
-        staging = timed("发布", lambda: publish(output, root, out, model.county, only))
-    except Exception as error:
-        discard(out.parent / f".{out.name}.staging")
-        say(f"错误：生成失败，原有的 {out.name}/ 保持不变。原因：{error}")
-        return EXIT_INVALID
+        return _publish_and_check(output, model, root, out, only, work)
+    except BaseException:
+        # Whatever stops the build once staging has started: no half-built folder is left behind.
+        shutil.rmtree(work, ignore_errors=True)
+        say(f"本次生成已作废，原有的 {out.name}/ 保持不变。")
+        raise
+
+
+def _publish_and_check(
+    output: Output, model: Model, root: Path, out: Path, only: set[str], work: Path
+) -> int:
+    """Write into the staging folder, check it, and swap it into place only when the check passed."""
+    staging = timed("发布", lambda: publish(output, root, out, model.county, only, work))
     findings = timed(
         "隐私与链接检查",
         lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE), links="site" in only),
@@ -105,9 +129,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                 f"其中有问题出在本次没有重新生成的{names}部分：它是按上次的数据生成的"
                 f"（例如刚改过的电话号码还留在上面）。请去掉 --only，全部重新生成。"
             )
-        discard(staging)
+        shutil.rmtree(work, ignore_errors=True)
         return EXIT_INVALID
-    swap(staging, out)
+    swap(staging, out, work)
     say(f"完成：{out}")
     return EXIT_OK
 
@@ -132,7 +156,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     code = cmd_build(args)
     if code:
         return code
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out / "site"))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(Path(args.out) / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     say(f"预览地址：http://127.0.0.1:{args.port}/ （按 Ctrl+C 停止）")
     try:
@@ -155,6 +179,14 @@ def cmd_init(args: argparse.Namespace) -> int:
             shutil.copytree(item, target / name)
         elif item.exists():
             shutil.copy2(item, target / name)
+    if args.empty:
+        from .newcounty import COUNTY_SETTINGS, start_empty
+
+        tables = start_empty(source, target)
+        say(f"已在 {target} 新建空白县项目：datasets/ 中是空白表格模板（{'、'.join(tables)}），")
+        say(f"请在 content/county.yml 中填写本县的 {'、'.join(COUNTY_SETTINGS)}，")
+        say("再按 content/README.md 修改政策内容；yizhan validate 会列出尚未填写的项目。")
+        return EXIT_OK
     say(f"已在 {target} 新建县项目（内容为示例县，请按 content/README.md 修改）。")
     return EXIT_OK
 
@@ -178,14 +210,18 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="yizhan", description="民生驿站发布工具：政策手册、公示牌、表格、信息公开"
     )
+    main.add_argument("--debug", action="store_true", help="出错时显示程序内部的调用过程（供技术人员排查）")
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's default must not overwrite `yizhan --debug build`.
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="出错时显示调用过程")
     sub = main.add_subparsers(dest="command", required=True, metavar="命令")
 
     def with_project(p: argparse.ArgumentParser) -> None:
         p.add_argument("--project", type=Path, default=Path("."), help="县项目目录（默认当前目录）")
 
-    build = sub.add_parser("build", help="检查数据并生成网站、印刷品、表格和开放数据")
+    build = sub.add_parser("build", parents=[common], help="检查数据并生成网站、印刷品、表格和开放数据")
     with_project(build)
-    build.add_argument("--out", type=Path, default=Path("build"), help="输出目录（默认 build）")
+    build.add_argument("--out", default="build", help="输出目录（默认 build；只归 yizhan 使用）")
     build.add_argument(
         "--only",
         action="append",
@@ -194,40 +230,59 @@ def parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(func=cmd_build)
 
-    check = sub.add_parser("validate", help="检查 content/ 和 datasets/，列出所有问题")
+    check = sub.add_parser("validate", parents=[common], help="检查 content/ 和 datasets/，列出所有问题")
     with_project(check)
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(func=cmd_validate)
 
-    gate = sub.add_parser("check", help="检查已生成的文件：个人信息泄露、失效链接")
+    gate = sub.add_parser("check", parents=[common], help="检查已生成的文件：个人信息泄露、失效链接")
     with_project(gate)
     gate.add_argument("--out", type=Path, default=Path("build"))
     gate.set_defaults(func=cmd_check)
 
-    serve = sub.add_parser("serve", help="生成网站并在本机预览")
+    serve = sub.add_parser("serve", parents=[common], help="生成网站并在本机预览")
     with_project(serve)
-    serve.add_argument("--out", type=Path, default=Path("build"))
+    serve.add_argument("--out", default="build")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve, only=None)
 
-    collect = sub.add_parser("collect", help="把驿站收集的表格数据汇入县数据集")
+    collect = sub.add_parser("collect", parents=[common], help="把驿站收集的表格数据汇入县数据集")
     actions = collect.add_subparsers(dest="action", required=True, metavar="操作")
-    do_import = actions.add_parser("import", help="校验并追加导入网页表格、Excel 或 Kobo/ODK 导出的数据")
+    do_import = actions.add_parser(
+        "import", parents=[common], help="校验并追加导入网页表格、Excel 或 Kobo/ODK 导出的数据"
+    )
     with_project(do_import)
     do_import.add_argument("form", help="表格代码，如 yijian")
     do_import.add_argument("files", type=Path, nargs="+", help="CSV 或 XLSX 文件")
     do_import.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，另存到 *.未导入.csv")
     do_import.set_defaults(func=cmd_collect_import)
 
-    init = sub.add_parser("init", help="以示例县为模板新建一个县项目")
+    init = sub.add_parser("init", parents=[common], help="以示例县为模板新建一个县项目")
     init.add_argument("dir", type=Path)
+    init.add_argument(
+        "--empty",
+        action="store_true",
+        help="不复制示例县的数据：datasets/ 中放空白表格模板，县级设置留空待填",
+    )
     init.set_defaults(func=cmd_init)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure becomes a located Chinese message (a traceback only with --debug)."""
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        say("已中断。")
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        if getattr(args, "debug", False):
+            raise
+        roots = tuple(p.resolve() for p in (getattr(args, "project", Path(".")), tool_root()))
+        explained = explain(error, roots)
+        say(f"错误：{explained.message}")
+        return explained.exit_code
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ class PublicData:
     tables: dict[str, pd.DataFrame]  # masked views, internal keys
     pages: dict[str, str]
     stats: dict[str, Any] = field(default_factory=dict)
+    specs: dict[str, TableSpec] = field(default_factory=dict)  # the datasets' schemas (for templates)
 
     def policy(self, policy_id: str) -> Policy:
         return next(p for p in self.policies if p.id == policy_id)
@@ -48,7 +49,7 @@ def public_view(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def derive(model: Model) -> PublicData:
     tables = {name: public_view(frame, model.specs[name]) for name, frame in model.tables.items()}
-    data = PublicData(model.county, model.policies, model.forms, tables, model.pages)
+    data = PublicData(model.county, model.policies, model.forms, tables, model.pages, specs=model.specs)
     # 信息公开 statistics, from the masked views above only.
-    data.stats["disclosure"] = derive_disclosure(tables, model.county)
+    data.stats["disclosure"] = derive_disclosure(tables, model.county, model.policies)
     return data

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .model import Column, Dataset, Project, TableSpec
-from .report import Location, Report, column_letter
-from .tabular import RawTable, TableReadError, normalize_date, read_table
+from .normalize import WHAT, id_damage, lost_zero, normalize_column
+from .report import NOTE, WARNING, Location, Report, column_letter
+from .tabular import RawTable, TableReadError, normalize_header, read_table
 from .yamlfile import YamlDoc, YamlError, read_yaml
 
 DATAPACKAGE = "datasets/datapackage.json"
+NOT_READ = -1  # position of a column whose title is repeated: present, but neither copy is read
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -26,97 +30,222 @@ def _read_doc(root: Path, path: Path, report: Report) -> YamlDoc | None:
     try:
         return read_yaml(path)
     except YamlError as error:
-        report.add("YZ-YAML-001", Location(_rel(root, path), line=error.line), detail=error.detail)
+        report.add(error.code, Location(_rel(root, path), line=error.line), **error.values)
     except UnicodeDecodeError:
-        report.add("YZ-FILE-002", Location(_rel(root, path)))
+        report.add("YZ-TEXT-001", Location(_rel(root, path)))
+    except RecursionError:
+        report.add("YZ-YAML-001", Location(_rel(root, path)), detail="嵌套层数太多")
+    return None
+
+
+# What json says → what an officer editing the file in Notepad understands.
+_JSON_PROBLEMS = {
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting property name enclosed in double quotes": "名称要用英文双引号括起来（或最后一项后面多了逗号）",
+    "Expecting value": "缺少值（或最后一项后面多了逗号）",
+    "Unterminated string": "引号没有闭合",
+    "Extra data": "结尾多出了内容",
+}
+
+
+def _read_json(root: Path, path: Path, report: Report) -> Any:
+    """A JSON file of the data package, or None with the problem reported where it is."""
+    source = _rel(root, path)
+    if not path.exists():
+        report.add("YZ-FILE-001", Location(source))
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        report.add("YZ-TEXT-001", Location(source))
+    except json.JSONDecodeError as error:
+        detail = _JSON_PROBLEMS.get(error.msg, error.msg)
+        report.add("YZ-PKG-001", Location(source, line=error.lineno), detail=detail)
+    except RecursionError:
+        report.add("YZ-PKG-001", Location(source), detail="嵌套层数太多")
     return None
 
 
 def load_specs(root: Path, report: Report) -> dict[str, TableSpec]:
     """The data package: one TableSpec per resource, schemas resolved."""
     package_path = root / DATAPACKAGE
-    if not package_path.exists():
-        report.add("YZ-FILE-001", Location(DATAPACKAGE))
+    package = _read_json(root, package_path, report)
+    if package is None:
         return {}
-    package = json.loads(package_path.read_text(encoding="utf-8"))
     specs = {}
-    for resource in package["resources"]:
-        schema = resource["schema"]
-        if isinstance(schema, str):
-            schema = json.loads((package_path.parent / schema).read_text(encoding="utf-8"))
-        columns = tuple(
-            Column(
-                title=f["name"],
-                key=f["key"],
-                type=f.get("type", "string"),
-                publication=f.get("publication", "public"),
-                mask=f.get("mask"),
-                check=f.get("check"),
-                required=bool(f.get("constraints", {}).get("required")),
-            )
-            for f in schema["fields"]
-        )
-        name = resource["name"]
-        specs[name] = TableSpec(name, resource["title"], resource["path"], schema, columns)
+    try:
+        resources = package["resources"]
+    except (KeyError, TypeError):
+        report.add("YZ-PKG-002", Location(DATAPACKAGE), detail="缺少 resources（数据集列表）")
+        return {}
+    for index, resource in enumerate(resources):
+        try:
+            spec = _spec(root, package_path, resource, report)
+        except (KeyError, TypeError, AttributeError) as error:
+            missing = f"缺少 {error.args[0]}" if isinstance(error, KeyError) else "结构不对"
+            detail = f"第{index + 1}个数据集{missing}"
+            report.add("YZ-PKG-002", Location(DATAPACKAGE), detail=detail)
+            continue
+        if spec is not None:
+            specs[spec.name] = spec
     return specs
 
 
-def find_table_file(folder: Path, spec: TableSpec) -> Path | None:
-    """The CSV named in the package, or an .xlsx of the same name that officers saved instead."""
-    csv_path = folder / spec.path
-    if csv_path.exists():
-        return csv_path
-    xlsx = csv_path.with_suffix(".xlsx")
-    return xlsx if xlsx.exists() else None
+def _spec(root: Path, package_path: Path, resource: dict[str, Any], report: Report) -> TableSpec | None:
+    """One resource of the data package with its schema read; None when the schema file is unreadable."""
+    schema = resource["schema"]
+    if isinstance(schema, str):
+        schema = _read_json(root, package_path.parent / schema, report)
+        if schema is None:
+            return None
+    columns = tuple(
+        Column(
+            title=f["name"],
+            key=f["key"],
+            type=f.get("type", "string"),
+            publication=f.get("publication", "public"),
+            mask=f.get("mask"),
+            check=f.get("check"),
+            required=bool(f.get("constraints", {}).get("required")),
+            vocab=f.get("vocab"),
+            kind=f.get("kind"),
+        )
+        for f in schema["fields"]
+    )
+    name = resource["name"]
+    return TableSpec(name, resource["title"], resource["path"], schema, columns)
+
+
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".et")
+
+
+def table_files(folder: Path, spec: TableSpec) -> list[Path]:
+    """Every file that could be the table: the CSV named in the package, or a workbook of that name."""
+    stem = (folder / spec.path).with_suffix("")
+    return [p for p in (stem.with_suffix(s) for s in TABLE_SUFFIXES) if p.exists()]
 
 
 def load_dataset(root: Path, spec: TableSpec, path: Path, report: Report) -> Dataset | None:
     """Read one table and map its Chinese headers to internal keys, reporting header problems."""
     source = _rel(root, path)
     try:
-        raw = read_table(path)
+        raw = read_table(path, [c.title for c in spec.columns], spec.title)
     except TableReadError as error:
         report.add(error.code, Location(source), **error.values)
         return None
-    position = {title: i for i, title in enumerate(raw.header) if title}
-    known = {c.title for c in spec.columns}
-    for title, index in position.items():
+    _reading_notes(raw, source, report)
+    by_key = header_positions(raw, spec, source, report)
+    extra = [(Location(source, row=number), {"count": count}) for number, count in raw.extra.items()]
+    report.add_rows("YZ-DATA-012", extra)
+    frame = to_frame(raw, spec, by_key, source, report)
+    dataset = Dataset(spec, path, source, frame, letters_of(by_key), raw.encoding)
+    excel_damage(dataset, raw, by_key, report)
+    return dataset
+
+
+def _reading_notes(raw: RawTable, source: str, report: Report) -> None:
+    """Say which sheet was read, which rows above the header were skipped, which totals set aside."""
+    if raw.other_sheets:
+        others = "、".join(f"「{s}」" for s in raw.other_sheets)
+        report.add("YZ-NOTE-002", Location(source), severity=NOTE, sheet=raw.sheet, others=others)
+    if raw.skipped:
+        shown = "；".join(t[:30] for t in raw.skipped[:3])
+        where = Location(source, row=raw.header_row)
+        report.add(
+            "YZ-NOTE-001", where, severity=NOTE, row=raw.header_row, count=len(raw.skipped), text=shown
+        )
+    if raw.totals:
+        rows = "、".join(str(r) for r in raw.totals)
+        report.add("YZ-DATA-017", Location(source, row=raw.totals[0]), severity=WARNING, rows=rows)
+
+
+def header_positions(raw: RawTable, spec: TableSpec, source: str, report: Report) -> dict[str, int]:
+    """Internal key → column index; unknown titles warned about, repeated titles reported (and not read)."""
+    seen: dict[str, int] = {}
+    repeated: set[str] = set()
+    known = {normalize_header(c.title) for c in spec.columns}  # the header is read folded: （ as (
+    for index, title in enumerate(raw.header):
+        if not title:
+            continue
+        if title in seen:
+            if title in known and title not in repeated:
+                where = Location(source, row=raw.header_row, column=column_letter(index), title=title)
+                first, second = column_letter(seen[title]), column_letter(index)
+                report.add("YZ-DATA-016", where, title=title, first=first, second=second)
+            repeated.add(title)
+            continue
+        seen[title] = index
         if title not in known:
-            where = Location(source, row=1, column=column_letter(index), title=title)
-            report.add("YZ-DATA-002", where, severity="warning", title=title)
-    by_key = {c.key: position[c.title] for c in spec.columns if c.title in position}
-    width = len(raw.header)
-    for number, row in enumerate(raw.rows, start=2):
-        extra = sum(1 for cell in row[width:] if cell)
-        if extra:
-            report.add("YZ-DATA-012", Location(source, row=number), count=extra)
-    return Dataset(
-        spec, path, source, to_frame(raw, spec, by_key, source, report), letters_of(by_key), raw.encoding
-    )
+            where = Location(source, row=raw.header_row, column=column_letter(index), title=title)
+            report.add("YZ-DATA-002", where, severity=WARNING, title=title)
+    # a repeated title is present but not read (NOT_READ): no "missing column" message follows
+    titles = {c.key: normalize_header(c.title) for c in spec.columns}
+    return {
+        c.key: NOT_READ if titles[c.key] in repeated else seen[titles[c.key]]
+        for c in spec.columns
+        if titles[c.key] in seen
+    }
 
 
 def letters_of(position: dict[str, int]) -> dict[str, str]:
     """Internal key → Excel column letter."""
-    return {key: column_letter(index) for key, index in position.items()}
+    return {key: column_letter(index) for key, index in position.items() if index != NOT_READ}
 
 
 def to_frame(
     raw: RawTable, spec: TableSpec, position: dict[str, int], source: str, report: Report
 ) -> pd.DataFrame:
-    """Text cells under internal keys (indexed by spreadsheet row); missing required columns reported."""
-    data: dict[str, list[str]] = {}
+    """Values under internal keys (indexed by spreadsheet row), normalised, with a note of each change."""
+    count = len(raw.row_numbers)
+    rows = np.asarray(raw.row_numbers, dtype=np.int64)
+    data: dict[str, np.ndarray] = {}
     for column in spec.columns:
         index = position.get(column.key)
-        if index is None:
-            if column.required:
-                report.add("YZ-DATA-001", Location(source, row=1), title=column.title)
-            data[column.key] = [""] * len(raw.rows)
+        if index is None or index == NOT_READ:
+            if index is None and column.required:
+                report.add("YZ-DATA-001", Location(source, row=raw.header_row), title=column.title)
+            data[column.key] = np.full(count, "", dtype=object)
             continue
-        values = [row[index] if index < len(row) else "" for row in raw.rows]
-        if column.type == "date":
-            values = [normalize_date(v) for v in values]
+        marks = raw.marks.get(index, {})
+        dates = np.isin(rows, [r for r, kind in marks.items() if kind == "date"])
+        values, changes = normalize_column(column, np.asarray(raw.columns[index], dtype=object), dates)
+        where = Location(source, column=column_letter(index), title=column.title)
+        for change in changes:
+            report.add(
+                "YZ-NOTE-003", where, severity=NOTE, count=change.count, what=WHAT[change.what],
+                before=change.before, after=change.after,
+            )  # fmt: skip
         data[column.key] = values
-    return pd.DataFrame(data, index=range(2, len(raw.rows) + 2), dtype=object)
+    frame = pd.DataFrame(data, index=pd.Index(rows), dtype=object)
+    return frame
+
+
+def excel_damage(dataset: Dataset, raw: RawTable, position: dict[str, int], report: Report) -> None:
+    """ID numbers Excel turned into numbers, phones that lost their leading 0: one message per column."""
+    rows = np.asarray(raw.row_numbers, dtype=np.int64)
+    for column in dataset.spec.columns:
+        index = position.get(column.key, NOT_READ)
+        if index == NOT_READ or column.check not in ("id_number", "phone"):
+            continue
+        values = dataset.frame[column.key].to_numpy(dtype=object)
+        if column.check == "id_number":
+            numeric = np.isin(rows, [r for r, kind in raw.marks.get(index, {}).items() if kind == "number"])
+            bad, code = id_damage(values, numeric), "YZ-DATA-014"
+        else:
+            bad, code = lost_zero(values), "YZ-DATA-015"
+        if not bad.any():
+            continue
+        letter = column_letter(index)
+        places = [
+            (
+                Location(dataset.source, row=int(r), column=letter, title=column.title),
+                {"value": v, "fixed": "0" + v},
+            )
+            for r, v in zip(rows[bad], values[bad], strict=True)
+        ]
+        report.add_rows(code, places)
+        dataset.reported.setdefault(column.key, set()).update(int(r) for r in rows[bad])
 
 
 def load(root: Path) -> Project:
@@ -132,18 +261,34 @@ def load(root: Path) -> Project:
     policy_docs = _read_docs(root, root / "content" / "policies", report)
     form_docs = _read_docs(root, root / "forms", report)
     pages_dir = root / "content" / "pages"
-    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted(pages_dir.glob("*.md"))}
+    pages = _read_pages(root, pages_dir, report)
     specs = load_specs(root, report)
     datasets = {}
     for name, spec in specs.items():
-        path = find_table_file(root / "datasets", spec)
-        if path is None:
+        found = table_files(root / "datasets", spec)
+        if not found:
             report.add("YZ-FILE-001", Location(f"datasets/{spec.path}"))
             continue
+        if len(found) > 1:
+            files = "、".join(p.name for p in found)
+            report.add("YZ-FILE-008", Location(f"datasets/{found[0].name}"), count=len(found), files=files)
+            continue
+        path = found[0]
         dataset = load_dataset(root, spec, path, report)
         if dataset is not None:
             datasets[name] = dataset
     return Project(root, county_doc, policy_docs, form_docs, specs, datasets, pages, report)
+
+
+def _read_pages(root: Path, folder: Path, report: Report) -> dict[str, str]:
+    """The narrative pages (content/pages/*.md) by file name."""
+    pages = {}
+    for path in sorted(folder.glob("*.md")):
+        try:
+            pages[path.name] = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            report.add("YZ-TEXT-001", Location(_rel(root, path)))
+    return pages
 
 
 def _read_docs(root: Path, folder: Path, report: Report) -> dict[str, YamlDoc]:

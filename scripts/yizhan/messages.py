@@ -13,8 +13,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "无法识别文件编码",
         "请在 WPS/Excel 中“另存为”CSV（UTF-8）或 Excel 工作簿（.xlsx）",
     ),
-    "YZ-FILE-003": ("无法读取 Excel 文件：{detail}", "请用 WPS/Excel 打开后重新保存为 .xlsx"),
+    "YZ-FILE-003": (
+        "无法读取这个 Excel 文件（文件已损坏、加了密码，或实际不是 Excel 格式）",
+        "请用 WPS/Excel 打开，去掉密码后“另存为” Excel 工作簿（.xlsx）",
+    ),
     "YZ-FILE-004": ("文件是空的", "请填写表头（第1行）和数据"),
+    "YZ-TEXT-001": ("文件不是 UTF-8 编码", "请用记事本打开该文件，“另存为”时把编码选为 UTF-8"),
+    # the data package (datasets/datapackage.json and its schemas)
+    "YZ-PKG-001": ("JSON 格式错误：{detail}", "请检查该行附近的逗号、引号和括号（可对照示例县的同名文件）"),
+    "YZ-PKG-002": (
+        "数据包描述不完整：{detail}",
+        "请对照示例县的 datasets/datapackage.json 和 datasets/schemas/ 补全",
+    ),
+    "YZ-FILE-005": (
+        "前 {rows} 行里找不到表头（应含「{titles}」等列标题）",
+        "请确认这是本表的文件，列标题与表格下载页的模板一致；不要把列标题改名",
+    ),
+    "YZ-FILE-006": (
+        "有几个工作表都有本表的列标题：{sheets}，不知道该读哪一个",
+        "请把要发布的工作表改名为「{table}」，或删去其他工作表",
+    ),
+    "YZ-FILE-007": (
+        "本表的列标题只在隐藏的工作表{sheets}里；隐藏的工作表不会被读取",
+        "请在 WPS/Excel 中右键工作表标签 →“取消隐藏”，核对内容后保存；不用的旧表请删去",
+    ),
+    "YZ-FILE-008": (
+        "同一张表有 {count} 个文件：{files}，不知道该读哪一个",
+        "请只保留一个（删去或移走其他文件），以免发布的不是你修改过的那个",
+    ),
+    "YZ-FILE-009": (
+        "WPS 表格格式（.et）无法读取",
+        "请在 WPS 中“文件 → 另存为”，文件类型选 Excel 工作簿（.xlsx），再删去 .et 文件",
+    ),
     # yaml
     "YZ-YAML-001": ("YAML 格式错误：{detail}", "请检查该行的缩进、冒号和引号"),
     "YZ-YAML-002": ("缺少必填项「{title}」（{key}）", "请添加 {key}: 并填写{title}"),
@@ -34,6 +64,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-YAML-010": ("引用的表格 {value} 不存在", "请在 forms/ 下添加 {value}.yml，或删去该引用"),
     "YZ-YAML-011": ("电话 {value} 格式不对", "请填写带区号的固定电话（如 0369-5201234）或11位手机号"),
     "YZ-YAML-012": ("日期 {value} 格式不对", "请按 2026-11-20 的格式填写"),
+    "YZ-YAML-013": (
+        "用了锚点或别名（{mark}），政策和表格文件中不需要它们",
+        "请把要重复的内容直接写出来；如果文字本身以 & 或 * 开头，请给整段文字加引号",
+    ),
+    "YZ-YAML-014": ("嵌套超过 {limit} 层", "请检查缩进是否多缩了，或把内容拆成更简单的列表"),
+    "YZ-YAML-015": (
+        "文件有 {size} KB，超过上限 {limit} KB",
+        "请确认这是政策或表格文件；过长的内容请拆成几个文件",
+    ),
+    "YZ-YAML-016": (
+        "{title} {value} 不能用作文件名",
+        "请只用英文字母（政策编号和表格代码用小写）、数字和连字符（-），以字母或数字开头和结尾，不超过 {limit} 个字符，"
+        "也不能是 con、prn、aux、nul、com1、lpt1 这类 Windows 保留名",
+    ),
+    # output folder
+    "YZ-OUT-001": ("输出目录（--out）是空的", "请写出目录名，例如 --out build"),
+    "YZ-OUT-002": (
+        "输出目录 {out} 是项目目录 {root} 本身或包含它，生成时会动到县里的数据",
+        "请用默认的 build，或项目以外的一个新目录",
+    ),
+    "YZ-OUT-003": (
+        "输出目录 {out} 在项目目录 {root} 里面",
+        "项目里只能用默认的 build 目录；其他位置请选项目以外的新目录",
+    ),
+    "YZ-OUT-004": ("{out} 不是普通文件夹（是文件或链接）", "请换一个新的目录名"),
+    "YZ-OUT-005": (
+        "输出目录 {out} 里已有文件，但不是 yizhan 生成的（没有标记文件 {marker}）",
+        "yizhan 不会删除或混入别人的文件：请换一个新的或空的目录",
+    ),
+    "YZ-OUT-006": (
+        "输出目录 {out} 里有 {count} 个不是 yizhan 生成的文件：{files}",
+        "yizhan 不会删除或覆盖它们：请把这些文件移到输出目录以外后重试",
+    ),
+    "YZ-OUT-007": (
+        "另一个 yizhan 正在生成 {out}（进程号 {pid}）",
+        "请等它完成后再试；两次生成不能同时写同一个输出目录",
+    ),
+    "YZ-OUT-008": (
+        "要写出的文件 {path} 会落到输出目录以外",
+        "请检查政策编号、表格代码和驿站编号：只能用英文字母、数字和连字符",
+    ),
+    "YZ-OUT-009": (
+        "网页中有 {scheme} 链接「{url}」，不是 yizhan 生成的，可能来自数据或政策文字中的 [文字](链接) 写法",
+        "请在数据和 content/ 中查找并删去这个链接",
+    ),
+    "YZ-OUT-011": (
+        "{path} 打不开，无法检查其中有没有个人信息",
+        "请删除输出目录中的这个文件后重新完整生成",
+    ),
+    "YZ-OUT-010": (
+        "救助对象公示页 {page} {problem}",
+        "公示名单不能被搜索引擎和站内搜索收录：请检查 site_templates 中该页的模板是否改动过",
+    ),
     # tables
     "YZ-DATA-001": ("缺少列「{title}」", "请在第1行添加列标题「{title}」（注意不要有错别字）"),
     "YZ-DATA-002": ("多出的列「{title}」将被忽略", "如果是拼写错误，请改为正确的列标题"),
@@ -53,6 +136,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "YZ-DATA-011": ('"{value}" 大于 {maximum}', "请填写不大于 {maximum} 的数"),
     "YZ-DATA-012": ("本行比表头多出 {count} 个单元格", "请删除多余的内容，或补上缺少的列标题"),
+    "YZ-DATA-013": ("{count} 行有同样的问题（第{rows}行等），如第{first}行：{example}", "{fix}"),
+    "YZ-DATA-014": (
+        '"{value}" 是 Excel 把身份证号当成数字存下的（后几位已丢失，即使校验码碰巧对上也不可信）',
+        "请把该列单元格格式设为“文本”后重新录入，或从原业务系统重新复制；不要只改格式，丢失的数字回不来",
+    ),
+    "YZ-DATA-015": (
+        '"{value}" 像是开头的 0 被 Excel 去掉了的电话号码',
+        "请把该列单元格格式设为“文本”，补上开头的 0（如 {fixed}）",
+    ),
+    "YZ-DATA-016": (
+        "列标题「{title}」出现了两次（{first}列和{second}列）",
+        "请删去其中一列，或改正列标题；在此之前两列都不会被读取",
+    ),
+    "YZ-DATA-017": ("第{rows}行是合计/小计行，已跳过，不作为数据读取", "合计由 yizhan 自己统计，无需处理"),
+    # what was read differently from how it was typed
+    "YZ-NOTE-001": ("表头在第{row}行：跳过了上方 {count} 行（{text}）", "无需处理"),
+    "YZ-NOTE-002": ("读取的是工作表「{sheet}」", "其他工作表（{others}）没有读取"),
+    "YZ-NOTE-003": (
+        "{count} 个值已按标准写法读取：{what}（如 {before} → {after}）",
+        "无需处理；想让表格与发布的一致，可在表格中照此修改",
+    ),
     # domain rules
     "YZ-RULE-001": (
         '所属乡镇 "{value}" 在驿站名录中没有乡镇级驿站',
@@ -79,6 +183,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-RULE-011": (
         "{title} {value} 晚于版次日期 {edition}",
         "请核对日期，或修改 content/county.yml 中的 edition",
+    ),
+    "YZ-RULE-012": (
+        "办结期限落在 {years} 年，程序内置的国家法定节假日和调休安排还没有这一年，暂按周一至周五计算工作日",
+        "国务院办公厅发布该年放假安排后，在 content/county.yml 的 workdays 下逐日填写 holidays（放假日期）和 workdays（调休上班日期）",
     ),
     # form definitions (forms/*.yml) and collected data
     "YZ-FORM-001": ("未知的项 {key}", "请检查拼写；可用的项见 forms/README.md"),
@@ -124,6 +232,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-FORM-027": ('"{value}" 不是「{title}」的选项', "请填写以下之一：{choices}"),
     "YZ-FORM-028": ('"{value}" 不符合「{title}」的格式', "{fix}"),
     "YZ-FORM-029": ('"{value}" 的长度不对', "「{title}」应为 {limits} 个字"),
+    "YZ-FORM-030": ("{source} 第{row}行「{title}」：{old} → {new}", "服务器上修改过的提交已更新到这一行"),
+    "YZ-FORM-031": (
+        "{tool} 中审核为「{state}」的提交 {count} 份没有导入（{rows}）",
+        "如需导入，请先在 {tool} 中改变审核状态后重新导出",
+    ),
+    "YZ-FORM-032": (
+        "{source} 第{row}行在 {tool} 中审核为「{state}」，已导入并在「审核标记」中标为 {flag}",
+        "请核实后清空数据集中这一行的「审核标记」",
+    ),
+    "YZ-FORM-033": (
+        "提交编号 {value} 在本次导入中出现了两次，内容不同（{other}）",
+        "已按文件顺序采用后一份；如不对，请只导入最新的导出文件",
+    ),
+    "YZ-FORM-034": (
+        "{value} 不是 ODK Central 导出的 ZIP 文件（里面没有 CSV 表）",
+        "请在 ODK Central 中重新下载「全部数据（CSV ZIP）」，或解压后导入其中的 CSV",
+    ),
+    "YZ-FORM-035": (
+        "导入后的数据集通不过检查，没有写入任何数据",
+        "请按上面的说明改正导入的文件或数据集后重新导入",
+    ),
+    "YZ-FORM-037": (
+        '「{title}」"{value}" 与{other}重复',
+        "{title}必须唯一：同一件事登记了两次的请删去一行，不同的事请改用新的{title}",
+    ),
+    "YZ-FORM-036": ("更新 {count} 行（服务器上修改过的提交）", "原文件已备份为 {backup}"),
     # site
     "YZ-SITE-001": (
         "没有安装中文分词库 jieba，网站搜索将搜不到任何中文内容，因此停止生成",
@@ -150,14 +284,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{subject}的 {path} 缺少要合订或拼版的文件 {part}",
         "请重新完整生成一次（yizhan build --only print）",
     ),
-}
-
-FILE_LABELS = {
-    "stations": "驿站名录",
-    "recipients": "救助对象",
-    "projects": "民生工程项目",
-    "feedback": "意见建议",
-    "services": "服务台账",
+    # failures that stop a run (the command line's last line of defence: never a traceback)
+    "YZ-RUN-001": (
+        "模板写法错误：{detail}",
+        "请改正模板中的这一行；不需要自定义模板时，删去项目中的 site_templates/ 文件夹即可用回默认模板",
+    ),
+    "YZ-RUN-002": (
+        "模板无法生成页面：{detail}",
+        "请核对模板引用的名称与默认模板一致；不需要自定义模板时，删去项目中的 site_templates/ 文件夹即可用回默认模板",
+    ),
+    "YZ-RUN-003": (
+        "内容嵌套层数太多，无法处理",
+        "请检查最近修改的 YAML 或 JSON 文件中是否有成千上万层的缩进或括号",
+    ),
+    "YZ-RUN-004": (
+        "无法读写文件：{detail}",
+        "请确认对该文件夹有写入权限、磁盘还有空间，且文件没有被 WPS/Excel 等程序打开",
+    ),
+    "YZ-RUN-005": (
+        "程序内部错误（{detail}）",
+        "请加 --debug 重新运行，把显示的全部内容发给技术支持；原有的输出文件保持不变",
+    ),
 }
 
 

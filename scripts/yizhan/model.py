@@ -10,6 +10,8 @@ from typing import Any
 import pandas as pd
 
 from .report import Report
+from .vocab import PlaceWords
+from .workdays import WorkCalendar
 from .yamlfile import YamlDoc
 
 HANDBOOK_SIZES = ("A4", "A5")  # 政策手册的开本（content/county.yml 的 handbook_size）
@@ -40,6 +42,11 @@ class County:
     categories: tuple[str, ...]
     commitments: tuple[Commitment, ...]
     handbook_size: str = "A4"  # one of HANDBOOK_SIZES; A5 also makes a booklet for folding
+    places: PlaceWords = field(
+        default_factory=PlaceWords
+    )  # 乡镇/村/组 or 街道/社区/网格, from the station register
+    disclosure_in_workdays: bool = False  # 公示期 counted in 工作日 instead of calendar days
+    calendar: WorkCalendar = field(default_factory=WorkCalendar, compare=False)  # 工作日 with 调休
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,8 @@ class Column:
     mask: str | None = None
     check: str | None = None
     required: bool = False
+    vocab: str | None = None  # a kind in vocab.ALIASES: what officers type is read as the expected word
+    kind: str | None = None  # "code" or "yearmonth": text read with half-width digits and letters
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,7 @@ class Dataset:
     frame: pd.DataFrame  # internal keys as columns, strings; index = spreadsheet row number
     header_letters: dict[str, str] = field(default_factory=dict)  # key → Excel letter
     encoding: str = "utf-8"
+    reported: dict[str, set[int]] = field(default_factory=dict)  # key → rows already given a message
 
 
 @dataclass

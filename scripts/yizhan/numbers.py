@@ -256,3 +256,32 @@ def js_rules() -> dict[str, object]:
         "idCheck": ID_CHECK,
         "oldestBirthYear": OLDEST_BIRTH_YEAR,
     }
+
+
+# YYYYMMDD of a real date from 1900 to 2099 (leap years included): the birth date rule as a pattern, for
+# XPath, which has no calendar. `birth_date` above is the reference; tests check that the two agree.
+BIRTH_DATE_PATTERN = (
+    r"^(?:(?:19|20)\d\d(?:(?:0[13578]|1[02])(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)(?:0[1-9]|[12]\d|30)"
+    r"|02(?:0[1-9]|1\d|2[0-8]))|(?:19|20)(?:0[48]|[2468][048]|[13579][26])0229|20000229)$"
+)
+
+
+def _xpath_literal(text: str) -> str:
+    return "'" + text + "'"  # the patterns above contain no apostrophe
+
+
+def xpath_rules() -> dict[str, str]:
+    """The phone and ID rules as ODK XPath constraints on `.` (XLSForm), from the same patterns and weights.
+
+    ODK's substr(s, start, end) is zero-based with an exclusive end. The ID rule: 17 digits and a digit or
+    X, a real birth date (BIRTH_DATE_PATTERN, not after today) and the GB 11643 check character.
+    """
+    weighted = " + ".join(f"number(substr(., {i}, {i + 1})) * {w}" for i, w in enumerate(ID_WEIGHTS))
+    birth = "substr(., 6, 14)"
+    id_rule = (
+        f"regex(., {_xpath_literal(ID_PATTERN)}) and regex({birth}, {_xpath_literal(BIRTH_DATE_PATTERN)})"
+        f" and {birth} <= format-date(today(), '%Y%m%d')"
+        f" and substr('{ID_CHECK}', ({weighted}) mod 11, ({weighted}) mod 11 + 1)"
+        " = translate(substr(., 17, 18), 'x', 'X')"
+    )
+    return {"phone": f"regex(., {_xpath_literal('^' + PHONE_PATTERN + '$')})", "id_number": id_rule}

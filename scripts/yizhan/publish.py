@@ -12,15 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from .model import County
+from .outfolder import inside, write_marker
 from .output import Output
 from .paths import project_file
+from .templating import mkdocs_title
 
 
-def staging_dir(out: Path) -> Path:
-    return out.parent / f".{out.name}.staging"
-
-
-def _write(path: Path, data: bytes | str) -> None:
+def _write(base: Path, rel: str, data: bytes | str) -> None:
+    path = inside(base, rel)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -57,7 +56,7 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
         docs_dir=str(docs),
         site_dir=str(site),
         nav=nav,
-        site_name=f"{county.county}民生驿站",
+        site_name=mkdocs_title(f"{county.county}民生驿站"),
         site_url=county.site_url + "/" if county.site_url else None,
         strict=True,
     )
@@ -71,24 +70,29 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
             (site / name).unlink(missing_ok=True)
 
 
-def publish(output: Output, root: Path, out: Path, county: County, only: set[str]) -> Path:
-    """Write all outputs into a fresh staging folder next to `out` and return it."""
-    staging = staging_dir(out)
-    shutil.rmtree(staging, ignore_errors=True)
-    work = out.parent / f".{out.name}.work"
-    shutil.rmtree(work, ignore_errors=True)
+def publish(output: Output, root: Path, out: Path, county: County, only: set[str], work: Path) -> Path:
+    """Write all outputs into a staging folder inside this build's own `work` folder and return it."""
+    staging = work / "staging"
     if out.exists():
         # Keep what this build does not remake (e.g. --only print keeps the site).
         shutil.copytree(out, staging, copy_function=os.link)
     staging.mkdir(parents=True, exist_ok=True)
+    # Every path is checked before anything is written: none may leave its folder.
+    for job in output.print_jobs:
+        inside(staging / "print", job.path)
+        if job.site_path:
+            inside(staging / "site", job.site_path)
+    for rel in output.site_files:
+        inside(staging / "site", rel)
+    for rel in output.docs:
+        inside(work / "docs", rel)
     if "site" in only:
         shutil.rmtree(staging / "site", ignore_errors=True)
         for rel, text in output.docs.items():
-            _write(work / "docs" / rel, text)
+            _write(work / "docs", rel, text)
         build_site(root, work / "docs", staging / "site", output.nav, county)
         for rel, data in output.site_files.items():
-            _write(staging / "site" / rel, data)
-        shutil.rmtree(work, ignore_errors=True)
+            _write(staging / "site", rel, data)
     # The site offers some print documents (the blank forms), so a site-only build renders those.
     jobs = output.print_jobs if "print" in only else [j for j in output.print_jobs if j.site_path]
     if jobs:
@@ -104,18 +108,5 @@ def publish(output: Output, root: Path, out: Path, county: County, only: set[str
         from .website.compress import precompress
 
         precompress(staging / "site", previous=out / "site")
+    write_marker(staging)
     return staging
-
-
-def swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with two renames, so `out` is never half-written."""
-    old = out.parent / f".{out.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def discard(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from .derive import PublicData
 from .disclosure.render import render_disclosure
 from .disclosure.render_notices import current_sheets
+from .disclosure.warnings import warning_sheets
 from .forms.render import form_jobs, render_forms
 from .output import Output
 from .printing.handbook import policy_jobs
@@ -26,6 +27,8 @@ def render(data: PublicData, templates: Path, parts: Collection[str] = ("site", 
     else:
         output.print_jobs += form_jobs(data, templates)
         output.print_jobs += current_sheets(data.stats["disclosure"].notices, data.county, templates)
+    disclosure = data.stats["disclosure"]
+    output.print_jobs += warning_sheets(disclosure, data.tables.get("stations"), data.county, templates)
     output.print_jobs += policy_jobs(data, templates)
     output.print_jobs += station_jobs(data, templates)
     return output

@@ -9,6 +9,10 @@ from . import messages
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"  # what was read differently from how it was typed (a sheet chosen, 村级 read as 村)
+MARKS = {ERROR: "", WARNING: "（警告）", NOTE: "（说明）"}
+GROUP_AFTER = 3  # more rows than this with one problem in one column become one message
+FIRST_ROWS = 5
 
 
 def column_letter(index: int) -> str:
@@ -44,13 +48,14 @@ class Location:
 class Problem:
     code: str
     severity: str
-    where: Location
+    where: Location | None  # None only for a failure no file explains (e.g. an internal error)
     problem: str
     fix: str
+    rows: tuple[int, ...] = ()  # every row a grouped message stands for
 
     def __str__(self) -> str:
-        mark = "" if self.severity == ERROR else "（警告）"
-        return f"{self.where}: {mark}{self.problem} —— {self.fix}"
+        place = f"{self.where}: " if self.where else ""
+        return f"{place}{MARKS.get(self.severity, '')}{self.problem} —— {self.fix}"
 
 
 @dataclass
@@ -63,6 +68,24 @@ class Report:
         problem, fix = messages.text(code, **values)
         self.problems.append(Problem(code, severity, where, problem, fix))
 
+    def add_rows(
+        self, code: str, places: list[tuple[Location, dict[str, object]]], severity: str = ERROR
+    ) -> None:
+        """One problem on many rows of one column: each row when few, else one message with the count."""
+        if len(places) <= GROUP_AFTER:
+            for where, values in places:
+                self.add(code, where, severity, **values)
+            return
+        first, values = places[0]
+        example, fix = messages.text(code, **values)
+        rows = tuple(where.row or 0 for where, _ in places)
+        shown = "、".join(str(r) for r in rows[:FIRST_ROWS])
+        problem, _ = messages.text(
+            "YZ-DATA-013", count=len(rows), rows=shown, first=rows[0], example=example, fix=fix
+        )
+        where = Location(first.file, column=first.column, title=first.title)
+        self.problems.append(Problem(code, severity, where, problem, fix, rows))
+
     def extend(self, other: Report) -> None:
         self.problems.extend(other.problems)
 
@@ -73,6 +96,10 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == NOTE]
 
     @property
     def valid(self) -> bool:
@@ -89,7 +116,11 @@ class Report:
 
     def to_json(self) -> str:
         items = [
-            {**asdict(p), "where": {**asdict(p.where), "text": str(p.where)}, "message": str(p)}
+            {
+                **asdict(p),
+                "where": {**asdict(p.where), "text": str(p.where)} if p.where else None,
+                "message": str(p),
+            }
             for p in self.problems
         ]
         body = {"valid": self.valid, "errors": len(self.errors), "warnings": len(self.warnings)}

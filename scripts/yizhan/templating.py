@@ -1,4 +1,10 @@
-"""The one jinja2 environment for site pages and print documents (autoescape on)."""
+"""The jinja2 environments for site pages and print documents (autoescape on).
+
+Data is data: in markdown pages (`*.md.j2`) every value is also escaped for markdown, so a name
+holding `[点我](javascript:…)`, `{ onmouseover=… }`, `**` or `{{ … }}` shows as text and never
+becomes a link, an attribute, emphasis or template code. Front matter is written by a YAML
+serializer (`front_matter`), never pieced together from strings.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,53 @@ import re
 from functools import cache
 from pathlib import Path
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from .numbers import fold, parse_phone
+from .vocab import government_of
+
+# Characters that start markdown (and attribute-list, Jinja) syntax, written as numeric entities:
+# the page shows the character, markdown sees none. Letters, digits, - . / : stay as they are, so
+# ids, dates and tel: addresses inside link targets are untouched.
+_MARKDOWN_TABLE = str.maketrans(
+    {c: f"&#{ord(c)};" for c in "\\`*_{}[]#|!~"}
+    | {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+)
+_LINE_START = {"-": "&#45;", "+": "&#43;", "=": "&#61;"}  # a list item or heading underline when first
+
+
+def markdown_text(value: object) -> Markup:
+    """`value` as literal text inside markdown: HTML-escaped, then markdown-escaped."""
+    if isinstance(value, Markup):
+        return value  # already markup on purpose: a chart, tojson, a macro's output
+    text = ("" if value is None else str(value)).translate(_MARKDOWN_TABLE)
+    if text[:1] in _LINE_START:
+        text = _LINE_START[text[0]] + text[1:]
+    return Markup(text)
+
+
+def mkdocs_title(value: object) -> str:
+    """A title for mkdocs (front matter, navigation, site name), which writes titles unescaped.
+
+    HTML-escaped, and < > as their full-width forms, because <title> unescapes it once more.
+    """
+    text = str(value).replace("<", "＜").replace(">", "＞")
+    return text.replace("&", "&amp;").replace('"', "&quot;")
+
+
+def front_matter(**meta: object) -> Markup:
+    """A page's YAML front matter, serialized (a title with `: `, `[` or `#` stays one string).
+
+    The title goes through `mkdocs_title`.
+    """
+    if "title" in meta:
+        meta["title"] = mkdocs_title(meta["title"])
+    body = yaml.safe_dump(
+        {k: v for k, v in meta.items() if v is not None}, allow_unicode=True, sort_keys=False, width=1000
+    )
+    return Markup(f"---\n{body}---\n")
 
 
 def tel_href(phone: str) -> str:
@@ -26,7 +76,8 @@ def cn_date(value: dt.date) -> str:
 
 
 @cache
-def environment(templates: Path) -> Environment:
+def environment(templates: Path, markdown: bool = False) -> Environment:
+    """The environment for HTML templates, or with `markdown` for markdown pages."""
     env = Environment(
         loader=FileSystemLoader(str(templates)),
         autoescape=True,
@@ -34,11 +85,15 @@ def environment(templates: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=markdown_text if markdown else None,
     )
     env.filters["tel"] = tel_href
     env.filters["cn_date"] = cn_date
+    env.filters["government"] = government_of
+    env.globals["front_matter"] = front_matter
     return env
 
 
 def render_template(templates: Path, name: str, **context: object) -> str:
-    return environment(templates).get_template(name).render(**context)
+    markdown = name.endswith(".md.j2")
+    return environment(templates, markdown).get_template(name).render(**context)

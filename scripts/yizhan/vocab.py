@@ -8,6 +8,7 @@ instead (村级, 正常, 低保), accepted and normalised with a note.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 PUBLIC, MASKED, PRIVATE = "public", "masked", "private"
 PUBLICATIONS = (PUBLIC, MASKED, PRIVATE)
@@ -27,12 +28,34 @@ STATION_KINDS = {
     "网格": "网格民生驿站",
 }
 
+# A policy's `where`: the level that decides its applications, and the stem of that service list's page.
+DECIDED_AT = {"乡镇办理": "township", "村级办理": "village"}
+STEP_LEVELS = ("村", "乡镇", "县")  # who carries out one step of a policy's procedure
+
 ACTIVE, CLOSED = "运行", "停用"
 STATION_STATUSES = (ACTIVE, CLOSED)
 FEEDBACK_STATUSES = ("待办", "办理中", "已办结")
 PROJECT_STATUSES = ("未开工", "在建", "已完工")
 FEEDBACK_CATEGORIES = ("资金类", "建设类", "保险类", "其他")
 RECIPIENT_CATEGORIES = ("城乡低保", "特困供养", "临时救助")
+# 申请受理登记: the steps of 限时办结, in order, and how an application may end.
+RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED = (
+    "受理",
+    "转报乡镇",
+    "审核",
+    "审批",
+    "办结",
+    "不予受理",
+)
+APPLICATION_STATUSES = (RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED)
+# Dates that must not come before another date of the same record: dataset → (earlier, later) keys.
+DATE_ORDER = {
+    "feedback": (("date", "closed_date"),),
+    "applications": (("received_date", "forwarded_date"), ("forwarded_date", "reviewed_date"),
+                     ("reviewed_date", "approved_date"), ("received_date", "closed_date")),
+}  # fmt: skip
+# Register columns the import fills itself (from the policy that lists the form, and the first status).
+REGISTER_FILLED = ("policy_id", "status")
 
 # What people type → the word the data package expects, per kind of column (schema field "vocab").
 ALIASES: dict[str, dict[str, str]] = {
@@ -59,16 +82,65 @@ def station_kind(level: str) -> str:
     return STATION_KINDS.get(level, f"{level}民生驿站")
 
 
+def _both(words: list[str]) -> str:
+    """乡镇, or 乡镇（街道） for a county that has both kinds of place."""
+    return words[0] + "".join(f"（{w}）" for w in words[1:])
+
+
+def _tier_levels(levels: Iterable[str]) -> dict[str, list[str]]:
+    """The level words a county uses for each tier, rural words first: {乡镇: [乡镇, 街道], …}."""
+    used = set(levels)
+    found = {tier: [w for w in LEVELS if w in used and tier_of(w) == tier] for tier in TIERS}
+    return {tier: words or [tier] for tier, words in found.items()}
+
+
 def tier_words(levels: Iterable[str]) -> dict[str, str]:
-    """The word a county uses for each tier (the first it writes), e.g. {乡镇: 街道} for an urban county."""
-    words = {tier: tier for tier in TIERS}
-    seen: set[str] = set()
-    for level in levels:
-        tier = tier_of(level)
-        if tier in words and tier not in seen:
-            words[tier] = level
-            seen.add(tier)
-    return words
+    """The word for each tier: {乡镇: 街道} for an urban district, {乡镇: 乡镇（街道）} for a county with both."""
+    return {tier: _both(words) for tier, words in _tier_levels(levels).items()}
+
+
+# What running text calls a place, when it differs from the level word (每个村民组).
+PLACE_NOUNS = {GROUP: "村民组"}
+NOTICE_BOARDS = {VILLAGE: "村务公开栏", "社区": "居务公开栏"}
+GOVERNMENTS = {TOWNSHIP: "乡镇人民政府", "街道": "街道办事处"}  # whom a township-level place answers to
+COUNTY_WORDS = ("县", "区", "市", "旗")  # 全县 / 全区 …: the last character of the county's name
+
+
+@dataclass(frozen=True)
+class PlaceWords:
+    """How pages name the county and its places: 乡镇/村/组, or 街道/社区/网格 in an urban district."""
+
+    township: str = TOWNSHIP
+    village: str = VILLAGE
+    group: str = GROUP
+    group_noun: str = "村民组"
+    government: str = "乡镇人民政府"
+    notice_board: str = "村务公开栏"
+    county: str = "县"
+
+    def of(self, tier: str) -> str:
+        """This county's word for a tier (乡镇, 村 or 组), e.g. in a policy's accept_at."""
+        return {TOWNSHIP: self.township, VILLAGE: self.village, GROUP: self.group}.get(tier, tier)
+
+
+def government_of(township: str) -> str:
+    """Whom a named township answers to: 城关镇人民政府, 城关街道办事处."""
+    return township + ("办事处" if township.endswith("街道") else "人民政府")
+
+
+def place_words(levels: Iterable[str], county_name: str = "") -> PlaceWords:
+    """The words of a county whose stations have `levels` (the 层级 column)."""
+    tiers = _tier_levels(levels)
+    last = county_name[-1:]
+    return PlaceWords(
+        township=_both(tiers[TOWNSHIP]),
+        village=_both(tiers[VILLAGE]),
+        group=_both(tiers[GROUP]),
+        group_noun=_both([PLACE_NOUNS.get(w, w) for w in tiers[GROUP]]),
+        government="或".join(GOVERNMENTS.get(w, f"{w}人民政府") for w in tiers[TOWNSHIP]),
+        notice_board=_both([NOTICE_BOARDS.get(w, f"{w}务公开栏") for w in tiers[VILLAGE]]),
+        county=last if last in COUNTY_WORDS else "县",
+    )
 
 
 def canonical(kind: str, value: str) -> str:

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import re
-import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import pandas as pd
 
 from .. import messages
 from ..forms import with_datasets
-from ..forms.model import MULTI_SEPARATOR, Form, to_form
+from ..forms.model import Form, to_form
 from ..load import load
 from ..model import Dataset, Project
-from ..report import Location, Report
-from ..tabular import read_table
-from ..validate import tables, validate
-from .incoming import read_collected
+from ..report import ERROR, WARNING, Location, Report
+from ..validate import validate
+from ..vocab import RECEIVED
+from .checks import check_incoming
+from .incoming import read_collected, review_decision
+from .merge import META_KEYS, Candidate, Merged, merge
+from .store import _atomic_write, save
 
 ERRORS_TITLE = "错误说明"
 
@@ -33,6 +31,8 @@ class ImportResult:
     added: int = 0
     duplicates: int = 0
     rejected: int = 0
+    rejected_by_review: int = 0
+    updated: int = 0
     written: bool = False
     backup: Path | None = None
     rejects: Path | None = None
@@ -41,6 +41,16 @@ class ImportResult:
     def note(self, code: str, **values: object) -> None:
         problem, fix = messages.text(code, **values)
         self.notes.append(f"{problem}。{fix}。")
+
+
+@dataclass
+class Rejected:
+    """A row set aside: its file, its cells as typed, why, and the header of its file."""
+
+    path: Path
+    cells: list[str]
+    errors: str
+    header: list[str] = field(default_factory=list)
 
 
 def find_form(project: Project, code: str, report: Report) -> Form | None:
@@ -56,65 +66,139 @@ def find_form(project: Project, code: str, report: Report) -> Form | None:
     return form
 
 
-def check_form_rules(dataset: Dataset, form: Form, report: Report) -> None:
-    """What the form adds to the dataset schema: patterns, lengths, multiple choices, conditions."""
-    frame = dataset.frame
-    for item in form.value_fields:
-        if item.key not in frame:
+def answered(form: Form, keys: list[str]) -> list[str]:
+    """Dataset columns the form fills, plus the submission's own columns."""
+    fields = {f.key for f in form.value_fields}
+    return [k for k in keys if k in fields or k in META_KEYS]
+
+
+def policy_of(project: Project, code: str) -> str:
+    """The policy whose `forms:` lists this application form, else the policy of the same id ("" if none)."""
+    policies = [d.data for d in project.policy_docs.values() if isinstance(d.data, dict)]
+    for data in policies:
+        if code in [str(f) for f in data.get("forms") or []]:
+            return str(data.get("id") or "")
+    return code if any(str(d.get("id")) == code for d in policies) else ""
+
+
+def fill_register(incoming: Dataset, policy_id: str) -> None:
+    """An application enters the register under its policy, at the first step (受理)."""
+    frame = incoming.frame
+    if "policy_id" in frame:
+        frame["policy_id"] = [v or policy_id for v in frame["policy_id"]]
+    if "status" in frame:
+        frame["status"] = [v or RECEIVED for v in frame["status"]]
+
+
+def drop_superseded(incoming: Dataset, source: str, report: Report) -> int:
+    """One submission twice in one file: keep the later row (a warning when the answers differ)."""
+    frame = incoming.frame
+    if "submission_id" not in frame:
+        return 0
+    ids = frame["submission_id"]
+    earlier = frame[(ids != "") & ids.duplicated(keep="last")]
+    same = 0
+    for row, values in earlier.iterrows():
+        later = frame[ids == values["submission_id"]].index[-1]
+        answers = [k for k in frame.columns if k not in META_KEYS]
+        if list(frame.loc[later, answers]) == list(values[answers]):
+            same += 1
+        else:
+            other = f"{source} 第{row}行"
+            report.add("YZ-FORM-033", Location(source, row=int(later)), severity=WARNING,
+                       value=values["submission_id"], other=other)  # fmt: skip
+    incoming.frame = frame.drop(index=earlier.index)
+    return same
+
+
+def _by_row(problems: Report) -> dict[int, list[str]]:
+    rows: dict[int, list[str]] = {}
+    for problem in problems.errors:
+        rows.setdefault(problem.where.row or 1, []).append(f"{problem.problem}（{problem.fix}）")
+    return rows
+
+
+def _read_candidates(
+    project: Project, form: Form, paths: list[Path], result: ImportResult, bad: list[Rejected]
+) -> list[Candidate]:
+    """Every row of every file, checked; bad rows set aside with their reasons, review decisions applied."""
+    spec = project.specs[form.dataset]
+    keys = [c.key for c in spec.columns]
+    candidates: list[Candidate] = []
+    for path in paths:
+        problems = Report()
+        collected = read_collected(path, form, spec, problems)
+        if collected is None:
+            result.report.extend(problems)
+            bad.append(Rejected(path, [], "；".join(p.problem for p in problems.errors)))
             continue
-        column = dataset.spec.column(item.key)
-        for row, value in frame[item.key].items():
-            where = tables.where(dataset, row, item.key)
-            answers = frame.loc[row].to_dict()
-            if not value:
-                shown = item.when is None or item.when.holds(answers)
-                if item.required and shown and (item.when is not None or not column.required):
-                    report.add("YZ-DATA-003", where, title=column.title)
+        incoming = collected.dataset
+        if form.register:
+            fill_register(incoming, policy_of(project, form.code))
+        result.duplicates += drop_superseded(incoming, path.name, problems)
+        check_incoming(project, incoming, form, problems)
+        result.report.extend(problems)
+        errors = _by_row(problems)
+        if 1 in errors:  # a header problem makes every row of the file unusable
+            errors = {row: errors[1] for row in incoming.frame.index} | errors
+        rejected: list[str] = []
+        for row, values in incoming.frame[keys].iterrows():
+            decision, flag = review_decision(collected.review.get(int(row), ""))
+            if decision == "reject":
+                rejected.append(f"第{row}行")
                 continue
-            if item.kind == "multi":
-                wrong = [v for v in value.split(MULTI_SEPARATOR) if v not in item.choices]
-                for bad in wrong:
-                    report.add(
-                        "YZ-FORM-027", where, value=bad, title=column.title, choices="、".join(item.choices)
-                    )
-            if item.pattern and not re.search(item.pattern, value):
-                report.add(
-                    "YZ-FORM-028", where, value=value, title=column.title, fix=item.hint or "请检查格式"
-                )
-            low, high = item.min_length or 0, item.max_length
-            if len(value) < low or (high is not None and len(value) > high):
-                limits = f"{low}–{high}" if high is not None else f"至少 {low}"
-                report.add("YZ-DATA-006", where, value=value, fix=f"「{column.title}」应为 {limits} 个字")
+            if row in errors:
+                cells = collected.raw.rows[int(row) - 2] if int(row) - 2 < len(collected.raw.rows) else []
+                bad.append(Rejected(path, cells, "；".join(errors[int(row)]), collected.raw.header))
+                continue
+            values = values.copy()
+            if flag and "review_flag" in values:
+                values["review_flag"] = flag
+                result.note("YZ-FORM-032", source=path.name, row=row, tool=collected.tool,
+                            state=collected.review[int(row)], flag=flag)  # fmt: skip
+            cells = collected.raw.rows[int(row) - 2]
+            values_ = {k: str(v) for k, v in values.items()}
+            previous = collected.previous.get(int(row), "")
+            candidates.append(
+                Candidate(path.name, int(row), values_, cells, previous=previous, header=collected.raw.header)
+            )
+        if rejected:
+            result.rejected_by_review += len(rejected)
+            states = "、".join(sorted({collected.review[int(r[1:-1])] for r in rejected}))
+            result.note("YZ-FORM-031", tool=collected.tool, state=states, count=len(rejected), rows=f"{path.name} {'、'.join(rejected)}")  # fmt: skip
+    return candidates
 
 
-def check_incoming(project: Project, incoming: Dataset, form: Form, report: Report) -> None:
-    """The same checks `yizhan validate` runs on the dataset, on the incoming rows."""
-    tables.check_types(incoming, report)
-    tables.check_values(incoming, report)
-    check_form_rules(incoming, form, report)
-    stations = project.datasets.get("stations")
-    if stations is not None and "station_id" in incoming.frame:
-        ids = set(stations.frame["station_id"])
-        tables.check_station_refs(incoming, ids, report)
-    if form.dataset == "feedback":
-        tables.check_feedback(incoming, report)
-    # Form and dataset rules can both catch one blank cell: say it once per cell.
-    cells: set[tuple[int | None, str | None]] = set()
-    unique = []
-    for problem in report.problems:
-        cell = (problem.where.row, problem.where.column)
-        if problem.where.row is None or cell not in cells:
-            unique.append(problem)
-        cells.add(cell)
-    report.problems[:] = unique
-
-
-def _row_key(values: pd.Series) -> tuple[str, ...]:
-    return tuple(str(v) for v in values)
+def _check_keys(current: Dataset, merged: Merged, form: Form, report: Report) -> set[int]:
+    """Primary keys across the existing rows and every file of the import; offending new rows by position."""
+    offending: set[int] = set()
+    frame = merged.frame
+    for key in form.primary_key:
+        title = current.spec.column(key).title
+        holders: dict[str, int] = {}
+        for row, value in frame[key].items():
+            if not value:
+                continue
+            if value in holders:
+                position = int(row) - (int(current.frame.index.max()) + 1 if len(current.frame) else 2)
+                if position >= 0:
+                    candidate = merged.added[position]
+                    first = holders[value]
+                    if first in current.frame.index:
+                        other = f"数据集 {current.source} 第{first}行"
+                    else:
+                        earlier = merged.added[first - (int(row) - position)]
+                        other = f"本次导入的 {earlier.source} 第{earlier.row}行"
+                    where = Location(candidate.source, row=candidate.row, title=title)
+                    report.add("YZ-FORM-037", where, value=value, other=other, title=title)
+                    offending.add(position)
+            else:
+                holders[value] = int(row)
+    return offending
 
 
 def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = False) -> ImportResult:
-    """Validate every row of every file; append the valid new rows atomically, keeping a backup."""
+    """Check every row of every file and the dataset they make together; write it only if it is valid."""
     result = ImportResult()
     report = result.report
     project = load(root)
@@ -125,131 +209,80 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
     form = find_form(project, code, report)
     if form is None:
         return result
-    spec = project.specs[form.dataset]
     current = project.datasets[form.dataset]
-    keys = [c.key for c in spec.columns]
-    seen = {_row_key(r) for _, r in current.frame[keys].iterrows()}
-    primary = {k: set(current.frame[k]) for k in form.primary_key}
-    good: list[pd.Series] = []
-    bad: list[tuple[Path, list[str], str]] = []
-    for path in files:
-        incoming = read_collected(path, form, spec, report)
-        if incoming is None:
-            continue
-        problems = Report()
-        check_incoming(project, incoming, form, problems)
-        for key in form.primary_key:
-            for row, value in incoming.frame[key].items():
-                duplicate = _row_key(incoming.frame.loc[row, keys]) in seen
-                if value in primary[key] and not duplicate:
-                    where = tables.where(incoming, row, key)
-                    report_title = spec.column(key).title
-                    problems.add(
-                        "YZ-DATA-008",
-                        where,
-                        value=value,
-                        other=f"数据集{current.source}中",
-                        title=report_title,
-                    )
-        report.extend(problems)
-        errors_by_row: dict[int, list[str]] = {}
-        for problem in problems.errors:
-            errors_by_row.setdefault(problem.where.row or 1, []).append(f"{problem.problem}（{problem.fix}）")
-        if 1 in errors_by_row:  # a header problem makes every row of the file unusable
-            errors_by_row = {row: errors_by_row[1] for row in incoming.frame.index} | errors_by_row
-        raw_rows = read_table_rows(path)
-        for row, values in incoming.frame[keys].iterrows():
-            if row in errors_by_row:
-                bad.append((path, raw_rows.get(row, []), "；".join(errors_by_row[row])))
-                continue
-            signature = _row_key(values)
-            if signature in seen:
-                result.duplicates += 1
-                continue
-            seen.add(signature)
-            good.append(values)
+    keys = [c.key for c in current.spec.columns]
+    bad: list[Rejected] = []
+    candidates = _read_candidates(project, form, files, result, bad)
+    merged = merge(current.frame, candidates, keys, answered(form, keys))
+    for earlier, later in merged.replaced:
+        where = Location(later.source, row=later.row)
+        report.add("YZ-FORM-033", where, severity="warning", value=later.submission_id,
+                   other=f"{earlier.source} 第{earlier.row}行")  # fmt: skip
+    offending = _check_keys(current, merged, form, report)
+    if offending:
+        dropped = {id(merged.added[position]) for position in offending}
+        for position in sorted(offending):
+            candidate = merged.added[position]
+            reason = next(
+                f"{p.problem}（{p.fix}）"
+                for p in report.problems
+                if p.where.file == candidate.source
+                and p.where.row == candidate.row
+                and p.code == "YZ-FORM-037"
+            )
+            bad.append(Rejected(Path(candidate.source), candidate.cells, reason, candidate.header))
+        merged = merge(
+            current.frame, [c for c in candidates if id(c) not in dropped], keys, answered(form, keys)
+        )
     result.rejected = len(bad)
-    if not report.valid and (not skip_invalid or not bad):
-        if bad:
-            report.add("YZ-FORM-023", Location(files[0].name), count=len(bad))
+    if bad and not skip_invalid:
+        report.add("YZ-FORM-023", Location(files[0].name), count=len(bad))
+        return result
+    after = _validate_after(project, current, merged)
+    if not after.valid:
+        report.extend(after)
+        report.add("YZ-FORM-035", Location(current.source))
         return result
     if bad:
+        _demote(report)
         result.rejects = write_rejects(files[0], bad)
         result.note("YZ-FORM-025", count=len(bad), rejects=result.rejects)
-    if good:
-        result.backup = append_rows(current, [list(v) for v in good], keys)
-        result.added, result.written = len(good), True
-        result.note("YZ-FORM-024", added=len(good), duplicates=result.duplicates, backup=result.backup)
+    result.added, result.duplicates = len(merged.added), result.duplicates + merged.duplicates
+    for change in merged.edits:
+        title = current.spec.column(change.key).title
+        result.note("YZ-FORM-030", source=current.source, row=change.row, title=title,
+                    old=change.old or "（空）", new=change.new or "（空）")  # fmt: skip
+    if merged.added or merged.changes:
+        result.backup = save(current, merged)
+        result.written = True
+        result.updated = len({c.row for c in merged.edits})
+        result.note("YZ-FORM-024", added=result.added, duplicates=result.duplicates, backup=result.backup)
+        if result.updated:
+            result.note("YZ-FORM-036", count=result.updated, backup=result.backup)
     else:
         result.note("YZ-FORM-026", duplicates=result.duplicates)
     return result
 
 
-def read_table_rows(path: Path) -> dict[int, list[str]]:
-    from .incoming import read_incoming
+def _validate_after(project: Project, current: Dataset, merged: Merged) -> Report:
+    """`yizhan validate` on the project as it would be after the import."""
+    dataset = replace(current, frame=merged.frame)
+    return validate(replace(project, datasets={**project.datasets, current.spec.name: dataset}))
 
-    raw = read_incoming(path)
-    return {number: row for number, row in enumerate(raw.rows, start=2)} | {1: raw.header}
+
+def _demote(report: Report) -> None:
+    """With --skip-invalid the rows set aside are reported as warnings: the import itself succeeded."""
+    report.problems[:] = [replace(p, severity=WARNING) if p.severity == ERROR else p for p in report.problems]
 
 
-def write_rejects(first: Path, bad: list[tuple[Path, list[str], str]]) -> Path:
+def write_rejects(first: Path, bad: list[Rejected]) -> Path:
     """Rejected rows as they were typed, with their errors, next to the first imported file."""
     target = first.with_name(f"{first.stem}.未导入.csv")
-    header = read_table_rows(first)[1]
+    header = next((r.header for r in bad if r.header), [])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["来源文件", *header, ERRORS_TITLE])
-    for path, row, errors in bad:
-        writer.writerow([path.name, *row, errors])
+    for rejected in bad:
+        writer.writerow([rejected.path.name, *rejected.cells, rejected.errors])
     _atomic_write(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
     return target
-
-
-def append_rows(dataset: Dataset, rows: list[list[str]], keys: list[str]) -> Path:
-    """Add rows at the end of the dataset file; earlier bytes stay exactly as they were."""
-    path = dataset.file
-    backup = path.with_name(path.name + ".bak")
-    shutil.copy2(path, backup)
-    if path.suffix.lower() == ".xlsx":
-        _append_xlsx(path, rows, keys, dataset)
-        return backup
-    header = read_table(path).header
-    titles = {c.title: c.key for c in dataset.spec.columns}
-    order = [titles.get(h) for h in header]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n" if b"\r\n" in path.read_bytes()[:4096] else "\n")
-    for row in rows:
-        values = dict(zip(keys, row, strict=True))
-        writer.writerow([values.get(k, "") if k else "" for k in order])
-    old = path.read_bytes()
-    if old and not old.endswith(b"\n"):
-        old += b"\r\n" if b"\r\n" in old else b"\n"
-    encoding = "utf-8" if dataset.encoding == "utf-8-sig" else dataset.encoding
-    _atomic_write(path, old + buffer.getvalue().encode(encoding))
-    return backup
-
-
-def _append_xlsx(path: Path, rows: list[list[str]], keys: list[str], dataset: Dataset) -> None:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path)
-    sheet = book.worksheets[0]
-    header = [str(c.value or "").strip() for c in sheet[1]]
-    titles = {c.title: c.key for c in dataset.spec.columns}
-    order = [titles.get(h) for h in header]
-    for row in rows:
-        values = dict(zip(keys, row, strict=True))
-        sheet.append([values.get(k, "") if k else "" for k in order])
-    temp = path.with_name(f".{path.name}.tmp")
-    book.save(temp)
-    os.replace(temp, path)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush to disk, then rename over it."""
-    temp = path.with_name(f".{path.name}.tmp")
-    with temp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)

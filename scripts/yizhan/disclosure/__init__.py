@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..model import County
+from ..model import County, Policy
 from .notices import NoticeBook, notice_book
 from .services import ServiceStats, service_stats
 from .stats import FeedbackStats, Progress, feedback_stats, project_progress
+from .timeliness import Timeliness, timeliness
 
 
 @dataclass
@@ -23,18 +24,37 @@ class Disclosure:
     progress: Progress
     feedback: FeedbackStats
     services: ServiceStats
+    timeliness: Timeliness | None = None  # 限时办结, when the project keeps a 申请受理登记
 
 
-def derive_disclosure(tables: dict[str, pd.DataFrame], county: County) -> Disclosure:
+def derive_disclosure(
+    tables: dict[str, pd.DataFrame], county: County, policies: list[Policy] | None = None
+) -> Disclosure:
     """The derive step for 信息公开, from masked views only."""
     stations = tables["stations"]
+    whole = f"全{county.places.county}"  # the label of the county's total row
+    register = tables.get("applications")
+    on_time = None
+    if register is not None and policies is not None:
+        on_time = timeliness(register, stations, policies, county.edition, county.calendar)
     return Disclosure(
         notices=notice_book(
-            tables["recipients"], stations, county.edition, county.disclosure_days, county.retention_months
+            tables["recipients"],
+            stations,
+            county.edition,
+            county.disclosure_days,
+            county.retention_months,
+            county.calendar if county.disclosure_in_workdays else None,
         ),
-        progress=project_progress(tables["projects"], county.edition),
+        progress=project_progress(tables["projects"], county.edition, whole),
         feedback=feedback_stats(
-            tables["feedback"], stations, county.edition, county.feedback_time_limit_days
+            tables["feedback"],
+            stations,
+            county.edition,
+            county.feedback_time_limit_days,
+            county.calendar,
+            whole,
         ),
         services=service_stats(tables["services"], stations),
+        timeliness=on_time,
     )

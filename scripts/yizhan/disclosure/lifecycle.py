@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from ..workdays import WorkCalendar
+
 ON_NOTICE, ARCHIVED, EXPIRED, NOT_YET = "公示中", "已归档", "已撤下", "未发布"
 
 
@@ -41,15 +43,19 @@ def posting_date(batch: str, edition: dt.date) -> dt.date:
     return dt.date(year, month, min(edition.day, calendar.monthrange(year, month)[1]))
 
 
-def notice_period(start: dt.date, days: int) -> dt.date:
-    """Last day of a 公示期 of `days` calendar days that begins on `start` (both days count)."""
+def notice_period(start: dt.date, days: int, workdays: WorkCalendar | None = None) -> dt.date:
+    """Last day of a 公示期 of `days` days that begins on `start` (both count); 工作日 when a calendar is given."""
+    if workdays is not None:
+        return workdays.add(start - dt.timedelta(days=1), max(days, 1))
     return start + dt.timedelta(days=max(days, 1) - 1)
 
 
-def edition_of(batch: str, edition: dt.date, days: int, retention_months: int) -> Edition:
+def edition_of(
+    batch: str, edition: dt.date, days: int, retention_months: int, workdays: WorkCalendar | None = None
+) -> Edition:
     """Place a batch in the lifecycle as seen on the edition date."""
     start = posting_date(batch, edition)
-    end = notice_period(start, days)
+    end = notice_period(start, days, workdays)
     if start > edition:
         status = NOT_YET
     elif months_between(batch, edition) >= retention_months:
@@ -61,7 +67,15 @@ def edition_of(batch: str, edition: dt.date, days: int, retention_months: int) -
     return Edition(batch, start, end, status)
 
 
-def editions(batches: list[str], edition: dt.date, days: int, retention_months: int) -> list[Edition]:
+def editions(
+    batches: list[str],
+    edition: dt.date,
+    days: int,
+    retention_months: int,
+    workdays: WorkCalendar | None = None,
+) -> list[Edition]:
     """Every batch's edition, newest first."""
-    found = [edition_of(b, edition, days, retention_months) for b in sorted(set(batches), reverse=True)]
+    found = [
+        edition_of(b, edition, days, retention_months, workdays) for b in sorted(set(batches), reverse=True)
+    ]
     return found

@@ -8,7 +8,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..ids import place_slug
 from ..vocab import RECIPIENT_CATEGORIES, TOWNSHIP, VILLAGE, tier_of
+from ..workdays import WorkCalendar
 from .lifecycle import ON_NOTICE, Edition, editions
 
 CATEGORIES = dict(zip(RECIPIENT_CATEGORIES, ("dibao", "tekun", "linshi"), strict=True))  # slugs in paths
@@ -137,14 +139,19 @@ def place_slugs(stations: pd.DataFrame) -> tuple[dict[str, str], dict[tuple[str,
 
 
 def notice_book(
-    recipients: pd.DataFrame, stations: pd.DataFrame, day: dt.date, days: int, retention: int
+    recipients: pd.DataFrame,
+    stations: pd.DataFrame,
+    day: dt.date,
+    days: int,
+    retention: int,
+    workdays: WorkCalendar | None = None,
 ) -> NoticeBook:
     """Group the masked recipient view into editions as the lifecycle decides."""
     town_slugs, village_info = place_slugs(stations)
     rows = [row_of(item) | {"batch": item["batch"]} for item in recipients.to_dict("records")]
     by_batch = grouped(rows, "batch")
     book = NoticeBook([])
-    for edition in editions(list(by_batch), day, days, retention):
+    for edition in editions(list(by_batch), day, days, retention, workdays):
         if not edition.on_site:
             if edition.status != "未发布":
                 book.withdrawn.append(edition)
@@ -159,12 +166,14 @@ def notice_book(
                     VillageNotice(
                         township,
                         village,
-                        info.get("slug", f"{township}-{village}"),
+                        info.get("slug") or place_slug(f"{township}/{village}"),
                         sections_of(village_rows),
                         info.get("manager", ""),
                         info.get("phone", ""),
                     )
                 )
-            townships.append(TownshipNotice(township, town_slugs.get(township, township), villages))
+            townships.append(
+                TownshipNotice(township, town_slugs.get(township) or place_slug(township), villages)
+            )
         book.on_site.append(EditionNotices(edition, townships, sections_of(batch)))
     return book

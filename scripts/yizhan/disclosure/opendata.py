@@ -9,7 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..vocab import FEEDBACK_CATEGORIES
+from ..cells import safe_text
+from ..vocab import FEEDBACK_CATEGORIES, PlaceWords
 from . import Disclosure
 from .services import SERVICE_TYPES
 
@@ -44,7 +45,11 @@ def to_csv(resource: Resource) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([title for title, _ in resource.fields])
-    writer.writerows([[cell(v) for v in row] for row in resource.rows])
+    kinds = [kind for _, kind in resource.fields]
+    # Project names, 救助事由 and station names are typed by people: no cell may open as a formula.
+    writer.writerows(
+        [[safe_text(cell(v), k) for v, k in zip(row, kinds, strict=True)] for row in resource.rows]
+    )
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -93,7 +98,7 @@ def notice_resource(data: Disclosure) -> Resource:
     )  # fmt: skip
 
 
-def progress_resources(data: Disclosure) -> list[Resource]:
+def progress_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
     progress = data.progress
     projects = Resource(
         "minsheng-gongcheng",
@@ -107,8 +112,8 @@ def progress_resources(data: Disclosure) -> list[Resource]:
     )  # fmt: skip
     townships = Resource(
         "minsheng-gongcheng-xiangzhen",
-        "民生工程进度（按乡镇汇总）",
-        "各乡镇及全县的项目数、开工率、完工率、资金拨付率和逾期项目数。",
+        f"民生工程进度（按{places.township}汇总）",
+        f"各{places.township}及全{places.county}的项目数、开工率、完工率、资金拨付率和逾期项目数。",
         [("乡镇", "string"), ("项目数", "integer"), ("已开工", "integer"), ("已完工", "integer"),
          ("开工率(%)", "number"), ("完工率(%)", "number"), ("计划投资(万元)", "number"),
          ("已拨付(万元)", "number"), ("资金拨付率(%)", "number"), ("逾期项目", "integer")],
@@ -118,18 +123,18 @@ def progress_resources(data: Disclosure) -> list[Resource]:
     return [projects, townships]
 
 
-def feedback_resource(data: Disclosure) -> Resource:
+def feedback_resource(data: Disclosure, places: PlaceWords) -> Resource:
     rows = []
     for month in data.feedback.months:
         for g in [*month.townships, month.total]:
-            label = "全县" if g is month.total else g.label
+            label = data.feedback.total.label if g is month.total else g.label
             rows.append(
                 [month.month, label, g.collected, g.closed, g.in_progress, g.waiting,
                  *[g.by_category.get(c, 0) for c in FEEDBACK_CATEGORIES], g.overdue, g.satisfaction]
             )  # fmt: skip
     return Resource(
         "yijian-jianyi-yuedu",
-        "意见建议办理情况（按月、按乡镇）",
+        f"意见建议办理情况（按月、按{places.township}）",
         f"每月收集的意见建议数、办理情况、类别和回访满意率；逾期指超过 {data.feedback.limit_days} 天仍未办结。",
         [("月份", "string"), ("乡镇", "string"), ("收集", "integer"), ("已办结", "integer"),
          ("办理中", "integer"), ("待办", "integer"), *[(c, "integer") for c in FEEDBACK_CATEGORIES],
@@ -155,12 +160,15 @@ def service_resources(data: Disclosure) -> list[Resource]:
     ]  # fmt: skip
 
 
-def open_data(data: Disclosure, county: str, edition: dt.date) -> tuple[list[Resource], dict[str, bytes]]:
-    """The resources and the files to put under build/site/data/."""
+def open_data(
+    data: Disclosure, county: str, edition: dt.date, places: PlaceWords | None = None
+) -> tuple[list[Resource], dict[str, bytes]]:
+    """The resources and the files to put under build/site/data/ (column names stay the same everywhere)."""
+    places = places or PlaceWords()
     resources = [
         notice_resource(data),
-        *progress_resources(data),
-        feedback_resource(data),
+        *progress_resources(data, places),
+        feedback_resource(data, places),
         *service_resources(data),
     ]
     files = {f"data/{r.path}": to_csv(r) for r in resources}

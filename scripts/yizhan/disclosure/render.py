@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..ids import place_slug
 from ..model import County
 from ..output import Output
 from ..templating import render_template
@@ -12,6 +13,7 @@ from .notices import ON_NOTICE
 from .opendata import open_data
 from .render_notices import render_notices, robots_txt
 from .render_stats import feedback_pages, progress_pages, service_pages
+from .render_timeliness import timeliness_pages
 
 INDEX_PAGE, DATA_PAGE = "disclosure/index.md", "data/index.md"
 KINDS = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期（年-月-日）"}
@@ -23,7 +25,7 @@ def township_slugs(data: Disclosure) -> dict[str, str]:
     for notices in data.notices.on_site:
         slugs.update({t.township: t.slug for t in notices.townships})
     for name in [t.label for t in data.progress.townships] + data.services.townships:
-        slugs.setdefault(name, name)
+        slugs.setdefault(name, place_slug(name))  # a place's name never becomes a file name
     return slugs
 
 
@@ -32,14 +34,16 @@ def render_disclosure(data: Disclosure, county: County, templates: Path) -> Outp
     slugs = township_slugs(data)
     output.docs.update(progress_pages(data, county, slugs, templates))
     output.docs.update(feedback_pages(data, county, templates))
-    output.docs.update(service_pages(data, slugs, templates))
+    output.docs.update(service_pages(data, county, slugs, templates))
+    output.docs.update(timeliness_pages(data.timeliness, county, templates))
     book = data.notices
     output.docs[INDEX_PAGE] = render_template(
         templates, "site/disclosure/index.md.j2", county=county, current=book.current,
         archived=[e for e in book.on_site if e.edition.status != ON_NOTICE],
         withdrawn=book.withdrawn, progress=data.progress.county, feedback=data.feedback,
+        timeliness=data.timeliness.total if data.timeliness and data.timeliness.months else None,
     )  # fmt: skip
-    resources, files = open_data(data, county.county, county.edition)
+    resources, files = open_data(data, county.county, county.edition, county.places)
     output.site_files.update(files)
     output.docs[DATA_PAGE] = render_template(
         templates, "site/disclosure/data.md.j2", county=county, resources=resources, kinds=KINDS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..ids import place_slug
 from ..model import County
 from ..templating import render_template
 from ..vocab import FEEDBACK_CATEGORIES
@@ -24,7 +25,7 @@ def progress_pages(
     towns = progress.townships
     chart = bar_chart(
         "chart-progress",
-        "各乡镇开工率、完工率和资金拨付率",
+        f"各{county.places.township}开工率、完工率和资金拨付率",
         [t.label for t in towns],
         [
             Series("开工率", [t.start_rate for t in towns]),
@@ -45,7 +46,11 @@ def progress_pages(
     for township in towns:
         projects = [p for p in progress.projects if p["township"] == township.label]
         docs[f"disclosure/gongcheng/{slugs[township.label]}.md"] = render_template(
-            templates, "site/disclosure/progress_township.md.j2", township=township, projects=projects
+            templates,
+            "site/disclosure/progress_township.md.j2",
+            township=township,
+            projects=projects,
+            county=county,
         )
     return docs
 
@@ -82,19 +87,23 @@ def feedback_pages(data: Disclosure, county: County, templates: Path) -> dict[st
     }
     for month in feedback.months:
         docs[f"disclosure/yijian/{month.month}.md"] = render_template(
-            templates, "site/disclosure/feedback_month.md.j2", month=month, categories=FEEDBACK_CATEGORIES
+            templates,
+            "site/disclosure/feedback_month.md.j2",
+            month=month,
+            categories=FEEDBACK_CATEGORIES,
+            county=county,
         )
     return docs
 
 
-def service_pages(data: Disclosure, slugs: dict[str, str], templates: Path) -> dict[str, str]:
+def service_pages(data: Disclosure, county: County, slugs: dict[str, str], templates: Path) -> dict[str, str]:
     services = data.services
     if services.monthly_county.empty:
         return {}
     county_rows = services.monthly_county.sort_values("month").to_dict("records")
     chart = bar_chart(
         "chart-services",
-        "全县每月服务人次",
+        f"全{county.places.county}每月服务人次",
         [r["month"] for r in county_rows],
         [Series("合计人次", [float(r["total"]) for r in county_rows])],
         unit="",
@@ -102,7 +111,12 @@ def service_pages(data: Disclosure, slugs: dict[str, str], templates: Path) -> d
     table = [[r["month"], *[r[t] for t in SERVICE_TYPES], r["total"]] for r in county_rows]
     latest = services.months[0]
     monthly = services.monthly_township
-    context: dict[str, Any] = {"types": list(SERVICE_TYPES), "latest": latest, "slugs": slugs}
+    context: dict[str, Any] = {
+        "types": list(SERVICE_TYPES),
+        "latest": latest,
+        "slugs": slugs,
+        "county": county,
+    }
     docs = {
         "disclosure/fuwu/index.md": render_template(
             templates, "site/disclosure/services.md.j2", chart=chart, table=table,
@@ -112,7 +126,7 @@ def service_pages(data: Disclosure, slugs: dict[str, str], templates: Path) -> d
     }  # fmt: skip
     villages, stations, weekly = services.monthly_village, services.monthly_station, services.weekly_township
     for township in services.townships:
-        slug = slugs.get(township, township)
+        slug = slugs.get(township) or place_slug(township)
         docs[f"disclosure/fuwu/{slug}.md"] = render_template(
             templates, "site/disclosure/services_township.md.j2", township=township, slug=slug,
             monthly=monthly[monthly["township"] == township].to_dict("records"),

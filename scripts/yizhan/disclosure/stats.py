@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..vocab import FEEDBACK_CATEGORIES
+from ..workdays import WorkCalendar
 
 SATISFIED = ("满意", "基本满意")
 NOT_STARTED_LATE, NOT_FINISHED_LATE = "逾期未开工", "逾期未完工"
@@ -79,7 +80,7 @@ def progress_row(label: str, group: pd.DataFrame) -> ProgressRow:
     )
 
 
-def project_progress(projects: pd.DataFrame, edition: dt.date) -> Progress:
+def project_progress(projects: pd.DataFrame, edition: dt.date, whole: str = "全县") -> Progress:
     """Per project, per township and for the county, as of the edition date."""
     day = pd.Timestamp(edition)
     frame = projects.copy()
@@ -100,7 +101,7 @@ def project_progress(projects: pd.DataFrame, edition: dt.date) -> Progress:
             }
         )
     townships = [progress_row(name, group) for name, group in frame.groupby("township", sort=True)]
-    return Progress(rows, townships, progress_row("全县", frame))
+    return Progress(rows, townships, progress_row(whole, frame))
 
 
 @dataclass
@@ -152,6 +153,7 @@ class FeedbackStats:
     total: FeedbackGroup
     overdue: list[dict[str, Any]]  # the 预警提醒 list: open longer than the time limit
     limit_days: int
+    soon: list[dict[str, Any]] = field(default_factory=list)  # open, due within SOON_DAYS working days
 
 
 def with_places(frame: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
@@ -161,13 +163,35 @@ def with_places(frame: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
     return frame.join(places, on="station_id")
 
 
+SOON_DAYS = 3  # working days before the time limit: an open opinion is 即将逾期
+
+
+def _open_item(item: dict[str, Any]) -> dict[str, Any]:
+    """An open opinion as the 逾期 page and the 预警提醒单 show it (masked view, no names)."""
+    return {
+        "id": item["feedback_id"],
+        "date": item["date"].date(),
+        "township": item["township"],
+        "village": text(item["village"]),
+        "category": item["category"],
+        "topic": item["topic"],
+        "summary": text(item["summary"]),
+        "status": item["status"],
+        "age": int(item["age"]),
+    }
+
+
 def feedback_stats(
-    feedback: pd.DataFrame, stations: pd.DataFrame, edition: dt.date, limit: int
+    feedback: pd.DataFrame,
+    stations: pd.DataFrame,
+    edition: dt.date,
+    limit: int,
+    workdays: WorkCalendar,
+    whole: str = "全县",
 ) -> FeedbackStats:
-    """Per month and township, with the open opinions past the county's time limit flagged 逾期."""
-    day = pd.Timestamp(edition)
+    """Per month and township, with the open opinions past the county's time limit (工作日) flagged 逾期."""
     frame = with_places(feedback, stations)
-    frame["age"] = (day - frame["date"]).dt.days
+    frame["age"] = [workdays.between(d.date(), edition) if pd.notna(d) else 0 for d in frame["date"]]
     frame["overdue"] = (frame["status"] != "已办结") & (frame["age"] > limit)
     frame["month"] = frame["date"].dt.strftime("%Y-%m")
     months = []
@@ -188,18 +212,10 @@ def feedback_stats(
         ]
         months.append(FeedbackMonth(str(month), feedback_group(str(month), group), townships, measures))
     late = frame[frame["overdue"]].sort_values(["age", "feedback_id"], ascending=[False, True])
-    overdue = [
-        {
-            "id": item["feedback_id"],
-            "date": item["date"].date(),
-            "township": item["township"],
-            "village": text(item["village"]),
-            "category": item["category"],
-            "topic": item["topic"],
-            "summary": text(item["summary"]),
-            "status": item["status"],
-            "age": int(item["age"]),
-        }
-        for item in late.to_dict("records")
+    overdue = [_open_item(item) for item in late.to_dict("records")]
+    near = frame[(frame["status"] != "已办结") & ~frame["overdue"] & (frame["age"] > limit - SOON_DAYS)]
+    soon = [
+        _open_item(item)
+        for item in near.sort_values(["age", "feedback_id"], ascending=[False, True]).to_dict("records")
     ]
-    return FeedbackStats(months, feedback_group("全县", frame), overdue, limit)
+    return FeedbackStats(months, feedback_group(whole, frame), overdue, limit, soon)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..ids import MAX_LENGTH, is_safe_id
 from ..model import TableSpec
 from ..report import Location, Report
-from ..vocab import PUBLIC, PUBLICATIONS
+from ..vocab import PUBLIC, PUBLICATIONS, REGISTER_FILLED
 from ..yamlfile import YamlDoc
 from .model import CHOICE_KINDS, KINDS, VALUE_KINDS
 
-FORM_KEYS = {"code", "title", "version", "purpose", "dataset", "fields", "notes"}
+FORM_KEYS = {"code", "title", "version", "purpose", "dataset", "register", "fields", "notes"}
 REQUIRED_FORM_KEYS = {"code": "表格代码", "title": "表格名称", "version": "版本号", "fields": "栏目"}
 FIELD_KEYS = {
     "key", "kind", "label", "hint", "required", "choices", "min", "max", "min_length", "max_length",
@@ -43,6 +44,9 @@ class _FormChecker:
             if data.get(key) in (None, "", []):
                 self.report.add("YZ-FORM-002", self.at(key), key=key, title=title)
         stem = self.source.rsplit("/", 1)[-1].removesuffix(".yml")
+        code = str(data.get("code") or "")
+        if code and not is_safe_id(code, lowercase=True):
+            self.report.add("YZ-YAML-016", self.at("code"), title="表格代码", value=code, limit=MAX_LENGTH)
         if data.get("code") not in (None, "") and str(data["code"]) != stem:
             self.report.add("YZ-FORM-007", self.at("code"), value=data["code"], stem=stem)
         dataset = data.get("dataset")
@@ -57,7 +61,7 @@ class _FormChecker:
             for index, item in enumerate(fields):
                 self.field(item, ("fields", index))
             if spec is not None:
-                self.dataset_columns(fields, spec)
+                self.dataset_columns(fields, spec, data.get("register") is True)
 
     def field(self, item: Any, path: tuple[str | int, ...], columns: dict[str, int] | None = None) -> None:
         """One field; `columns` is the key namespace of the repeating table it belongs to."""
@@ -129,8 +133,12 @@ class _FormChecker:
                 choices = "、".join(self.choices[target])
                 self.report.add("YZ-FORM-014", self.at(*path), value=value, field=target, choices=choices)
 
-    def dataset_columns(self, fields: list[Any], spec: TableSpec) -> None:
-        """A form that feeds a dataset answers every required column, and only known ones."""
+    def dataset_columns(self, fields: list[Any], spec: TableSpec, register: bool = False) -> None:
+        """A form that feeds a dataset answers every required column, and only known ones.
+
+        A register form (`register: true`, e.g. an application into 申请受理登记) feeds only the columns it
+        shares with the register; its other answers stay on paper or on the collection server.
+        """
         by_key = {c.key: c for c in spec.columns}
         given: set[str] = set()
         for index, item in enumerate(fields):
@@ -139,6 +147,8 @@ class _FormChecker:
             key = str(item.get("key"))
             given.add(key)
             column = by_key.get(key)
+            if column is None and register:
+                continue
             if column is None:
                 self.report.add("YZ-FORM-016", self.at("fields", index, "key"), value=key, dataset=spec.title)
             elif item.get("publication", PUBLIC) != column.publication:
@@ -148,7 +158,11 @@ class _FormChecker:
                     "YZ-FORM-018", where, value=value, title=column.title, expected=column.publication
                 )
         for column in spec.columns:
-            if column.required and column.key not in given:
+            if (
+                column.required
+                and column.key not in given
+                and not (register and column.key in REGISTER_FILLED)
+            ):
                 where = self.at("fields")
                 self.report.add("YZ-FORM-017", where, key=column.key, title=column.title, dataset=spec.title)
 

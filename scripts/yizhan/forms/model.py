@@ -87,6 +87,7 @@ class Form:
     dataset_title: str = ""  # Chinese name of the dataset, e.g. 意见建议
     dataset_columns: dict[str, str] = field(default_factory=dict)  # dataset key → Chinese title
     primary_key: tuple[str, ...] = ()
+    register: bool = False  # feeds only the columns it shares with its dataset (申请受理登记)
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -183,4 +184,5 @@ def to_form(data: dict[str, Any], source: str = "") -> Form:
         dataset_title=str(data.get(DATASET_TITLE) or ""),
         dataset_columns=dict(data.get(DATASET_COLUMNS) or {}),
         primary_key=tuple(data.get(PRIMARY_KEY) or ()),
+        register=data.get("register") is True,
     )

@@ -35,6 +35,9 @@ def web_spec(form: Form) -> dict[str, Any]:
         "version": form.version,
         "fields": [field_spec(f, titles[f.key]) for f in flatten(form.fields) if f.has_value],
         "rules": js_rules(),
+        # The exported CSV carries each record's own number and the form version, as the dataset names them.
+        "idTitle": form.dataset_columns.get("submission_id", "提交编号"),
+        "versionTitle": form.dataset_columns.get("form_version", "表格版本"),
     }
 
 

@@ -9,13 +9,16 @@ import zipfile
 
 from openpyxl import Workbook
 
-from ..numbers import ID_PATTERN, PHONE_PATTERN
+from ..cells import neutralise_workbook
+from ..numbers import xpath_rules
+from ..vocab import DATE_ORDER
 from .model import CHOICE_KINDS, Field, Form
 
 LANGUAGE = "中文 (zh)"
 LABEL, HINT = f"label::{LANGUAGE}", f"hint::{LANGUAGE}"
 SURVEY_COLUMNS = ("type", "name", LABEL, HINT, "required", "relevant", "constraint",
-                  f"constraint_message::{LANGUAGE}", "appearance")  # fmt: skip
+                  f"constraint_message::{LANGUAGE}", "appearance", "default")  # fmt: skip
+STATIONS = "stations"  # the choice list of real stations, for every 驿站编号 field
 TYPES = {"integer": "integer", "decimal": "decimal", "money": "decimal", "date": "date"}
 
 
@@ -35,9 +38,22 @@ def relevant(field: Field, form: Form) -> str:
     return " or ".join(tests)
 
 
-def constraint(field: Field) -> tuple[str, str]:
+def date_order(field: Field, form: Form) -> list[tuple[str, str]]:
+    """`. >= ${earlier}` for a date that must not come before another date of the form (vocab.DATE_ORDER)."""
+    keys = {f.key: f for f in form.value_fields}
+    return [
+        (f". >= ${{{earlier}}}", f"不能早于「{keys[earlier].label}」")
+        for earlier, later in DATE_ORDER.get(form.dataset, ())
+        if later == field.key and earlier in keys
+    ]
+
+
+def constraint(field: Field, form: Form | None = None) -> tuple[str, str]:
     """ODK constraint expression and its Chinese message."""
     tests, words = [], []
+    for test, word in date_order(field, form) if form is not None else ():
+        tests.append(test)
+        words.append(word)
     if field.min is not None:
         tests.append(f". >= {field.min:g}")
         words.append(f"不能小于 {field.min:g}")
@@ -50,9 +66,9 @@ def constraint(field: Field) -> tuple[str, str]:
     if field.max_length is not None:
         tests.append(f"string-length(.) <= {field.max_length}")
         words.append(f"最多 {field.max_length} 个字")
-    pattern = {"id_number": ID_PATTERN, "phone": f"^{PHONE_PATTERN}$"}.get(field.kind, field.pattern)
-    if pattern:
-        tests.append(f"regex(., {_quote(pattern)})")
+    rule = xpath_rules().get(field.kind)
+    if rule or field.pattern:
+        tests.append(rule or f"regex(., {_quote(field.pattern)})")
         words.append(
             field.hint
             or {"id_number": "请填写18位身份证号", "phone": "请填写手机号或带区号的固定电话"}.get(
@@ -62,14 +78,18 @@ def constraint(field: Field) -> tuple[str, str]:
     return " and ".join(tests), "；".join(words)
 
 
-def survey_row(field: Field, form: Form, choices: dict[str, tuple[str, ...]]) -> list[str]:
+def survey_row(field: Field, form: Form, choices: dict[str, tuple[str, ...]], stations: bool) -> list[str]:
+    if field.key == "station_id" and stations:
+        check, message = "", ""
+        row = ["select_one " + STATIONS, field.key, field.label, field.hint, "yes" if field.required else ""]
+        return [*row, relevant(field, form), check, message, "autocomplete", field.default or ""]
     if field.kind in CHOICE_KINDS or field.kind == "yesno":
         list_name = "yesno" if field.kind == "yesno" else field.key
         choices[list_name] = field.choice_list
         kind = f"{'select_multiple' if field.kind == 'multi' else 'select_one'} {list_name}"
     else:
         kind = TYPES.get(field.kind, "text")
-    check, message = constraint(field)
+    check, message = constraint(field, form)
     appearance = "multiline" if field.kind == "textarea" else ("numbers" if field.kind == "phone" else "")
     required = "yes" if field.required else ""
     return [
@@ -82,10 +102,11 @@ def survey_row(field: Field, form: Form, choices: dict[str, tuple[str, ...]]) ->
         check,
         message,
         appearance,
+        field.default or "",
     ]
 
 
-def survey_rows(form: Form) -> tuple[list[list[str]], dict[str, tuple[str, ...]]]:
+def survey_rows(form: Form, stations: bool = False) -> tuple[list[list[str]], dict[str, tuple[str, ...]]]:
     rows: list[list[str]] = []
     choices: dict[str, tuple[str, ...]] = {}
     blank = [""] * (len(SURVEY_COLUMNS) - 3)
@@ -93,21 +114,24 @@ def survey_rows(form: Form) -> tuple[list[list[str]], dict[str, tuple[str, ...]]
         if item.kind == "section":
             rows.append(["note", item.key, item.label, *blank])
         elif item.kind == "table":
-            rows.append(["begin_repeat", item.key, item.label, "", "", relevant(item, form), "", "", ""])
-            rows.extend(survey_row(column, form, choices) for column in item.columns)
+            rows.append(["begin_repeat", item.key, item.label, "", "", relevant(item, form), "", "", "", ""])
+            rows.extend(survey_row(column, form, choices, stations) for column in item.columns)
             rows.append(["end_repeat", item.key, "", *blank])
         elif item.has_value:
-            rows.append(survey_row(item, form, choices))
+            rows.append(survey_row(item, form, choices, stations))
     return rows, choices
 
 
-def xlsform_bytes(form: Form, edition: dt.date) -> bytes:
-    """The workbook, byte-identical for the same definition and edition date."""
+def xlsform_bytes(form: Form, edition: dt.date, stations: list[tuple[str, str]] | None = None) -> bytes:
+    """The workbook, byte-identical for the same definition, edition date and station list.
+
+    `stations` (id, name) become the choices of every 驿站编号 field, so a collector picks a real station.
+    """
     book = Workbook()
     survey = book.active
     survey.title = "survey"
     survey.append(SURVEY_COLUMNS)
-    rows, choices = survey_rows(form)
+    rows, choices = survey_rows(form, bool(stations))
     for row in rows:
         survey.append(row)
     sheet = book.create_sheet("choices")
@@ -115,9 +139,13 @@ def xlsform_bytes(form: Form, edition: dt.date) -> bytes:
     for list_name, values in choices.items():
         for value in values:
             sheet.append((list_name, value, value))
+    if any(row[0] == "select_one " + STATIONS for row in rows):
+        for station_id, name in stations or []:
+            sheet.append((STATIONS, station_id, f"{station_id} {name}"))
     settings = book.create_sheet("settings")
     settings.append(("form_title", "form_id", "version", "default_language"))
     settings.append((form.title, f"yizhan_{form.code}", re.sub(r"\D", "", form.version) or "1", LANGUAGE))
+    neutralise_workbook(book)
     stamp = dt.datetime(edition.year, edition.month, edition.day)
     book.properties.created = stamp
     buffer = io.BytesIO()

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..derive import PublicData
 from ..model import Policy
 from ..output import PrintJob
+from ..vocab import DECIDED_AT
 from .common import FIT_SCALES, FIT_STEPS, render_print
 
 HANDBOOK_PATH = "handbook/政策手册.pdf"
@@ -14,7 +15,7 @@ BOOKLET_PATH = "handbook/政策手册-A5小册子拼版.pdf"
 LEAFLET_GROUP = "leaflet"
 LEVEL_LIST_GROUP = "level-service-list"
 # 服务事项清单 by where a service is decided (Policy.where), with file names.
-WHERE_LISTS = (("乡镇办理", "乡镇办理事项"), ("村级办理", "村级办理事项"))
+WHERE_LISTS = tuple((where, f"{where}事项") for where in DECIDED_AT)
 
 
 def leaflet_path(policy_id: str) -> str:

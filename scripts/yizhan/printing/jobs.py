@@ -18,7 +18,7 @@ from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from .. import messages
+from ..errors import Failure
 from ..output import PrintJob
 from . import fonts
 from .engine import DocumentError, Rendered, render_safely, style_key
@@ -31,13 +31,12 @@ A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
 LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
 
 
-class PrintError(Exception):
+class PrintError(Failure):
     """A located, Chinese message for a document that could not be made."""
 
 
 def _failure(code: str, **values: object) -> PrintError:
-    problem, fix = messages.text(code, **values)
-    return PrintError(f"{problem}。{fix}。")
+    return PrintError(code, None, **values)  # the message names the station or policy and the file
 
 
 @cache

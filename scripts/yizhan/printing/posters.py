@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..derive import PublicData
+from ..ids import place_slug
 from ..model import Policy
 from ..output import PrintJob
 from ..stations import Station, services_for
+from ..vocab import TOWNSHIP
 from .common import (
     FIT_SCALES,
     FIT_STEPS,
@@ -32,8 +34,13 @@ def station_list_path(station_id: str) -> str:
     return f"service-lists/stations/{station_id}.pdf"
 
 
-def bundle_path(township: str) -> str:
-    return f"bundles/{township}.pdf"
+def bundle_path(slug: str) -> str:
+    """`slug`: the township station's id (names of places never become file names)."""
+    return f"bundles/{slug}.pdf"
+
+
+def township_slug(township: str, members: list[Station]) -> str:
+    return next((s.station_id for s in members if s.tier == TOWNSHIP), None) or place_slug(township)
 
 
 def poster_size(services: int) -> int:
@@ -108,7 +115,7 @@ def station_jobs(data: PublicData, templates: Path) -> list[PrintJob]:
     for township, members in by_township(stations):
         jobs.append(
             PrintJob(
-                bundle_path(township),
+                bundle_path(township_slug(township, members)),
                 "",
                 title=f"{township}民生驿站公示牌合订本",
                 subject=f"乡镇「{township}」",

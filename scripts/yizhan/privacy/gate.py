@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import brotli
 
+from .. import messages
 from ..model import Model
 from ..numbers import canonical_id, find_numbers, fold, normalize_phone
 from ..vocab import MASKED, PRIVATE
@@ -177,7 +178,12 @@ def pdf_pages(path: Path) -> list[str]:
 
 def scan_pdf(rel: str, path: Path, secrets: Secrets, names: NameFinder | None) -> list[Finding]:
     findings = []
-    for number, text in enumerate(pdf_pages(path), start=1):
+    try:
+        pages = pdf_pages(path)
+    except Exception:  # pypdf raises many kinds on a file that is no PDF
+        problem, fix = messages.text("YZ-OUT-011", path=rel)
+        return [Finding(rel, 1, f"{problem}。{fix}")]
+    for number, text in enumerate(pages, start=1):
         findings.extend(scan_text(rel, text, secrets, names, page=f"第{number}页"))
     return findings
 
@@ -324,11 +330,14 @@ def broken_links(site: Path, prefix: str = "") -> list[Finding]:
 
 
 def check_outputs(out: Path, model: Model, cache: Path | None = None, links: bool = True) -> list[Finding]:
-    """The privacy gate over every file and the link check over the site; `cache` keeps clean digests.
+    """The privacy gate over every file, the built site's own checks and the link check; `cache` keeps clean digests.
 
     `links=False` skips the link check: a build that kept the previous site checked its links then.
     """
+    from .published import site_findings
+
     findings = privacy_gate(out, collect_secrets(model), cache)
+    findings.extend(site_findings(out / "site"))
     if links and (out / "site").exists():
         prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
         findings.extend(broken_links(out / "site", prefix))

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from ..forms import with_datasets
 from ..forms.check import check_forms
+from ..ids import MAX_LENGTH, is_safe_id
 from ..model import Commitment, County, Faq, Material, Model, Policy, Project, Step
 from ..report import Report
+from ..vocab import place_words
+from ..workdays import calendar_from
 from . import tables
+from .applications import check_applications, check_calendar_years
 from .content import check_county, check_policies
+
+# Dates of things that have happened: a warning when one is later than the edition date.
+DONE_DATES = {
+    "projects": ("actual_start", "actual_end"),
+    "feedback": ("date", "closed_date"),
+    "services": ("date",),
+}
 
 
 def _form_codes(project: Project) -> set[str]:
@@ -23,16 +36,21 @@ def validate(project: Project) -> Report:
     report = Report()
     report.extend(project.load_report)
     categories: set[str] = set()
+    edition = None
     if project.county_doc is not None:
         check_county(project.county_doc, report)
         data = project.county_doc.data if isinstance(project.county_doc.data, dict) else {}
         categories = {str(c) for c in data.get("categories") or []}
+        edition = data.get("edition") if isinstance(data.get("edition"), dt.date) else None
     check_policies(project.policy_docs, categories, _form_codes(project), report)
     check_forms(project.form_docs, project.specs, report)
     for dataset in project.datasets.values():
         tables.check_types(dataset, report)
         tables.check_values(dataset, report)
     _check_references(project, report)
+    for name, keys in DONE_DATES.items():
+        if edition is not None and name in project.datasets:
+            tables.check_not_after(project.datasets[name], keys, edition.isoformat(), report)
     return report
 
 
@@ -40,18 +58,39 @@ def _check_references(project: Project, report: Report) -> None:
     data = project.datasets
     if "stations" not in data:
         return
+    _check_station_ids(data["stations"], report)
     towns, villages, station_ids = tables.check_hierarchy(data["stations"], report)
     for name in ("recipients", "projects"):
         if name in data:
             tables.check_places(data[name], towns, villages, report)
-    for name in ("feedback", "services"):
+    for name in ("feedback", "services", "revisits", "visits", "applications"):
         if name in data:
             tables.check_station_refs(data[name], station_ids, report)
+    policy_ids = {str(d.data.get("id")) for d in project.policy_docs.values() if isinstance(d.data, dict)}
     if "projects" in data:
-        policy_ids = {str(d.data.get("id")) for d in project.policy_docs.values() if isinstance(d.data, dict)}
         tables.check_projects(data["projects"], policy_ids, report)
+    if "applications" in data:
+        check_applications(data["applications"], policy_ids, report)
+        county = (
+            project.county_doc.data
+            if project.county_doc and isinstance(project.county_doc.data, dict)
+            else {}
+        )
+        limits = [
+            d.data.get("time_limit_days") for d in project.policy_docs.values() if isinstance(d.data, dict)
+        ]
+        longest = max([x for x in limits if isinstance(x, int)] or [0])
+        check_calendar_years(data["applications"], calendar_from(county.get("workdays")), longest, report)
     if "feedback" in data:
         tables.check_feedback(data["feedback"], report)
+
+
+def _check_station_ids(stations: Any, report: Report) -> None:
+    """Station ids name posters and pages: the safe-name rule, even where a county's schema is looser."""
+    for row, value in stations.frame["station_id"].items():
+        if value and not is_safe_id(str(value)):
+            where = tables.where(stations, row, "station_id")
+            report.add("YZ-YAML-016", where, title="驿站编号", value=value, limit=MAX_LENGTH)
 
 
 def _strings(values: Any) -> tuple[str, ...]:
@@ -103,6 +142,8 @@ def to_county(data: dict[str, Any]) -> County:
         categories=_strings(data["categories"]),
         commitments=tuple(Commitment(str(c["name"]), str(c["text"])) for c in data["commitments"]),
         handbook_size=str(data.get("handbook_size") or "A4"),
+        disclosure_in_workdays=data.get("disclosure_day_kind") == "工作日",
+        calendar=calendar_from(data.get("workdays")),
     )
 
 
@@ -131,4 +172,7 @@ def to_model(project: Project) -> Model:
     }
     forms = with_datasets(forms, project.specs)
     frames = {name: typed_frame(d.frame, d.spec.columns) for name, d in project.datasets.items()}
-    return Model(project.root, to_county(county_data), policies, forms, project.specs, frames, project.pages)
+    county = to_county(county_data)
+    if "stations" in frames:
+        county = replace(county, places=place_words(frames["stations"]["level"], county.county))
+    return Model(project.root, county, policies, forms, project.specs, frames, project.pages)

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..ids import MAX_LENGTH, is_safe_id
 from ..model import HANDBOOK_SIZES
 from ..numbers import is_phone
 from ..report import Location, Report
-from ..vocab import TIERS
+from ..vocab import DECIDED_AT, STEP_LEVELS, TIERS
 from ..yamlfile import YamlDoc
 
 
@@ -39,6 +40,8 @@ COUNTY_KEYS = (
     Key("disclosure_days", "公示天数", "int"),
     Key("retention_months", "公示保留月数", "int", required=False),
     Key("feedback_time_limit_days", "意见办理时限", "int", required=False),
+    Key("disclosure_day_kind", "公示期计法", "text", required=False, choices=("自然日", "工作日")),
+    Key("workdays", "放假和调休安排", "mapping", required=False),
     Key("service_day", "服务日", "text"),
     Key("service_hours", "服务时间", "text", required=False),
     Key("handbook_size", "手册开本", "text", required=False, choices=HANDBOOK_SIZES),
@@ -72,13 +75,13 @@ POLICY_KEYS = (
         "list",
         items=(
             Key("title", "步骤名称", "text"),
-            Key("level", "负责层级", "text", choices=("村", "乡镇", "县")),
+            Key("level", "负责层级", "text", choices=STEP_LEVELS),
             Key("days", "步骤时限", "int"),
             Key("detail", "步骤说明", "text", required=False),
         ),
     ),
     Key("time_limit_days", "办结时限", "int"),
-    Key("where", "办理层级", "text", choices=("乡镇办理", "村级办理")),
+    Key("where", "办理层级", "text", choices=tuple(DECIDED_AT)),
     Key("accept_at", "受理驿站层级", "list", choices=TIERS),
     Key("basis", "政策依据", "list"),
     Key("phone", "咨询电话", "phone"),
@@ -173,8 +176,25 @@ def check_mapping(
                 report.add("YZ-YAML-003", item_where, title=key.title, key=key.key, expected="每项一段文字")
 
 
+WORKDAY_KEYS = (
+    Key("holidays", "放假日期", "list", required=False),
+    Key("workdays", "调休上班日期", "list", required=False),
+)
+
+
 def check_county(doc: YamlDoc, report: Report) -> None:
-    check_mapping(doc, doc.data, COUNTY_KEYS, (), "content/county.yml", report)
+    source = "content/county.yml"
+    check_mapping(doc, doc.data, COUNTY_KEYS, (), source, report)
+    days = doc.data.get("workdays") if isinstance(doc.data, dict) else None
+    if not isinstance(days, dict):
+        return
+    check_mapping(doc, days, WORKDAY_KEYS, ("workdays",), source, report)
+    for key in ("holidays", "workdays"):
+        for index, value in enumerate(days.get(key) or [] if isinstance(days.get(key), list) else []):
+            if not isinstance(value, dt.date):
+                report.add(
+                    "YZ-YAML-012", Location(source, line=doc.line("workdays", key, index)), value=value
+                )
 
 
 def check_policies(
@@ -187,6 +207,9 @@ def check_policies(
         data = doc.data if isinstance(doc.data, dict) else {}
         stem = source.rsplit("/", 1)[-1].removesuffix(".yml")
         policy_id = str(data.get("id") or "")
+        if policy_id and not is_safe_id(policy_id, lowercase=True):
+            where = Location(source, line=doc.line("id"))
+            report.add("YZ-YAML-016", where, title="政策编号", value=policy_id, limit=MAX_LENGTH)
         if policy_id and policy_id != stem:
             report.add("YZ-YAML-007", Location(source, line=doc.line("id")), value=policy_id, stem=stem)
         if policy_id in seen:

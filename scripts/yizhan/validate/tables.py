@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
-from frictionless import Resource, Schema
+from frictionless import Schema
 
 from ..model import Dataset
 from ..numbers import id_number_problem, is_phone
 from ..report import WARNING, Location, Report
-from ..vocab import GROUP, TOWNSHIP, VILLAGE, tier_of
+from ..vocab import GROUP, LEVELS, TOWNSHIP, VILLAGE, tier_of
 
 TYPE_NAMES = {
     "integer": ("整数", "请填写整数，不要带单位或小数点"),
@@ -19,7 +21,7 @@ TYPE_NAMES = {
     "date": ("日期", "请按 2026-11-20 的格式填写日期"),
     "boolean": ("是/否", "请填写 是 或 否"),
 }
-_CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def where(dataset: Dataset, row: int, key: str) -> Location:
@@ -38,45 +40,63 @@ def _frictionless_schema(dataset: Dataset) -> Schema:
     return Schema.from_descriptor(descriptor)
 
 
+def _rows_of(frame: pd.DataFrame, key: str, bad: Callable[[str], str | None]) -> list[tuple[int, str, str]]:
+    """(row, value, what is wrong) for every row whose value `bad` faults; `bad` runs once per distinct value."""
+    codes, uniques = pd.factorize(frame[key].to_numpy(dtype=object))
+    faults = [bad(u) for u in uniques]
+    wrong = np.array([f is not None for f in faults] + [False])
+    hit = np.flatnonzero(wrong[codes])
+    rows, values = frame.index.to_numpy(), uniques
+    return [(int(rows[i]), str(values[codes[i]]), str(faults[codes[i]])) for i in hit]
+
+
 def check_types(dataset: Dataset, report: Report) -> None:
-    """Run frictionless over the table and translate every error into a located message."""
-    frame = dataset.frame
-    keys = [c.key for c in dataset.spec.columns]
-    header = [c.title for c in dataset.spec.columns]
-    rows = frame[keys].to_numpy().tolist()
-    resource = Resource(data=[header, *rows], schema=_frictionless_schema(dataset))
-    result = resource.validate(limit_errors=10**7)
-    by_title = {c.title: c for c in dataset.spec.columns}
-    for task in result.tasks:
-        for error in task.errors:
-            if error.type == "blank-row" or error.type not in ("type-error", "constraint-error"):
+    """Frictionless reads every distinct value of every column; each fault becomes located messages.
+
+    A table repeats few values many times (dates, station ids, counts), so each distinct value is
+    judged once by frictionless' own cell reader, the authority on types and constraints.
+    """
+    schema = _frictionless_schema(dataset)
+    for field in schema.fields:
+        column = next(c for c in dataset.spec.columns if c.title == field.name)
+        if column.key not in dataset.header_letters:
+            continue  # a missing or unread column is reported once, at the header
+        read = field.create_cell_reader()
+
+        def fault(value: str, read: Callable = read) -> str | None:
+            notes = read(value)[1]
+            return next(iter(notes)) if notes else None
+
+        skip = dataset.reported.get(column.key, set())
+        places: dict[str, list] = {}
+        for row, value, kind in _rows_of(dataset.frame, column.key, fault):
+            if row in skip:
                 continue
-            column = by_title[error.field_name]
-            value = str(error.cell)
-            loc = where(dataset, error.row_number, column.key)
-            if error.type == "type-error":
-                type_name, fix = TYPE_NAMES.get(column.type, ("值", "请检查格式"))
-                report.add("YZ-DATA-004", loc, value=value, type_name=type_name, fix=fix)
-                continue
-            match = _CONSTRAINT.search(error.note)
-            _constraint_message(report, loc, match.group(1) if match else "", value, column.key, dataset)
+            code, values = _type_message(
+                kind, value, column.type, field.name, dataset.spec.descriptor, column.key
+            )
+            places.setdefault(code, []).append((where(dataset, row, column.key), values))
+        for code, found in places.items():
+            report.add_rows(code, found)
 
 
-def _constraint_message(
-    report: Report, loc: Location, constraint: str, value: str, key: str, dataset: Dataset
-) -> None:
-    field = next(f for f in dataset.spec.descriptor["fields"] if f["key"] == key)
+def _type_message(
+    kind: str, value: str, type_: str, title: str, descriptor: dict, key: str
+) -> tuple[str, dict]:
+    field = next(f for f in descriptor["fields"] if f["key"] == key)
     limits = field.get("constraints", {})
-    if constraint == "required":
-        report.add("YZ-DATA-003", loc, title=field["name"])
-    elif constraint == "enum":
-        report.add("YZ-DATA-005", loc, value=value, choices="、".join(limits["enum"]))
-    elif constraint == "minimum":
-        report.add("YZ-DATA-007", loc, value=value, minimum=limits["minimum"])
-    elif constraint == "maximum":
-        report.add("YZ-DATA-011", loc, value=value, maximum=limits["maximum"])
-    else:
-        report.add("YZ-DATA-006", loc, value=value, fix=field.get("hint", "请检查格式"))
+    if kind == "type":
+        type_name, fix = TYPE_NAMES.get(type_, ("值", "请检查格式"))
+        return "YZ-DATA-004", {"value": value, "type_name": type_name, "fix": fix}
+    if kind == "required":
+        return "YZ-DATA-003", {"title": title}
+    if kind == "enum":
+        return "YZ-DATA-005", {"value": value, "choices": "、".join(limits["enum"])}
+    if kind == "minimum":
+        return "YZ-DATA-007", {"value": value, "minimum": limits["minimum"]}
+    if kind == "maximum":
+        return "YZ-DATA-011", {"value": value, "maximum": limits["maximum"]}
+    return "YZ-DATA-006", {"value": value, "fix": field.get("hint", "请检查格式")}
 
 
 def check_values(dataset: Dataset, report: Report) -> None:
@@ -84,31 +104,49 @@ def check_values(dataset: Dataset, report: Report) -> None:
     frame = dataset.frame
     for field in dataset.spec.descriptor["fields"]:
         key = field["key"]
-        if field.get("constraints", {}).get("unique"):
-            first: dict[str, int] = {}
-            for row, value in frame[key].items():
-                if value and value in first:
-                    loc = where(dataset, row, key)
-                    report.add("YZ-DATA-008", loc, value=value, other=first[value], title=field["name"])
-                first.setdefault(value, row)
-        check = field.get("check")
-        if not check:
+        if key not in dataset.header_letters:
             continue
-        for row, value in frame[key].items():
-            if not value:
-                continue
-            if check == "id_number":
-                problem = id_number_problem(value)
-                if problem:
-                    report.add("YZ-DATA-009", where(dataset, row, key), value=value, reason=problem)
-            elif check == "phone" and not is_phone(value):
-                report.add("YZ-DATA-010", where(dataset, row, key), value=value)
+        if field.get("constraints", {}).get("unique"):
+            values = frame[key]
+            repeated = values.duplicated(keep=False) & (values != "")
+            first: dict[str, int] = {}
+            places = []
+            for row, value in values[repeated].items():
+                if value in first:
+                    places.append(
+                        (
+                            where(dataset, row, key),
+                            {"value": value, "other": first[value], "title": field["name"]},
+                        )
+                    )
+                first.setdefault(value, row)
+            report.add_rows("YZ-DATA-008", places)
+        check = field.get("check")
+        if check not in ("id_number", "phone"):
+            continue
+        skip = dataset.reported.get(key, set())
+        rule = id_number_problem if check == "id_number" else _phone_problem
+        places = [
+            (where(dataset, row, key), {"value": value, "reason": reason})
+            for row, value, reason in _rows_of(frame, key, lambda v, rule=rule: rule(v) if v else None)
+            if row not in skip
+        ]
+        report.add_rows("YZ-DATA-009" if check == "id_number" else "YZ-DATA-010", places)
+
+
+def _phone_problem(value: str) -> str | None:
+    return None if is_phone(value) else "电话"
 
 
 def check_hierarchy(stations: Dataset, report: Report) -> tuple[set[str], set[tuple[str, str]], set[str]]:
-    """A 组 belongs to a 村 which belongs to a 乡镇 that exists; returns the places and station ids."""
+    """A 组 belongs to a 村 which belongs to a 乡镇 that exists; returns the places and station ids.
+
+    A station whose 层级 is not a known level has already been reported; the places it names count
+    as existing, so its villages and groups are not reported again as "without a station".
+    """
     frame = stations.frame
     levels = frame["level"].map(tier_of)
+    unknown = frame[~frame["level"].isin(LEVELS)]
     towns = frame[levels == TOWNSHIP]
     town_ids = dict(zip(towns["township"], towns["station_id"], strict=True))
     villages = frame[levels == VILLAGE]
@@ -116,12 +154,16 @@ def check_hierarchy(stations: Dataset, report: Report) -> tuple[set[str], set[tu
         (t, v): sid
         for t, v, sid in zip(villages["township"], villages["village"], villages["station_id"], strict=True)
     }
+    unsure_towns = set(unknown["township"])
+    unsure_villages = set(zip(unknown["township"], unknown["village"], strict=True))
+    orphans: dict[str, list] = {"YZ-RULE-001": [], "YZ-RULE-002": []}
     for row, item in frame.iterrows():
         level = levels[row]
         if level not in (VILLAGE, GROUP):
             continue
         if item["township"] not in town_ids:
-            report.add("YZ-RULE-001", where(stations, row, "township"), value=item["township"])
+            if item["township"] not in unsure_towns:
+                orphans["YZ-RULE-001"].append((where(stations, row, "township"), {"value": item["township"]}))
             continue
         needed = ["village"] + (["group"] if level == GROUP else [])
         missing = [k for k in needed if not item[k]]
@@ -135,31 +177,42 @@ def check_hierarchy(stations: Dataset, report: Report) -> tuple[set[str], set[tu
         elif (item["township"], item["village"]) in village_ids:
             parent = village_ids[(item["township"], item["village"])]
         else:
-            loc = where(stations, row, "village")
-            report.add("YZ-RULE-002", loc, value=item["village"], township=item["township"])
+            if (item["township"], item["village"]) not in unsure_villages:
+                values = {"value": item["village"], "township": item["township"]}
+                orphans["YZ-RULE-002"].append((where(stations, row, "village"), values))
             continue
         if not str(item["station_id"]).startswith(parent + "-"):
             report.add(
                 "YZ-RULE-008", where(stations, row, "station_id"), value=item["station_id"], parent=parent
             )
-    return set(town_ids), set(village_ids), set(frame["station_id"])
+    for code, found in orphans.items():
+        report.add_rows(code, found)
+    places = set(town_ids) | unsure_towns, set(village_ids) | unsure_villages
+    return *places, set(frame["station_id"])
 
 
 def check_places(dataset: Dataset, towns: set[str], villages: set[tuple[str, str]], report: Report) -> None:
+    """Townships and villages named in a table exist in the register (one message per problem kind)."""
     frame = dataset.frame
+    unknown_town, unknown_village = [], []
     for row, township, village in zip(frame.index, frame["township"], frame["village"], strict=True):
         if not township:
             continue
         if township not in towns:
-            report.add("YZ-RULE-001", where(dataset, row, "township"), value=township)
+            unknown_town.append((where(dataset, row, "township"), {"value": township}))
         elif village and (township, village) not in villages:
-            report.add("YZ-RULE-002", where(dataset, row, "village"), value=village, township=township)
+            place = where(dataset, row, "village")
+            unknown_village.append((place, {"value": village, "township": township}))
+    report.add_rows("YZ-RULE-001", unknown_town)
+    report.add_rows("YZ-RULE-002", unknown_village)
 
 
 def check_station_refs(dataset: Dataset, station_ids: set[str], report: Report) -> None:
-    for row, value in dataset.frame["station_id"].items():
-        if value and value not in station_ids:
-            report.add("YZ-RULE-003", where(dataset, row, "station_id"), value=value)
+    values = dataset.frame["station_id"]
+    unknown = values[(values != "") & ~values.isin(station_ids)]
+    report.add_rows(
+        "YZ-RULE-003", [(where(dataset, r, "station_id"), {"value": v}) for r, v in unknown.items()]
+    )
 
 
 def _date_pair(dataset: Dataset, row: int, item: pd.Series, earlier: str, later: str, report: Report) -> None:
@@ -210,3 +263,13 @@ def check_feedback(feedback: Dataset, report: Report) -> None:
         _date_pair(feedback, row, item, "date", "closed_date", report)
         if item["status"] == "已办结":
             _status_needs(feedback, row, item, "已办结", "closed_date", report)
+
+
+def check_not_after(dataset: Dataset, keys: tuple[str, ...], edition: str, report: Report) -> None:
+    """Dates of things already done (开工, 办结, 收集) cannot be later than the edition being published."""
+    for key in keys:
+        title = dataset.spec.column(key).title
+        for row, value in dataset.frame[key].items():
+            if value and _ISO_DATE.fullmatch(value) and value > edition:
+                loc = where(dataset, row, key)
+                report.add("YZ-RULE-011", loc, severity=WARNING, title=title, value=value, edition=edition)

@@ -8,10 +8,11 @@ from typing import Any
 from ..derive import PublicData
 from ..model import Policy
 from ..output import Output
-from ..templating import render_template
+from ..templating import mkdocs_title, render_template
+from ..vocab import DECIDED_AT
 
 # Where a policy is decided → the page listing those services (服务事项清单).
-SERVICE_LISTS = {"乡镇办理": "handbook/township.md", "村级办理": "handbook/village.md"}
+SERVICE_LISTS = {where: f"handbook/{stem}.md" for where, stem in DECIDED_AT.items()}
 QA_PAGE = "handbook/qa.md"
 
 
@@ -35,7 +36,7 @@ def policy_nav(data: PublicData) -> list[Any]:
     sections += [{f"{where}事项": path} for where, path in SERVICE_LISTS.items()]
     sections.append({"便民政策一本通": QA_PAGE})
     for category, items in by_category(data):
-        sections.append({category: [{p.name: policy_path(p.id)} for p in items]})
+        sections.append({mkdocs_title(category): [{mkdocs_title(p.name): policy_path(p.id)} for p in items]})
     return sections
 
 

@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..messages import text
+from ..errors import Failure
+from ..report import Location
 
 WORD_JOINER = "\u200b"  # what the search plugin puts between jieba's words
 INDEX_FILES = ("search/search_index.json", "search/search_index.js")
@@ -20,13 +21,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TAG = re.compile(r"\s*<[^>]+>\s*")
 
 
-class SearchSetupError(RuntimeError):
+class SearchSetupError(Failure):
     """The site's search would find nothing: the build must stop."""
-
-
-def _message(code: str) -> str:
-    problem, fix = text(code)
-    return f"[{code}] {problem} —— {fix}"
 
 
 def check_search_setup(config: Any) -> None:
@@ -34,11 +30,11 @@ def check_search_setup(config: Any) -> None:
     from material.plugins.search import plugin as search_plugin
 
     if getattr(search_plugin, "jieba", None) is None:
-        raise SearchSetupError(_message("YZ-SITE-001"))
+        raise SearchSetupError("YZ-SITE-001")
     plugin = config["plugins"].get("material/search") or config["plugins"].get("search")
     separator = str(plugin.config.separator or "") if plugin is not None else ""
     if not separator or not re.fullmatch(separator, WORD_JOINER):
-        raise SearchSetupError(_message("YZ-SITE-002"))
+        raise SearchSetupError("YZ-SITE-002", Location("mkdocs.yml"))
 
 
 def load_index(site: Path) -> dict[str, Any]:
@@ -50,7 +46,7 @@ def check_search_index(index: dict[str, Any]) -> None:
     texts = [f"{d.get('title', '')} {d.get('text', '')}" for d in index.get("docs", [])]
     chinese = [t for t in texts if _CJK.search(t)]
     if chinese and not any(WORD_JOINER in t for t in chinese):
-        raise SearchSetupError(_message("YZ-SITE-003"))
+        raise SearchSetupError("YZ-SITE-003", Location("mkdocs.yml"))
 
 
 def lean_text(text: str, separator: re.Pattern[str]) -> str:

@@ -14,7 +14,7 @@ from ..derive import PublicData
 from ..output import Output
 from ..stations import Station, services_for, stations_from
 from ..templating import render_template
-from ..vocab import GROUP, TIERS, TOWNSHIP, VILLAGE, tier_words
+from ..vocab import GROUP, TIERS, TOWNSHIP, VILLAGE, PlaceWords
 
 FINDER_PAGE = "stations/index.md"
 FINDER_DATA = "stations/finder-data.js"
@@ -48,15 +48,16 @@ def station_tree(stations: list[Station]) -> Tree:
     return tree
 
 
-def finder_data(stations: list[Station]) -> str:
+def finder_data(stations: list[Station], places: PlaceWords) -> str:
     """The finder's data as a script assigning one global, so it also loads from file://."""
     towns = list(dict.fromkeys(s.township for s in stations))
-    words = tier_words(s.level for s in stations)
     rows = [
         [s.station_id, s.name, TIERS.index(s.tier), towns.index(s.township), s.village, s.group, s.status]
         for s in stations
     ]
-    payload = {"levels": [f"{words[tier]}级" for tier in TIERS], "towns": towns, "stations": rows}
+    levels = [f"{word}级" for word in (places.township, places.village, places.group)]
+    words = {"county": places.county, "township": places.township, "village": places.village}
+    payload = {"levels": levels, "places": words, "towns": towns, "stations": rows}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return f"window.{FINDER_GLOBAL}={body};\n"
 
@@ -69,7 +70,7 @@ def render_stations(data: PublicData, templates: Path) -> Output:
     output.docs[FINDER_PAGE] = render_template(
         templates, "site/finder.md.j2", county=data.county, towns=towns, total=len(stations)
     )
-    output.docs[FINDER_DATA] = finder_data(stations)
+    output.docs[FINDER_DATA] = finder_data(stations, data.county.places)
     services = {tier: services_for(data.policies, tier) for tier in TIERS}
     for station in stations:
         output.docs[station_path(station.station_id)] = render_template(

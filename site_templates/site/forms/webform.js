@@ -159,7 +159,7 @@
     body.textContent = "";
     list.forEach(function (entry, index) {
       var tr = document.createElement("tr");
-      [String(index + 1), entry.saved, preview(entry.answers)].forEach(function (text) {
+      [String(index + 1), entry.id || "", entry.saved, preview(entry.answers)].forEach(function (text) {
         var td = document.createElement("td"); td.textContent = text; tr.appendChild(td);
       });
       var td = document.createElement("td");
@@ -184,12 +184,13 @@
   }
   function exportCsv() {
     var list = entries();
-    if (!list.length) { say("还没有保存的记录，请先填写并点“保存本条”。"); return; }
-    var lines = [spec.fields.map(function (f) { return csvCell(f.title); }).join(",")];
+    if (!list.length) { say("还没有保存的记录，请先填写、核对并确认保存。"); return; }
+    var head = spec.fields.map(function (f) { return csvCell(f.title); });
+    var lines = [head.concat([csvCell(spec.idTitle), csvCell(spec.versionTitle)]).join(",")];
     list.forEach(function (entry) {
       lines.push(spec.fields.map(function (f) {
         return csvCell(shown(f, entry.answers) ? entry.answers[f.key] : "");
-      }).join(","));
+      }).concat([csvCell(entry.id || ""), csvCell(spec.version)]).join(","));
     });
     var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
     var link = document.createElement("a");
@@ -203,23 +204,57 @@
 
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
+  var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  var review = document.getElementById("review");
+  var done = document.getElementById("done");
+  var pending = null;
+  // A record number a person can read out: form code, date, four characters that are hard to confuse.
+  function recordId(now) {
+    var letters = "23456789ABCDEFGHJKMNPQRSTUVWXYZ", tail = "", bytes = new Uint8Array(4);
+    if (window.crypto && window.crypto.getRandomValues) { window.crypto.getRandomValues(bytes); }
+    else { for (var i = 0; i < 4; i++) { bytes[i] = Math.floor(Math.random() * 256); } }
+    for (var j = 0; j < 4; j++) { tail += letters.charAt(bytes[j] % letters.length); }
+    return spec.code.toUpperCase() + "-" + now.getFullYear() + pad(now.getMonth() + 1) + pad(now.getDate()) + "-" + tail;
+  }
+  function show(section) {
+    [form, review, done].forEach(function (el) { el.hidden = el !== section; });
+    var heading = section.querySelector("h2");
+    if (heading) { heading.focus(); }
+  }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var answers = read();
     var errors = check(answers);
     showErrors(errors, true);
     if (errors.length) { return; }
+    spec.fields.forEach(function (f) { if (!shown(f, answers)) { answers[f.key] = ""; } });
+    pending = answers;
+    var list = document.getElementById("review-list");
+    list.textContent = "";
+    spec.fields.forEach(function (f) {
+      if (!answers[f.key]) { return; }
+      var dt = document.createElement("dt"); dt.textContent = f.label;
+      var dd = document.createElement("dd"); dd.textContent = answers[f.key];
+      list.appendChild(dt); list.appendChild(dd);
+    });
+    show(review);
+  });
+  document.getElementById("back").addEventListener("click", function () { pending = null; show(form); });
+  document.getElementById("confirm").addEventListener("click", function () {
+    if (!pending) { show(form); return; }
     var list = entries();
     var now = new Date();
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     var saved = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) + " " + pad(now.getHours()) + ":" + pad(now.getMinutes());
-    spec.fields.forEach(function (f) { if (!shown(f, answers)) { answers[f.key] = ""; } });
-    list.push({ saved: saved, answers: answers });
-    if (!store(entriesKey, list)) { say("保存失败：浏览器存储空间已满或被禁用，请先导出CSV。"); return; }
+    var id = recordId(now);
+    list.push({ id: id, saved: saved, answers: pending });
+    if (!store(entriesKey, list)) { say("保存失败：浏览器存储空间已满或被禁用，请先导出CSV。"); show(form); return; }
+    pending = null;
     fill({}); touched = {}; store(draftKey, read()); applyConditions(read());
     renderEntries();
-    say("已保存第 " + list.length + " 条记录。可以继续填写下一份。");
+    document.getElementById("record-id").textContent = id;
+    show(done);
   });
+  document.getElementById("next").addEventListener("click", function () { show(form); });
   document.getElementById("clear").addEventListener("click", function () {
     fill({}); touched = {}; store(draftKey, read()); applyConditions(read()); showErrors([], true);
   });

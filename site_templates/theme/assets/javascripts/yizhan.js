@@ -48,6 +48,7 @@
     var count = document.getElementById("yz-count");
     var list = document.getElementById("yz-results");
     var limit = 100;
+    var places = data.places;  // 乡镇/村 or 街道/社区, and 县/区: the words of this county
 
     function fillVillages() {
       var seen = {};
@@ -74,13 +75,13 @@
       var terms = name.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
       list.textContent = "";
       if (!terms.length && !town.value && !village.value) {
-        count.textContent = "全县共 " + data.stations.length + " 个驿站。请选择乡镇或输入名称。";
+        count.textContent = "全" + places.county + "共 " + data.stations.length + " 个驿站。请选择" + places.township + "或输入名称。";
         return;
       }
       var found = data.stations.filter(function (s) { return matches(s, terms); });
       count.textContent = found.length
-        ? "找到 " + found.length + " 个驿站" + (found.length > limit ? "，先列出前 " + limit + " 个，请再选村或输入名称缩小范围。" : "。")
-        : "没有找到，请换个名称试试（可以只输入村名中的一两个字）。";
+        ? "找到 " + found.length + " 个驿站" + (found.length > limit ? "，先列出前 " + limit + " 个，请再选" + places.village + "或输入名称缩小范围。" : "。")
+        : "没有找到，请换个名称试试（可以只输入" + places.village + "名中的一两个字）。";
       found.slice(0, limit).forEach(function (s) {
         var item = document.createElement("li");
         var link = document.createElement("a");

@@ -1,0 +1,63 @@
+"""The checks an incoming row must pass: the dataset's own rules plus what the form adds."""
+
+from __future__ import annotations
+
+import re
+
+from ..forms.model import MULTI_SEPARATOR, Form
+from ..model import Dataset, Project
+from ..report import Report
+from ..validate import tables
+
+
+def check_form_rules(dataset: Dataset, form: Form, report: Report) -> None:
+    """What the form adds to the dataset schema: patterns, lengths, multiple choices, conditions."""
+    frame = dataset.frame
+    for item in form.value_fields:
+        if item.key not in frame:
+            continue
+        column = dataset.spec.column(item.key)
+        for row, value in frame[item.key].items():
+            where = tables.where(dataset, row, item.key)
+            answers = frame.loc[row].to_dict()
+            if not value:
+                shown = item.when is None or item.when.holds(answers)
+                if item.required and shown and (item.when is not None or not column.required):
+                    report.add("YZ-DATA-003", where, title=column.title)
+                continue
+            if item.kind == "multi":
+                wrong = [v for v in value.split(MULTI_SEPARATOR) if v not in item.choices]
+                for bad in wrong:
+                    report.add(
+                        "YZ-FORM-027", where, value=bad, title=column.title, choices="、".join(item.choices)
+                    )
+            if item.pattern and not re.search(item.pattern, value):
+                report.add(
+                    "YZ-FORM-028", where, value=value, title=column.title, fix=item.hint or "请检查格式"
+                )
+            low, high = item.min_length or 0, item.max_length
+            if len(value) < low or (high is not None and len(value) > high):
+                limits = f"{low}–{high}" if high is not None else f"至少 {low}"
+                report.add("YZ-FORM-029", where, value=value, title=column.title, limits=limits)
+
+
+def check_incoming(project: Project, incoming: Dataset, form: Form, report: Report) -> None:
+    """The same checks `yizhan validate` runs on the dataset, on the incoming rows."""
+    tables.check_types(incoming, report)
+    tables.check_values(incoming, report)
+    check_form_rules(incoming, form, report)
+    stations = project.datasets.get("stations")
+    if stations is not None and "station_id" in incoming.frame:
+        ids = set(stations.frame["station_id"])
+        tables.check_station_refs(incoming, ids, report)
+    if form.dataset == "feedback":
+        tables.check_feedback(incoming, report)
+    # Form and dataset rules can both catch one blank cell: say it once per cell.
+    cells: set[tuple[int | None, str | None]] = set()
+    unique = []
+    for problem in report.problems:
+        cell = (problem.where.row, problem.where.column)
+        if problem.where.row is None or cell not in cells:
+            unique.append(problem)
+        cells.add(cell)
+    report.problems[:] = unique

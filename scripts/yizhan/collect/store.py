@@ -1,0 +1,114 @@
+"""Writing an import into the dataset file: append when only rows are added, else rewrite; always atomic."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from ..model import Dataset
+from ..tabular import read_table
+from .merge import Merged
+
+
+def _needed_titles(dataset: Dataset, frame: pd.DataFrame, header: list[str]) -> list[str]:
+    """Dataset columns that now hold values but are missing from the file's header (e.g. 提交编号)."""
+    return [
+        c.title
+        for c in dataset.spec.columns
+        if c.title not in header and c.key in frame and (frame[c.key].astype(str) != "").any()
+    ]
+
+
+def save(dataset: Dataset, merged: Merged) -> Path:
+    """Write the merged rows; earlier bytes stay as they were when rows are only added. Returns the backup."""
+    path = dataset.file
+    backup = path.with_name(path.name + ".bak")
+    shutil.copy2(path, backup)
+    keys = [c.key for c in dataset.spec.columns]
+    new = merged.frame.loc[[i for i in merged.frame.index if i not in dataset.frame.index]]
+    if path.suffix.lower() == ".xlsx":
+        _save_xlsx(path, dataset, merged)
+        return backup
+    raw = read_table(path)
+    missing = _needed_titles(dataset, merged.frame, raw.header)
+    titles = {c.title: c.key for c in dataset.spec.columns}
+    crlf = b"\r\n" in path.read_bytes()[:4096]
+    encoding = "utf-8" if dataset.encoding == "utf-8-sig" else dataset.encoding
+    if not merged.changes and not missing:
+        order = [titles.get(h) for h in raw.header]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
+        for _, values in new[keys].iterrows():
+            writer.writerow([values.get(k, "") if k else "" for k in order])
+        old = path.read_bytes()
+        if old and not old.endswith(b"\n"):
+            old += b"\r\n" if crlf else b"\n"
+        _atomic_write(path, old + buffer.getvalue().encode(encoding))
+        return backup
+    header = [*raw.header, *missing]
+    order = [titles.get(h) for h in header]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow(header)
+    for number, cells in enumerate(raw.rows, start=2):
+        cells = cells + [""] * (len(header) - len(cells))
+        if number in merged.frame.index:
+            current = merged.frame.loc[number]
+            cells = [str(current[k]) if k in current and _touched(merged, number, k, missing, titles) else c
+                     for k, c in zip(order, cells, strict=True)]  # fmt: skip
+        writer.writerow(cells)
+    for _, values in new.iterrows():
+        writer.writerow([values.get(k, "") if k else "" for k in order])
+    bom = "\ufeff" if dataset.encoding == "utf-8-sig" else ""
+    _atomic_write(path, (bom + buffer.getvalue()).encode(encoding))
+    return backup
+
+
+def _touched(merged: Merged, row: int, key: str | None, missing: list[str], titles: dict[str, str]) -> bool:
+    """A cell the import changed (an edited answer, or a newly added column such as 提交编号)."""
+    if key is None:
+        return False
+    return (
+        any(c.row == row and c.key == key for c in merged.changes)
+        or key in {titles[t] for t in missing}
+        or (key == "submission_id")
+    )
+
+
+def _save_xlsx(path: Path, dataset: Dataset, merged: Merged) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [str(c.value or "").strip() for c in sheet[1]]
+    for title in _needed_titles(dataset, merged.frame, header):
+        sheet.cell(row=1, column=len(header) + 1, value=title)
+        header.append(title)
+    titles = {c.title: c.key for c in dataset.spec.columns}
+    order = [titles.get(h) for h in header]
+    for number in (i for i in merged.frame.index if i in dataset.frame.index):
+        for column, key in enumerate(order, start=1):
+            if key and (
+                key == "submission_id" or any(c.row == number and c.key == key for c in merged.changes)
+            ):
+                sheet.cell(row=number, column=column, value=str(merged.frame.at[number, key]))
+    for number in (i for i in merged.frame.index if i not in dataset.frame.index):
+        sheet.append([str(merged.frame.at[number, k]) if k else "" for k in order])
+    temp = path.with_name(f".{path.name}.tmp")
+    book.save(temp)
+    os.replace(temp, path)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, flush to disk, then rename over it."""
+    temp = path.with_name(f".{path.name}.tmp")
+    with temp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)

@@ -1,0 +1,169 @@
+"""An urban district (街道/社区/网格) builds, counts and labels its places in its own words everywhere."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURES, read_rows
+from yizhan.cli import main as yizhan_main
+from yizhan.vocab import PlaceWords, place_words, station_kind
+
+URBAN = FIXTURES / "urban"
+RURAL_WORDS = re.compile("乡镇|全县|村|组")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def texts(page: BeautifulSoup, selector: str) -> list[str]:
+    return [e.get_text(" ", strip=True) for e in page.select(selector)]
+
+
+def stations() -> list[dict[str, str]]:
+    rows = read_rows(URBAN / "datasets/驿站名录.csv")
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+@pytest.fixture(scope="module")
+def urban(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The urban fixture district, built once (site and print); returns build/."""
+    project = tmp_path_factory.mktemp("urban") / "district"
+    shutil.copytree(URBAN, project)
+    out = project / "build"
+    assert yizhan_main(["build", "--project", str(project), "--out", str(out)]) == 0
+    return out
+
+
+def test_the_fixture_is_urban_through_and_through() -> None:
+    levels = {s["层级"] for s in stations()}
+    assert levels == {"街道", "社区", "网格"}
+    words = place_words(levels, "示例区")
+    assert words == PlaceWords("街道", "社区", "网格", "网格", "街道办事处", "居务公开栏", "区")
+
+
+def test_a_county_with_towns_and_subdistricts_names_both() -> None:
+    words = place_words(["街道", "乡镇", "社区", "村", "组"], "某县")
+    assert (words.township, words.village, words.group_noun) == ("乡镇（街道）", "村（社区）", "村民组")
+    assert words.government == "乡镇人民政府或街道办事处"
+
+
+def test_home_page_counts_every_level(urban: Path) -> None:
+    home = soup(urban / "site/index.html")
+    running = [s for s in stations() if s["状态"] == "运行"]
+    figures = texts(home, ".yz-figures p")
+    assert figures[0] == f"{len(running)} 个驿站在运行"
+    assert figures[1:4] == [
+        f"{sum(s['层级'] == level for s in running)} 个{level}级驿站" for level in ("街道", "社区", "网格")
+    ]
+    assert sum(int(f.split()[0]) for f in figures[1:4]) == len(running)
+    assert "全区驿站一览" in texts(home, "article h2")
+    intro = home.select_one("article h1").find_next("p").get_text(strip=True)
+    assert "在每个街道、社区和网格都设有民生驿站" in intro
+    assert not RURAL_WORDS.search(home.select_one("article").get_text())
+
+
+def test_finder_speaks_of_subdistricts_and_communities(urban: Path) -> None:
+    finder = soup(urban / "site/stations/index.html")
+    assert texts(finder, "#yz-finder label")[:2] == ["街道", "社区"]
+    assert texts(finder, "#yz-town option")[0] == "全部街道"
+    assert texts(finder, "#yz-village option") == ["全部社区"]
+    assert texts(finder, "article h2") == ["按街道查看"]
+    towns = [s["驿站名称"] for s in stations() if s["层级"] == "街道"]
+    assert texts(finder, "article .yz-links a") == towns
+    assert not RURAL_WORDS.search(finder.select_one("article").get_text())
+    script = (urban / "site/stations/finder-data.js").read_text(encoding="utf-8")
+    data = json.loads(script.split("=", 1)[1].rstrip(";\n"))
+    assert data["levels"] == ["街道级", "社区级", "网格级"]
+    assert data["places"] == {"county": "区", "township": "街道", "village": "社区"}
+    assert len(data["stations"]) == len(stations())
+
+
+def test_every_station_page_names_its_level_and_parents(urban: Path) -> None:
+    by_place = {(s["所属乡镇"], s["所属村"], s["所属组"]): s for s in stations()}
+    for station in stations():
+        page = soup(urban / "site/stations" / f"{station['驿站编号']}.html")
+        card = dict(zip(texts(page, ".yz-card dt"), texts(page, ".yz-card dd"), strict=True))
+        assert card["层级"] == f"{station['层级']}级驿站"
+        expected = {}
+        if station["层级"] in ("社区", "网格"):
+            expected["所属街道"] = by_place[(station["所属乡镇"], "", "")]["驿站名称"]
+        if station["层级"] == "网格":
+            expected["所属社区"] = by_place[(station["所属乡镇"], station["所属村"], "")]["驿站名称"]
+        assert {k: v for k, v in card.items() if k.startswith("所属")} == expected
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return re.sub(r"\s+", "", done.stdout)
+
+
+def test_posters_and_service_lists_name_the_urban_station_kind(urban: Path) -> None:
+    running = [s for s in stations() if s["状态"] == "运行"]
+    posters = sorted(p.stem for p in (urban / "print/posters").glob("*.pdf"))
+    assert posters == sorted(s["驿站编号"] for s in running)
+    for station in running:
+        kind = station_kind(station["层级"])
+        assert kind in ("街道民生驿站", "社区民生驿站", "网格民生驿站")
+        assert f"{kind}·" in pdf_text(urban / "print/posters" / f"{station['驿站编号']}.pdf")
+        listing = urban / "print/service-lists/stations" / f"{station['驿站编号']}.pdf"
+        assert f"（{kind}）" in pdf_text(listing)
+
+
+def test_leaflets_and_policy_pages_say_where_to_apply_in_urban_words(urban: Path) -> None:
+    policy = soup(urban / "site/policies/dibao.html")
+    steps = [p for p in texts(policy, "article p") if p.startswith("可以到")]
+    assert steps == ["可以到街道、社区、网格级民生驿站提出申请（ 找驿站 ）。"]
+    assert "可在街道、社区、网格级民生驿站提出申请" in pdf_text(urban / "print/leaflets/dibao.pdf")
+
+
+def test_disclosure_pages_use_the_districts_words(urban: Path) -> None:
+    site = urban / "site/disclosure"
+    edition = next(p for p in sorted((site / "gongshi").glob("*/index.html")))
+    page = soup(edition)
+    assert texts(page, "table thead th")[:2] == ["街道", "社区数"]
+    assert texts(page, "table tfoot th") == ["全区"]
+    assert "按街道查看" in texts(page, "article h2")
+    services = soup(site / "fuwu/index.html")
+    headings = texts(services, "article h2")
+    assert headings[0] == "全区月汇总"
+    assert any(h.endswith("各街道月汇总") for h in headings)
+    progress = soup(site / "gongcheng/index.html")
+    assert texts(progress, "article h2")[:1] == ["各街道进度"]
+    assert texts(progress, "table thead th")[0] == "街道"
+    village = soup(next((site / "gongshi").glob("*/YZ-01-001.html")))
+    assert "城关街道办事处民政办" in village.select_one("article").get_text()
+    with (urban / "site/data/minsheng-gongcheng-xiangzhen.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[-1][0] == "全区"
+
+
+def test_no_generated_heading_label_or_column_uses_rural_words(urban: Path) -> None:
+    """Policies are the county's own text; everything the tool writes around them follows the data."""
+    offending = []
+    for path in sorted((urban / "site").rglob("*.html")):
+        if path.parts[-2] in ("policies", "handbook") or path.name == "404.html":
+            continue
+        article = soup(path).select_one("article")
+        if article is None:
+            continue
+        for element in article.select("h1, h2, h3, th, caption, label, option, dt, figcaption"):
+            text = element.get_text(" ", strip=True)
+            if RURAL_WORDS.search(text):
+                offending.append(f"{path.relative_to(urban)}: {text}")
+    assert offending == []
+
+
+def test_the_village_notice_sheet_names_the_subdistrict_office(urban: Path) -> None:
+    sheets = sorted((urban / "print/disclosure").rglob("*.pdf"))
+    assert sheets
+    text = pdf_text(sheets[0])
+    assert "街道办事处民政办反映" in text and "人民政府" not in text
