@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO
 from yizhan.cli import main as yizhan_main
+from yizhan.messages import text
 from yizhan.privacy.gate import Secrets, broken_links, privacy_gate
 from yizhan.website import compress
 from yizhan.website.search import WORD_JOINER, lean_text, load_index
@@ -182,6 +183,10 @@ def test_the_gate_reads_a_compressed_copy_that_differs_from_its_file(tmp_path: P
         ("site/a.html.br", 1, "未公开的手机号 139****5679"),
         ("site/a.html.gz", 1, "未公开的手机号 139****5679"),
     ]
+    (site / "a.html.gz").write_bytes(b"not gzip")
+    problem, fix = text("YZ-OUT-011", path="site/a.html.gz")
+    found = privacy_gate(tmp_path / "build", Secrets())
+    assert ("site/a.html.gz", 1, f"{problem}。{fix}") in [(f.file, f.line, f.what) for f in found]
 
 
 def test_search_index_is_lean(site: Path) -> None:

@@ -272,7 +272,11 @@ def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) 
         return []
     raw = path.read_bytes()
     if path.suffix.lower() in DECOMPRESS:
-        raw = DECOMPRESS[path.suffix.lower()](raw)
+        try:
+            raw = DECOMPRESS[path.suffix.lower()](raw)
+        except (OSError, EOFError, brotli.error):
+            problem, fix = messages.text("YZ-OUT-011", path=rel)
+            return [Finding(rel, 1, f"{problem}。{fix}")]
         original = path.with_suffix("")
         if original.is_file() and original.read_bytes() == raw:
             return []  # a copy of a file that is scanned itself
