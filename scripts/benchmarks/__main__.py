@@ -33,6 +33,7 @@ from yizhan.validate import to_model, validate
 from yizhan.website.pages import render_site as site_pages
 
 from . import intake
+from .browser import browser_table
 from .site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 
 EXAMPLE_STATIONS = 1168
@@ -293,6 +294,7 @@ def run(stations: int) -> Bench:
             if label in ("其中：网站页面的生成", "publish 网站（冷启动，进程内）")
         )
         bench.notes.append(budget_table(site_budgets(out / "site"), site_seconds, plain))
+        bench.notes.append(browser_table(out / "site", output, root, model.county))
         bench_posters(bench, output, Path(tmp))
     return bench
 

@@ -154,5 +154,8 @@ def publish(
     if "site" in only:
         for job in (j for j in jobs if j.site_path):
             _write(staging / "site", job.site_path, (staging / "print" / job.path).read_bytes())
+        from .website.compress import precompress
+
+        precompress(staging / "site", previous=out / "site")
     write_marker(staging)
     return staging

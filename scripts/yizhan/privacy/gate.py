@@ -23,6 +23,8 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import brotli
+
 from .. import messages
 from ..model import Model
 from ..numbers import canonical_id, find_numbers, fold, normalize_phone
@@ -243,20 +245,24 @@ def names_pattern(secrets: Secrets) -> NameFinder | None:
     return finder if finder.names or finder.others else None
 
 
+# Compressed copies the site carries for web servers (see website/compress.py).
+DECOMPRESS = {".gz": gzip.decompress, ".br": brotli.decompress}
+
+
 def scan_kind(path: Path) -> str:
-    """How a published file is scanned: pdf, xlsx, text or markup (gz- when gzipped); "" not at all."""
+    """How a published file is scanned: pdf, xlsx, text or markup (gz-/br- when compressed); "" not at all."""
     suffix = path.suffix.lower()
     if suffix in (".pdf", ".xlsx"):
         return suffix[1:]
-    inner = Path(path.stem).suffix.lower() if suffix == ".gz" else suffix
+    inner = Path(path.stem).suffix.lower() if suffix in DECOMPRESS else suffix
     if inner not in TEXT_SUFFIXES:
         return ""
     kind = "markup" if inner in MARKUP_SUFFIXES else "text"
-    return f"gz-{kind}" if suffix == ".gz" else kind
+    return f"{suffix[1:]}-{kind}" if suffix in DECOMPRESS else kind
 
 
 def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) -> list[Finding]:
-    """Scan one published file by its kind: text, gzip of text, PDF text, XLSX cells."""
+    """Scan one published file by its kind: text, compressed text, PDF text, XLSX cells."""
     kind = scan_kind(path)
     if kind == "pdf":
         return scan_pdf(rel, path, secrets, names)
@@ -264,7 +270,16 @@ def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) 
         return scan_xlsx(rel, path.read_bytes(), secrets, names)
     if not kind:
         return []
-    raw = gzip.decompress(path.read_bytes()) if kind.startswith("gz-") else path.read_bytes()
+    raw = path.read_bytes()
+    if path.suffix.lower() in DECOMPRESS:
+        try:
+            raw = DECOMPRESS[path.suffix.lower()](raw)
+        except (OSError, EOFError, brotli.error):
+            problem, fix = messages.text("YZ-OUT-011", path=rel)
+            return [Finding(rel, 1, f"{problem}。{fix}")]
+        original = path.with_suffix("")
+        if original.is_file() and original.read_bytes() == raw:
+            return []  # a copy of a file that is scanned itself
     text = raw.decode("utf-8-sig", errors="replace")
     return scan_text(rel, text, secrets, names, markup=kind.endswith("markup"))
 

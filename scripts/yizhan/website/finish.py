@@ -9,6 +9,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 
 from .search import check_search_setup, finish_search
+from .styles import CRITICAL_LINK, write_styles
 
 # Blocks whose whitespace is content; everything else collapses in the browser anyway.
 _KEEP = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
@@ -34,10 +35,35 @@ class CompactHtml(BasePlugin):  # type: ignore[type-arg]
         return compact_html(output)
 
 
+class SiteStyles(BasePlugin):  # type: ignore[type-arg]
+    """After the pages are written: the theme's and the site's stylesheets become the two the pages link."""
+
+    def __init__(self, sources: list[str]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def on_post_build(self, *, config: Any) -> None:
+        write_styles(Path(config["site_dir"]), self.sources)
+
+
 def prepare_site_build(config: Any) -> None:
-    """Run before mkdocs builds the site: refuse a search that would find nothing, add compaction."""
+    """Run before mkdocs builds the site: refuse a search that would find nothing, add compaction.
+
+    The site's own stylesheets (extra_css) are not linked one by one: they join the theme's sheet.
+    """
     check_search_setup(config)
     config["plugins"]["yizhan/compact-html"] = CompactHtml()
+    if links_cut_sheets(config):
+        sources = [str(path) for path in config["extra_css"] if "://" not in str(path)]
+        config["extra_css"] = []
+        config["plugins"]["yizhan/site-styles"] = SiteStyles(sources)
+
+
+def links_cut_sheets(config: Any) -> bool:
+    """Whether the project's theme links the cut sheets (a theme copied before them keeps the old ones)."""
+    custom = config["theme"].custom_dir
+    main = Path(custom) / "main.html" if custom else None
+    return main is not None and main.is_file() and CRITICAL_LINK in main.read_text(encoding="utf-8")
 
 
 def finish_site(site: Path) -> None:

@@ -1,0 +1,208 @@
+"""The site on a phone over HTTP in Debian's Chromium: first screen, no JavaScript, search loading, axe.
+
+Pages are served by a plain static server, as on a county's web server; the file:// checks (search,
+finder, no request to another origin) are in test_site_browser.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+from playwright.sync_api import Browser, Route
+
+from conftest import FIXTURES
+from yizhan.cli import main as yizhan_main
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+MODES = {"普通": None, "大字": "yz-large", "高对比": "yz-contrast"}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a closed page drops its connections mid-transfer
+
+
+def serve(site: Path) -> Iterator[str]:
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def mini_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("phone") / "county"
+    shutil.copytree(FIXTURES / "mini", root)
+    assert yizhan_main(["build", "--project", str(root), "--out", str(root / "build"), "--only", "site"]) == 0
+    yield from serve(root / "build/site")
+
+
+def open_page(browser: Browser, url: str, viewport: dict[str, int], mode: str | None = None, **options):
+    context = browser.new_context(viewport=viewport, **options)
+    if mode:
+        context.add_init_script(f"try{{localStorage.setItem('{mode}','1')}}catch(e){{}}")
+    return context
+
+
+def screenshot(
+    browser: Browser, url: str, viewport: dict[str, int], mode: str | None, tmp: Path, whole: bool
+) -> Image.Image:
+    """The first screen before the deferred scripts run: with the critical sheet only, or the whole sheet too."""
+    context = open_page(browser, url, viewport, mode)
+    context.route("**/bundle.*.min.js", lambda route: route.abort())
+    context.route("**/yizhan.js", lambda route: route.abort())
+    if not whole:
+        context.route("**/site.*.css", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    if whole:
+        page.wait_for_function(
+            "[...document.querySelectorAll('link[href*=\"/site.\"]')].every(l => l.media === 'all')"
+        )
+    page.wait_for_timeout(500)  # let the theme's transitions (0.25 s) finish
+    path = tmp / f"{'whole' if whole else 'critical'}.png"
+    page.screenshot(path=str(path))
+    context.close()
+    return Image.open(path).convert("RGB")
+
+
+@pytest.mark.parametrize("mode", MODES.values(), ids=MODES.keys())
+@pytest.mark.parametrize(
+    "rel", ["index.html", "policies/dibao.html", "stations/index.html", "disclosure/fuwu/index.html"]
+)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_critical_sheet_alone_draws_the_first_screen(
+    browser: Browser, mini_url: str, tmp_path: Path, rel: str, viewport: dict[str, int], mode: str | None
+) -> None:
+    """What a reader sees before the whole stylesheet arrives is what they see after: no jump."""
+    first = screenshot(browser, mini_url + rel, viewport, mode, tmp_path, whole=False)
+    after = screenshot(browser, mini_url + rel, viewport, mode, tmp_path, whole=True)
+    assert ImageChops.difference(first, after).getbbox() is None
+
+
+def test_pages_are_styled_and_readable_without_javascript(browser: Browser, mini_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(mini_url + "policies/dibao.html")
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+        == "rgb(23, 73, 125)"
+    )
+    assert page.locator("article h1").is_visible() and page.locator("article ul.yz-checklist li").count() >= 3
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    assert size >= 16
+    context.close()
+
+
+def test_search_files_start_before_the_page_has_loaded(browser: Browser, mini_url: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    order: list[str] = []
+    page.on("request", lambda r: order.append(r.url.rsplit("/", 1)[-1]))
+    page.on("load", lambda: order.append("LOAD"))
+    page.goto(mini_url + "index.html")
+    page.wait_for_load_state("networkidle")
+    before = order[: order.index("LOAD")]
+    assert "search_index.json" in before and any(
+        n.startswith("search.") and n.endswith(".min.js") for n in before
+    )
+    assert "lunr.zh.min.js" in before
+    assert order.index("search_index.json") > order.index(next(n for n in order if n.startswith("critical.")))
+    context.close()
+
+
+def test_search_says_it_is_loading_until_the_index_arrives(browser: Browser, mini_url: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    held: list[Route] = []
+    context.route("**/search/search_index.json", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(mini_url + "index.html")
+    page.click("label.md-header__button[for=__search]")
+    page.fill("input.md-search__input", "低保")
+    page.press("input.md-search__input", "End")
+    status = page.locator(".md-search-result__meta")
+    assert status.is_visible() and status.inner_text() == "正在加载搜索，请稍候……"
+    assert page.locator(".md-search-result__item").count() == 0
+    page.wait_for_timeout(500)
+    assert held
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    assert "低保" in page.locator(".md-search-result__item").first.inner_text().replace("\u200b", "")
+    context.close()
+
+
+# One page of every type the site has, in the example county (it has every type).
+PAGE_TYPES = {
+    "首页": "index.html",
+    "政策页": "policies/dibao.html",
+    "政策目录": "policies/index.html",
+    "乡镇办理目录": "handbook/township.html",
+    "一本通": "handbook/qa.html",
+    "服务承诺": "promises.html",
+    "找驿站": "stations/index.html",
+    "乡镇驿站": "stations/YZ-01.html",
+    "组驿站": "stations/YZ-01-001-01.html",
+    "表格下载": "forms/index.html",
+    "网上填表": "forms/dibao.html",
+    "信息公开": "disclosure/index.html",
+    "公示月目录": "disclosure/gongshi/2026-11/index.html",
+    "公示事项": "disclosure/gongshi/2026-11/dibao-chushen.html",
+    "乡镇公示": "disclosure/gongshi/2026-11/YZ-01.html",
+    "村公示": "disclosure/gongshi/2026-11/YZ-01-001.html",
+    "工程进度": "disclosure/gongcheng/index.html",
+    "乡镇工程": "disclosure/gongcheng/YZ-01.html",
+    "意见建议": "disclosure/yijian/index.html",
+    "意见月报": "disclosure/yijian/2026-04.html",
+    "服务统计": "disclosure/fuwu/index.html",
+    "乡镇月统计": "disclosure/fuwu/YZ-01.html",
+    "乡镇周统计": "disclosure/fuwu/YZ-01-zhou.html",
+    "数据开放": "data/index.html",
+    "关于": "about/about.html",
+    "404": "404.html",
+}
+
+
+@pytest.fixture(scope="module")
+def example_url(example_build: Path) -> Iterator[str]:
+    yield from serve(example_build / "site")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES.values(), ids=MODES.keys())
+def test_no_serious_accessibility_violation_on_any_page_type(
+    browser: Browser, example_build: Path, example_url: str, mode: str | None
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    missing = [rel for rel in PAGE_TYPES.values() if not (example_build / "site" / rel).is_file()]
+    assert missing == []
+    context = open_page(browser, example_url, PHONE, mode)
+    found = {}
+    for label, rel in PAGE_TYPES.items():
+        page = context.new_page()
+        page.goto(example_url + rel, wait_until="load")
+        if mode:
+            assert page.evaluate(f"document.documentElement.classList.contains('{mode}')")
+        violations = Axe().run(page).response["violations"]
+        bad = [(v["id"], v["impact"]) for v in violations if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[label] = bad
+        page.close()
+    context.close()
+    assert found == {}
