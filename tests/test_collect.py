@@ -120,3 +120,34 @@ def test_unknown_form_and_form_without_dataset(county: Path, tmp_path: Path, run
     )
     code, out, _ = run("collect", "import", "--project", str(county), "zixun", str(source))
     assert code == 1 and messages.text("YZ-FORM-021", value="zixun")[0] in out
+
+
+@pytest.mark.parametrize("layout", ["title row", "second sheet"])
+def test_a_workbook_it_cannot_write_back_safely_is_left_untouched(
+    county: Path, tmp_path: Path, run: Run, layout: str
+) -> None:
+    """A dataset workbook with a title row, or with the table behind a 说明 sheet, is read but never written."""
+    rows = read_rows(feedback(county))
+    book = Workbook()
+    sheet = book.active
+    if layout == "title row":
+        sheet.append(["示例县意见建议登记表（2026年）"])
+    else:
+        sheet.title = "说明"
+        sheet.append(["本表由驿站管理员填写"])
+        sheet = book.create_sheet("意见建议")
+    for row in rows:
+        sheet.append(row)
+    target = county / "datasets/意见建议.xlsx"
+    book.save(target)
+    feedback(county).unlink()
+    before = target.read_bytes()
+    source = tmp_path / "yijian.csv"
+    write_rows(source, [HEADER, GOOD])
+    code, out, _ = run("collect", "import", "--project", str(county), "yijian", str(source))
+    assert code == 1
+    kind = "表格不在第一个工作表，或表头不在第1行的 Excel 工作簿"
+    problem, fix = messages.text("YZ-FORM-038", kind=kind)
+    assert f"datasets/意见建议.xlsx: {problem} —— {fix}" in out.splitlines()
+    assert target.read_bytes() == before
+    assert not (county / "datasets/意见建议.xlsx.bak").exists()

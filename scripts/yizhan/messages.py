@@ -257,6 +257,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         '「{title}」"{value}" 与{other}重复',
         "{title}必须唯一：同一件事登记了两次的请删去一行，不同的事请改用新的{title}",
     ),
+    "YZ-FORM-038": (
+        "数据集文件的格式（{kind}）导入时无法安全地写回，为免损坏原文件，本次什么都没写",
+        "请在 WPS/Excel 中把它“另存为”CSV（UTF-8），或只含这一张表、表头在第1行的 Excel 工作簿（.xlsx），删去旧文件后再导入",
+    ),
     "YZ-FORM-036": ("更新 {count} 行（服务器上修改过的提交）", "原文件已备份为 {backup}"),
     # site
     "YZ-SITE-001": (

@@ -18,7 +18,7 @@ from ..vocab import RECEIVED
 from .checks import check_incoming
 from .incoming import read_collected, review_decision
 from .merge import META_KEYS, Candidate, Merged, merge
-from .store import _atomic_write, save
+from .store import _atomic_write, save, unwritable
 
 ERRORS_TITLE = "错误说明"
 
@@ -252,6 +252,9 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
         title = current.spec.column(change.key).title
         result.note("YZ-FORM-030", source=current.source, row=change.row, title=title,
                     old=change.old or "（空）", new=change.new or "（空）")  # fmt: skip
+    if (merged.added or merged.changes) and (kind := unwritable(current)):
+        report.add("YZ-FORM-038", Location(current.source), kind=kind)
+        return result
     if merged.added or merged.changes:
         result.backup = save(current, merged)
         result.written = True

@@ -26,6 +26,32 @@ def _needed_titles(dataset: Dataset, frame: pd.DataFrame, header: list[str]) -> 
     ]
 
 
+def unwritable(dataset: Dataset) -> str:
+    """Why the import cannot write into this dataset file without harming it ("" when it can).
+
+    Only CSV and a workbook whose first sheet is the table, headed on row 1, are written back: a .xls
+    is binary, and rows appended under a title row or on another sheet would land in the wrong place.
+    """
+    suffix = dataset.file.suffix.lower()
+    if suffix == ".csv":
+        return ""
+    if suffix != ".xlsx":
+        return f"{suffix} 文件"
+    from openpyxl import load_workbook
+
+    book = load_workbook(dataset.file, read_only=True)
+    try:
+        sheet = book.worksheets[0]
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        header = {normalize_header(str(v)) for v in first if v is not None}
+        titles = {normalize_header(c.title) for c in dataset.spec.columns}
+        if sheet.sheet_state != "visible" or len(header & titles) < max(1, len(titles) // 2):
+            return "表格不在第一个工作表，或表头不在第1行的 Excel 工作簿"
+    finally:
+        book.close()
+    return ""
+
+
 def save(dataset: Dataset, merged: Merged) -> Path:
     """Write the merged rows; earlier bytes stay as they were when rows are only added. Returns the backup."""
     path = dataset.file
