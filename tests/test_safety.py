@@ -140,9 +140,6 @@ def test_place_names_never_become_paths(hostile: Path) -> None:
     assert TOWNSHIP in places and VILLAGE in places
     names = [p.relative_to(hostile).as_posix() for p in hostile.rglob("*")]
     assert not [n for n in names for place in places if place in n], "a place name became a path"
-    assert {n for n in names if re.search(r"[^\x00-\x7f]", n)} == {
-        "print/handbook/政策手册.pdf", "print/service-lists/乡镇办理事项.pdf", "print/service-lists/村级办理事项.pdf"
-    }  # fmt: skip
     assert sorted(p.name for p in hostile.parent.iterdir()) == [
         ".build.yizhan-lock", ".yizhan-cache", "build", "content", "datasets"
     ]  # fmt: skip
