@@ -103,9 +103,8 @@ def publish_site(output: Output, root: Path, site: Path, work: Path, county: Cou
     kept = pagecache.reusable(plan, old, previous)
     for rel, text in output.docs.items():
         _write(work / "docs", rel, text)
-    keep = pagecache.KeepPages(kept, output.docs) if kept else None
+    keep = pagecache.KeepPages(kept, output.docs, previous, site) if kept else None
     build_site(root, work / "docs", site, output.nav, county, keep)
-    pagecache.carry_over(kept, previous, site)
     for rel, data in output.site_files.items():
         _write(site, rel, data)
     _write(site, pagecache.MANIFEST, plan.manifest())

@@ -165,14 +165,20 @@ class _HideDirtyWarning(logging.Filter):
 
 
 class KeepPages(BasePlugin):  # type: ignore[type-arg]
-    """Tell mkdocs which pages to leave alone: they are copied from the previous build afterwards."""
+    """Tell mkdocs which pages to leave alone, and put them in place from the previous build first.
 
-    def __init__(self, kept: set[str], docs: dict[str, str]) -> None:
+    They are in the site before mkdocs writes the others, so what runs after the build sees every
+    page (the cut stylesheets are named by their content and re-linked in all pages, kept ones too).
+    """
+
+    def __init__(self, kept: set[str], docs: dict[str, str], previous: Path, site: Path) -> None:
         self.kept, self.docs = kept, docs
+        self.previous, self.site = previous, site
         self.filter = _HideDirtyWarning()
 
     def on_pre_build(self, *, config: Any) -> None:
         logging.getLogger("mkdocs.commands.build").addFilter(self.filter)
+        carry_over(self.kept, self.previous, self.site)
 
     def on_files(self, files: Any, /, *, config: Any) -> Any:
         for file in files.documentation_pages():

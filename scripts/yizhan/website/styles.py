@@ -299,6 +299,7 @@ def write_styles(site: Path, sources: list[str]) -> dict[str, str]:
             html, {kind: name.removeprefix(f"{STYLES_DIR}/") for kind, name in names.items()}
         )
         if linked != html:
+            path.unlink()  # a page kept from the previous build is a hard link to it: never write through
             path.write_text(linked, encoding="utf-8")
     for old in [*files, *(site / STYLES_DIR).glob("*.css.map"), *(site / STYLES_DIR).glob("palette.*.css")]:
         old.unlink(missing_ok=True)
