@@ -50,6 +50,8 @@ def _compress(path: Path, rel: Path, previous: Path | None) -> int:
         else:
             body = encode(data, rel.parts[0] in EVERY_VISIT)
         if len(body) < len(data):
+            if _same(copy, body):
+                continue  # already there (an unchanged build keeps its files, links and all)
             copy.unlink(missing_ok=True)  # the staging folder may hold hard links to the previous build
             copy.write_bytes(body)
             written += 1
