@@ -41,6 +41,15 @@ def edit_cell(path: Path, row: int, title: str, value: str) -> None:
     write_rows(path, rows)
 
 
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file under `folder`: relative path → (inode, bytes)."""
+    return {
+        str(p.relative_to(folder)): (p.stat().st_ino, p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """Run the yizhan command line in-process; return (exit code, stdout, stderr)."""

@@ -9,19 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit_cell, read_rows
+from conftest import REPO, edit_cell, read_rows, snapshot
 from yizhan import messages
 from yizhan.printing import engine as print_engine
 from yizhan.printing import stamp as print_stamp
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
-    """Every file under `folder`: relative path → (inode, bytes)."""
-    return {
-        str(p.relative_to(folder)): (p.stat().st_ino, p.read_bytes())
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def station_row(project: Path, station_id: str) -> int:

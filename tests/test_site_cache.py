@@ -8,21 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit_cell, read_rows
+from conftest import REPO, edit_cell, read_rows, snapshot
 from yizhan import cli, uptodate
 from yizhan import publish as publish_module
 from yizhan.website import pagecache
 
 PHONE_TITLE = "管理员电话"
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
-    """Every file under `folder`: relative path → (inode, bytes)."""
-    return {
-        str(p.relative_to(folder)): (p.stat().st_ino, p.read_bytes())
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def station_row(project: Path, station_id: str) -> int:
