@@ -1,24 +1,6 @@
-/* 民生驿站网站脚本：大字模式 / 高对比开关、打印按钮、找驿站。只用本站文件，可从 U 盘直接打开。 */
+/* 民生驿站网站脚本：打印按钮、找驿站。只用本站文件，可从 U 盘直接打开。 */
 (function () {
   "use strict";
-  var root = document.documentElement;
-
-  function remember(name, on) {
-    try { localStorage.setItem(name, on ? "1" : "0"); } catch (e) { /* 隐私模式下不能保存，只影响本页 */ }
-  }
-
-  function setupAccess() {
-    var buttons = document.querySelectorAll("[data-yz-toggle]");
-    Array.prototype.forEach.call(buttons, function (button) {
-      var name = button.getAttribute("data-yz-toggle");
-      button.setAttribute("aria-pressed", String(root.classList.contains(name)));
-      button.addEventListener("click", function () {
-        var on = root.classList.toggle(name);
-        button.setAttribute("aria-pressed", String(on));
-        remember(name, on);
-      });
-    });
-  }
 
   function setupPrint() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-yz-print]"), function (button) {
@@ -104,7 +86,6 @@
     show();
   }
 
-  setupAccess();
   setupPrint();
   setupFinder();
 })();
