@@ -29,7 +29,7 @@ from .. import messages
 from ..model import Model
 from ..numbers import canonical_id, find_numbers, fold, normalize_phone
 from ..vocab import MASKED, PRIVATE
-from .memory import CleanFiles
+from .memory import PAGES_FILE, CheckedPages, CleanFiles
 
 TEXT_SUFFIXES = {
     ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".css", ".yml", ".yaml",
@@ -309,13 +309,28 @@ def privacy_gate(out: Path, secrets: Secrets, cache: Path | None = None) -> list
     return findings
 
 
-def broken_links(site: Path, prefix: str = "") -> list[Finding]:
-    """Relative href/src in HTML that point to no file; `prefix` is the site URL's path (e.g. /yizhan)."""
+def broken_links(site: Path, prefix: str = "", record: CheckedPages | None = None) -> list[Finding]:
+    """Relative href/src in HTML that point to no file; `prefix` is the site URL's path (e.g. /yizhan).
+
+    With a `record`, a page read before with every link resolving is not read again: the files it
+    points to are looked up in this build's files.
+    """
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+
+    def present(resolved: str) -> bool:
+        return resolved in files or posixpath.join(resolved, "index.html").removeprefix("./") in files
+
     findings = []
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
-        text = page.read_text(encoding="utf-8")
+        data = page.read_bytes()
+        digest = CheckedPages.digest(data) if record is not None else ""
+        known = record.recall("links", digest) if record is not None else None
+        if known is not None and all(present(target) for target in known):
+            record.remember("links", digest, known)  # type: ignore[union-attr]
+            continue
+        text = data.decode("utf-8")
+        targets, found = [], []
         for match in _LINK.finditer(text):
             target = match.group(1)
             parts = urlsplit(target)
@@ -326,10 +341,13 @@ def broken_links(site: Path, prefix: str = "") -> list[Finding]:
                 path = path[len(prefix) :]
             base = "" if path.startswith("/") else posixpath.dirname(rel)
             resolved = posixpath.normpath(posixpath.join(base, unquote(path).lstrip("/")))
-            if resolved in files or posixpath.join(resolved, "index.html").removeprefix("./") in files:
-                continue
-            lineno = text.count("\n", 0, match.start()) + 1
-            findings.append(Finding(rel, lineno, f"链接指向不存在的文件 {target}"))
+            targets.append(resolved)
+            if not present(resolved):
+                lineno = text.count("\n", 0, match.start()) + 1
+                found.append(Finding(rel, lineno, f"链接指向不存在的文件 {target}"))
+        if record is not None and not found:
+            record.remember("links", digest, sorted(set(targets)))
+        findings += found
     return findings
 
 
@@ -341,8 +359,10 @@ def check_outputs(out: Path, model: Model, cache: Path | None = None, links: boo
     from .published import site_findings
 
     findings = privacy_gate(out, collect_secrets(model), cache)
-    findings.extend(site_findings(out / "site"))
+    prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
+    record = CheckedPages(cache.with_name(PAGES_FILE) if cache is not None else None, prefix)
+    findings.extend(site_findings(out / "site", record))
     if links and (out / "site").exists():
-        prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
-        findings.extend(broken_links(out / "site", prefix))
+        findings.extend(broken_links(out / "site", prefix, record))
+    record.save()
     return findings

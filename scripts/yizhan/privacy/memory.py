@@ -22,6 +22,19 @@ CODE = ("privacy/gate.py", "privacy/memory.py", "numbers.py")  # the scanning co
 MEMORY_FILE = "privacy-check.json"  # in the project's cache folder
 
 
+def save_record(path: Path | None, record: dict[str, object]) -> None:
+    """Write a record whole or not at all; it is only a memory, so a failure just means reading again."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
 class CleanFiles:
     def __init__(self, path: Path | None, secrets: Secrets) -> None:
         self.path = path
@@ -57,13 +70,47 @@ class CleanFiles:
 
     def save(self) -> None:
         """Keep this run's clean files only, so the record does not grow from build to build."""
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.tmp")
-            record = {"key": self.key, "clean": dict(sorted(self.clean.items()))}
-            temporary.write_text(json.dumps(record), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # only a memory: the next build reads everything again
+        save_record(self.path, {"key": self.key, "clean": dict(sorted(self.clean.items()))})
+
+
+PAGES_FILE = "site-check.json"  # in the project's cache folder, next to the privacy record
+PAGE_CODE = ("privacy/gate.py", "privacy/published.py", "privacy/memory.py")
+
+
+class CheckedPages:
+    """What the site's own checks found in pages they read before, known by the digest of the page.
+
+    A page without a script URL stays without one while its bytes are the same; a page whose links
+    all resolved keeps the list of files they point to, checked again against this build's files
+    (a cheap look-up instead of reading and parsing the page). Only digests and relative paths of
+    the site's own files are kept.
+    """
+
+    def __init__(self, path: Path | None, prefix: str = "") -> None:
+        self.path = path
+        code = b"".join((Path(__file__).parents[1] / name).read_bytes() for name in PAGE_CODE)
+        self.key = hashlib.sha256(code + b"\0" + prefix.encode("utf-8")).hexdigest()
+        self.known: dict[str, dict[str, list[str]]] = {"links": {}, "scripts": {}}
+        self.kept: dict[str, dict[str, list[str]]] = {"links": {}, "scripts": {}}
+        if path is not None:
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                if record.get("key") == self.key and all(isinstance(record.get(k), dict) for k in self.known):
+                    self.known = {k: record[k] for k in self.known}
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    def recall(self, check: str, digest: str) -> list[str] | None:
+        """What `check` ("links" or "scripts") kept for this page when it was clean, or None."""
+        return self.known[check].get(digest)
+
+    def remember(self, check: str, digest: str, kept: list[str]) -> None:
+        self.kept[check][digest] = kept
+
+    def save(self) -> None:
+        """Keep this run's clean pages only, so the record does not grow from build to build."""
+        save_record(self.path, {"key": self.key, **self.kept})

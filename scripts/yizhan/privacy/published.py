@@ -14,6 +14,7 @@ from pathlib import Path
 from ..disclosure.render_notices import NOTICE_DIR
 from ..messages import text
 from .gate import Finding
+from .memory import CheckedPages
 
 # URL attributes a browser follows or loads; a value is read as the browser reads it (entities
 # decoded, tabs and line breaks inside the scheme dropped, any case).
@@ -38,21 +39,31 @@ def _what(code: str, **values: object) -> str:
     return f"{problem}。{fix}"
 
 
-def script_urls(site: Path) -> list[Finding]:
-    """Every javascript:, vbscript: or data: URL in a page or SVG of the site that yizhan did not write."""
+def script_urls(site: Path, record: CheckedPages | None = None) -> list[Finding]:
+    """Every javascript:, vbscript: or data: URL in a page or SVG of the site that yizhan did not write.
+
+    With a `record`, a page found without one before is not read again while its bytes are the same.
+    """
     findings = []
     for page in sorted(p for p in site.rglob("*") if p.suffix.lower() in (".html", ".htm", ".svg")):
-        body = page.read_text(encoding="utf-8", errors="replace")
-        if ":" not in body:
+        data = page.read_bytes()
+        digest = CheckedPages.digest(data) if record is not None else ""
+        if record is not None and record.recall("scripts", digest) is not None:
+            record.remember("scripts", digest, [])
             continue
-        for match in _URL_ATTRIBUTE.finditer(body):
+        body = data.decode("utf-8", errors="replace")
+        found = []
+        for match in _URL_ATTRIBUTE.finditer(body) if ":" in body else ():
             raw = match.group(1).strip("\"'")
             url = _IGNORED.sub("", html.unescape(raw))
-            found = _SCRIPT_SCHEME.match(url)
-            if found and raw not in OWN_URLS:
+            scheme = _SCRIPT_SCHEME.match(url)
+            if scheme and raw not in OWN_URLS:
                 line = body.count("\n", 0, match.start()) + 1
-                what = _what("YZ-OUT-009", scheme=found.group(1).lower() + ":", url=url[:60])
-                findings.append(Finding(f"site/{page.relative_to(site).as_posix()}", line, what))
+                what = _what("YZ-OUT-009", scheme=scheme.group(1).lower() + ":", url=url[:60])
+                found.append(Finding(f"site/{page.relative_to(site).as_posix()}", line, what))
+        if record is not None and not found:
+            record.remember("scripts", digest, [])
+        findings += found
     return findings
 
 
@@ -88,8 +99,8 @@ def notice_pages_hidden(site: Path) -> list[Finding]:
     return findings
 
 
-def site_findings(site: Path) -> list[Finding]:
-    """The checks of the built site as a whole."""
+def site_findings(site: Path, record: CheckedPages | None = None) -> list[Finding]:
+    """The checks of the built site as a whole (`record`: pages found clean before, see CheckedPages)."""
     if not site.exists():
         return []
-    return script_urls(site) + notice_pages_hidden(site)
+    return script_urls(site, record) + notice_pages_hidden(site)
