@@ -15,7 +15,7 @@ from yizhan.derive import derive
 from yizhan.load import load
 from yizhan.output import PrintJob
 from yizhan.paths import project_file
-from yizhan.printing.engine import render_batch
+from yizhan.printing.engine import render_batch, split
 from yizhan.printing.posters import POSTER_GROUP, STATION_LIST_GROUP
 from yizhan.printing.stamp import render_stamped, whole
 from yizhan.render import render
@@ -140,3 +140,54 @@ def test_a_poster_that_cannot_fit_names_its_station(station_jobs: list[PrintJob]
             [PrintJob(job.path, huge, job.group, job.title, job.subject, job.fit, stamp=job.stamp)]
         )
     assert caught.value.overflow and caught.value.job.subject == job.subject
+
+
+def long_list(job: PrintJob, copies: int = 4) -> PrintJob:
+    """The station service list with its shared body repeated: a list that runs over several pages."""
+    head, content = split(job.stamp)
+    stamp = f"{head}{content * copies}</body></html>"
+    return PrintJob(
+        job.path, job.html, job.group, job.title, job.subject, stamp=stamp, bucket=job.bucket, flow=job.flow
+    )
+
+
+def test_a_list_longer_than_a_page_is_stamped_page_for_page_like_the_whole_one(
+    station_jobs: list[PrintJob], tmp_path: Path
+) -> None:
+    bucket = [
+        long_list(j)
+        for j in bucket_of(station_jobs, STATION_LIST_GROUP, "service-lists/stations/YZ-02-001-04.pdf")
+    ]
+    assert all(job.flow for job in bucket)
+    results = {r.path: r for r in render_stamped(bucket)}
+    job = next(j for j in bucket if j.path == "service-lists/stations/YZ-02-001-04.pdf")
+    stamped, alone = results[job.path], render_batch([whole(job)])[0]
+    assert stamped.pages == alone.pages >= 2
+    for name, pdf in (("stamped", stamped.pdf), ("whole", alone.pdf)):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-gray", "-r", "40", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True
+        )
+    pages = {name: sorted(tmp_path.glob(f"{name}-*.pgm")) for name in ("stamped", "whole")}
+    assert len(pages["stamped"]) == stamped.pages
+    for mine, theirs in zip(pages["stamped"], pages["whole"], strict=True):
+        assert mine.read_bytes() == theirs.read_bytes(), mine.name
+
+    reader = PdfReader(io.BytesIO(stamped.pdf))
+    assert reader.metadata.title == job.title
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+    texts = [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
+    # The top comes first on page one; every page carries the footer exactly once (from the body).
+    name = job.title.removesuffix("服务事项清单")
+    assert texts[0].find(name) < texts[0].find("驿站管理员") < texts[0].find("本站受理的服务事项")
+    footer = re.sub(r"\s+", "", pdf_text(tmp_path / "whole.pdf").split("\f")[0].strip().splitlines()[-1])
+    assert footer and all(text.count(footer) == 1 for text in texts), footer
+    # A neighbour's top never shows on another station's pages.
+    neighbour = next(j for j in bucket if j.path != job.path).title.removesuffix("服务事项清单")
+    assert all(neighbour not in text for text in texts)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout

@@ -23,6 +23,9 @@ class PrintJob:
     # stamped under this job's `html`, which then holds only the job's own top part.
     stamp: str = ""
     bucket: str = ""  # stamped jobs whose tops are written together (one font subset), e.g. a village
+    # The shared body may run over several pages: it is laid out below a space as tall as the top
+    # (once per distinct top height) instead of shrinking to fit one page under it.
+    flow: bool = False
 
 
 @dataclass

@@ -138,18 +138,26 @@ def publish(
         inside(staging / "site", rel)
     for rel in output.docs:
         inside(work / "docs", rel)
-    if "site" in only:
-        publish_site(output, root, staging / "site", work, county)
     # The site offers some print documents (the blank forms), so a site-only build renders those.
     jobs = output.print_jobs if "print" in only else [j for j in output.print_jobs if j.site_path]
+    run = None
     if jobs:
-        from .printing.jobs import render_jobs
+        from .printing.jobs import PrintRun
 
-        # render_jobs replaces files by rename, so the previous build's hard-linked PDFs stay intact
-        # and unchanged documents are kept without rendering them again.
-        render_jobs(
+        # The print workers start now and render while this process builds the site. They replace
+        # files by rename, so the previous build's hard-linked PDFs stay intact, and unchanged
+        # documents are kept without rendering them again.
+        run = PrintRun(
             jobs, staging / "print", previous=out / "print", complete="print" in only, executor=executor
         )
+    try:
+        if "site" in only:
+            publish_site(output, root, staging / "site", work, county)
+        if run is not None:
+            run.finish()
+    finally:
+        if run is not None:
+            run.cancel()
     if "site" in only:
         for job in (j for j in jobs if j.site_path):
             _write(staging / "site", job.site_path, (staging / "print" / job.path).read_bytes())

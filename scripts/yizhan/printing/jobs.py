@@ -11,8 +11,9 @@ import hashlib
 import io
 import json
 import os
+import threading
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from .stamp import render_stamped, whole
 MANIFEST = ".manifest.json"
 BATCH_SIZE = 10  # documents laid out per weasyprint pass
 STAMP_BATCH = 40  # stamped documents per batch: the tops of whole buckets, laid out in one pass
-ENGINE = "yizhan-print-4"  # bump when the engine changes what it writes
+ENGINE = "yizhan-print-5"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
 LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
@@ -59,6 +60,7 @@ def job_hash(job: PrintJob, hashes: dict[str, str]) -> str:
     for part in job.parts:
         digest.update(b"\0" + hashes[part].encode())
     digest.update(b"\0" + _stamp_hash(job.stamp).encode() + b"\0" + job.bucket.encode())
+    digest.update(b"\0flow" if job.flow else b"\0")
     # Letters only: the privacy gate would read long digit runs in a hex hash as phone numbers.
     return digest.hexdigest().translate(LETTERS_ONLY)
 
@@ -162,24 +164,6 @@ def local_pool(workers: int | None = None) -> Executor | None:
     return ProcessPoolExecutor(workers, mp_context=get_context("fork"))
 
 
-def _results(work: list[list[PrintJob]], executor: Executor | None) -> Iterator[list[Rendered]]:
-    """Render batches on `executor` (any concurrent.futures.Executor) or, without one, in this process."""
-    if executor is None or len(work) <= 1:
-        for batch in work:
-            yield render_any(batch)
-        return
-    # Biggest batches first, so no worker is left with a long one at the end.
-    futures: list[Future[list[Rendered]]] = [
-        executor.submit(render_any, batch) for batch in sorted(work, key=len, reverse=True)
-    ]
-    try:
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        for future in futures:
-            future.cancel()
-
-
 def _report(error: DocumentError) -> PrintError:
     code = "YZ-PRINT-002" if error.overflow else "YZ-PRINT-001"
     return _failure(
@@ -197,6 +181,8 @@ def bind(job: PrintJob, out: Path, titles: dict[str, str]) -> bytes:
         if not (out / part).exists():
             raise _failure("YZ-PRINT-003", subject=job.subject, path=job.path, part=part)
         writer.append(str(out / part), outline_item=titles.get(part, part), import_outline=False)
+    # The parts share much (a level's poster body and its fonts): keep one copy of each object.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata({"/Title": job.title, "/Producer": "yizhan"})
     writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
     buffer = io.BytesIO()
@@ -262,35 +248,112 @@ def render_jobs(
     `workers`: processes to render with (default: one per core), unless an `executor` is given
     (any concurrent.futures.Executor, e.g. a Dask cluster's), which then renders every batch.
     """
-    old = read_manifest(previous)
-    hashes = content_hashes(jobs)
-    if complete:
-        for stale in set(old) - set(hashes):
-            (out / stale).unlink(missing_ok=True)
-    kept = {} if complete else {path: value for path, value in old.items() if path not in hashes}
-    todo = [j for j in jobs if hashes[j.path] != old.get(j.path) or not (out / j.path).exists()]
-    # A bucket is rendered whole, so its documents come out the same as in a clean build.
-    redo = {bucket_key(j) for j in todo} - {None}
-    chosen = {j.path for j in todo}
-    todo = [j for j in jobs if j.path in chosen or bucket_key(j) in redo]
-    pages = [j for j in todo if not j.parts]
-    work = list(batches(pages))
-    pool = executor if executor is not None else (local_pool(workers) if len(work) > 1 else None)
-    with Progress("印刷文件", len(todo)) as bar:
+    PrintRun(jobs, out, previous, complete, workers, executor).finish()
+
+
+class PrintRun:
+    """The print stage in two steps: `PrintRun(...)` hands the batches to the workers at once, so
+    they render while this process does other work (the website); `finish()` writes the results as
+    they come, binds the bundles and writes the manifest. `cancel()` stops it."""
+
+    def __init__(
+        self,
+        jobs: list[PrintJob],
+        out: Path,
+        previous: Path | None = None,
+        complete: bool = True,
+        workers: int | None = None,
+        executor: Executor | None = None,
+    ) -> None:
+        self.jobs, self.out, self.executor = jobs, out, executor
+        old = read_manifest(previous)
+        self.hashes = content_hashes(jobs)
+        if complete:
+            for stale in set(old) - set(self.hashes):
+                (out / stale).unlink(missing_ok=True)
+        self.kept = {} if complete else {path: v for path, v in old.items() if path not in self.hashes}
+        todo = [j for j in jobs if self.hashes[j.path] != old.get(j.path) or not (out / j.path).exists()]
+        # A bucket is rendered whole, so its documents come out the same as in a clean build.
+        redo = {bucket_key(j) for j in todo} - {None}
+        chosen = {j.path for j in todo}
+        self.todo = [j for j in jobs if j.path in chosen or bucket_key(j) in redo]
+        # Biggest batches first, so no worker is left with a long one at the end.
+        self.work = sorted(batches([j for j in self.todo if not j.parts]), key=len, reverse=True)
+        self.own = executor is None and len(self.work) > 1
+        # A local pool forks its workers here, at the first submit, before any other thread starts.
+        self.pool = local_pool(workers) if self.own else (executor if len(self.work) > 1 else None)
+        self.futures: list[Future[list[Rendered]]] = (
+            [self.pool.submit(render_any, batch) for batch in self.work] if self.pool is not None else []
+        )
+        self.bar = Progress("印刷文件", len(self.todo))
+        self.failure: BaseException | None = None
+        self.stopping = False
+        # Results are written as they come, by a thread that only waits and writes, so they are not
+        # held in memory while this process builds the site.
+        self.writer = threading.Thread(target=self._write_results, daemon=True) if self.futures else None
+        if self.writer is not None:
+            self.writer.start()
+
+    def _write(self, results: list[Rendered]) -> None:
+        for result in results:
+            replace_file(self.out / result.path, result.pdf)
+        self.bar.update(len(results))
+
+    def _write_results(self) -> None:
+        pending = set(self.futures)
         try:
-            for results in _results(work, pool):
-                for result in results:
-                    replace_file(out / result.path, result.pdf)
-                bar.update(len(results))
-        except DocumentError as error:
-            raise _report(error) from error
+            while pending and not self.stopping:
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    if not future.cancelled():
+                        self._write(future.result())
+        except BaseException as error:  # handed to finish(), in the main thread
+            self.failure = error
+
+    def finish(self) -> None:
+        """Write every rendered document, then the bundles and booklets, then the manifest."""
+        out = self.out
+        try:
+            with self.bar:
+                try:
+                    if self.writer is not None:
+                        self.writer.join()
+                        if self.failure is not None:
+                            raise self.failure
+                    else:
+                        for batch in self.work:
+                            self._write(render_any(batch))
+                except DocumentError as error:
+                    raise _report(error) from error
+                titles = {j.path: j.title for j in self.jobs}
+                made = [j for j in self.todo if j.parts]
+                # Bundles read the files just written: on the local pool's workers, which share them;
+                # a cluster's workers may not, so then they are bound here.
+                local = self.pool is not None and self.own
+                binding = [self.pool.submit(assemble_parts, j, out, titles) for j in made] if local else []
+                for index, job in enumerate(made):
+                    data = binding[index].result() if local else assemble_parts(job, out, titles)
+                    replace_file(out / job.path, data)
+                    self.bar.update(1)
         finally:
-            if executor is None and pool is not None:
-                pool.shutdown(cancel_futures=True)
-        titles = {j.path: j.title for j in jobs}
-        for job in (j for j in todo if j.parts):
-            made = impose(job, out) if job.booklet else bind(job, out, titles)
-            replace_file(out / job.path, made)
-            bar.update(1)
-    manifest = {**kept, **hashes}
-    replace_file(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=0).encode())
+            self.cancel()
+        manifest = {**self.kept, **self.hashes}
+        replace_file(
+            out / MANIFEST, json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=0).encode()
+        )
+
+    def cancel(self) -> None:
+        """Stop what has not started; shut down the pool this run made (not a given executor)."""
+        self.stopping = True
+        for future in self.futures:
+            future.cancel()
+        if self.own and self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+        if self.writer is not None and self.writer is not threading.current_thread():
+            self.writer.join()
+
+
+def assemble_parts(job: PrintJob, out: Path, titles: dict[str, str]) -> bytes:
+    """A document made of other documents: a booklet imposed from its one part, or a bundle."""
+    return impose(job, out) if job.booklet else bind(job, out, titles)

@@ -143,6 +143,7 @@ def station_list_job(data: PublicData, templates: Path, station: Station, body: 
         station.subject,
         stamp=body,
         bucket=bucket(station),
+        flow=True,  # a long list runs over to a second page
     )
 
 

@@ -7,6 +7,11 @@ bucket (a village's stations, say) are laid out and written together, so their f
 once; each document is then its top's page with the body drawn below it, moved down by the
 height of that top. A bucket is always rendered whole, so a document's bytes never depend on what
 else was rebuilt. Stamped documents are not tagged (wall posters are printed, not read on screen).
+
+A body that may run over several pages (a station's service list, a township's own copy of a blank
+form) cannot shrink under its top; it "flows": it is laid out once per distinct top height below an
+empty space that tall, so its page breaks fall where they would in the whole document, and the top
+is drawn into that space on the first page. Its page numbers and footers come from the body.
 """
 
 from __future__ import annotations
@@ -20,7 +25,17 @@ from functools import lru_cache
 from typing import Any
 
 from ..output import PrintJob
-from .engine import DOC_CLASS, PDF_OPTIONS, DocumentError, Rendered, identifier, layout, render_batch, split
+from .engine import (
+    DOC_CLASS,
+    PDF_OPTIONS,
+    DocumentError,
+    Rendered,
+    identifier,
+    layout,
+    render_batch,
+    split,
+    style_key,
+)
 
 PX = 0.75  # PDF points per CSS pixel
 OPTIONS = {**PDF_OPTIONS, "pdf_tags": False}
@@ -59,13 +74,47 @@ def body(html: str, fit: str) -> Body:
     return Body(pdf, len(document.pages), y1, y2 - y1, limit)
 
 
-@lru_cache(maxsize=64)
-def _form(pdf: bytes) -> Any:
-    """The body's one page as a form XObject (kept per process, cloned into every document)."""
+# Page-margin boxes, emptied in the tops of flowing documents: their body carries the footers.
+MARGIN_BOXES = (
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+    "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner",
+    "left-top", "left-middle", "left-bottom", "right-top", "right-middle", "right-bottom",
+)  # fmt: skip
+NO_MARGIN_BOXES = (
+    "<style>@page { " + " ".join(f"@{box} {{ content: none }}" for box in MARGIN_BOXES) + " }</style>"
+)
+
+
+@lru_cache(maxsize=256)
+def flow_body(head: str, html: str, spacer: float) -> bytes:
+    """A flowing body laid out once per process and top height: `spacer` CSS px of space, then the body.
+
+    `head` is the tops' page style (their footers included), so the body's pages look like the
+    whole document's.
+    """
+    _, content = split(html)
+    spaced = (
+        f'{head}<div class="{DOC_CLASS} " id="{DOC_CLASS}-0" style="display: flow-root">'
+        f'<div style="height: {spacer:.4f}px"></div>{content}</div></body></html>'
+    )
+    digest = hashlib.sha256(spaced.encode()).hexdigest()
+    return layout(spaced).write_pdf(pdf_identifier=digest[:32].encode("ascii"), **OPTIONS)
+
+
+@lru_cache(maxsize=256)
+def _reader(pdf: bytes) -> Any:
+    """One reader per shared body and process: its fonts are then copied once into each document."""
     from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(pdf))
+
+
+@lru_cache(maxsize=256)
+def _form(pdf: bytes) -> Any:
+    """The body's first page as a form XObject (kept per process, cloned into every document)."""
     from pypdf.generic import ArrayObject, FloatObject, NameObject, StreamObject
 
-    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    page = _reader(pdf).pages[0]
     form = StreamObject()
     form.set_data(page.get_contents().get_data())
     form[NameObject("/Type")] = NameObject("/XObject")
@@ -95,8 +144,9 @@ def _keep_used(resources: Any, content: bytes) -> Any:
     return kept
 
 
-def compose(top: Any, info: dict[str, Any], job: PrintJob, shared: Body, shift: float) -> bytes:
-    """One PDF: the top's page with the shared body drawn `shift` CSS px lower, titled for `job`."""
+def compose(top: Any, info: dict[str, Any], job: PrintJob, shared: bytes, shift: float) -> bytes:
+    """One PDF titled for `job`: the top's page with the `shared` body's first page drawn `shift` CSS px
+    lower, then the body's further pages (a flowing body), each keeping only the resources it uses."""
     from pypdf import PdfWriter
     from pypdf.generic import (
         ArrayObject,
@@ -112,13 +162,20 @@ def compose(top: Any, info: dict[str, Any], job: PrintJob, shared: Body, shift: 
     resources = _keep_used(top["/Resources"].get_object(), content)
     page = writer.add_blank_page(float(top.mediabox.width), float(top.mediabox.height))
     xobjects = resources.get("/XObject", DictionaryObject()).get_object()
-    xobjects[NameObject(BODY_NAME)] = writer._add_object(_form(shared.pdf).clone(writer))
+    xobjects[NameObject(BODY_NAME)] = writer._add_object(_form(shared).clone(writer))
     resources[NameObject("/XObject")] = xobjects
     page[NameObject("/Resources")] = resources.clone(writer)
     stamp = f"\nq 1 0 0 1 0 {-shift * PX:.3f} cm {BODY_NAME} Do Q\n".encode("ascii")
     stream = StreamObject()
     stream.set_data(b"q\n" + content + b"\nQ" + stamp)
     page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    for later in _reader(shared).pages[1:]:
+        data = later.get_contents().get_data()
+        added = writer.add_blank_page(float(later.mediabox.width), float(later.mediabox.height))
+        added[NameObject("/Resources")] = _keep_used(later["/Resources"].get_object(), data).clone(writer)
+        body = StreamObject()
+        body.set_data(data)
+        added[NameObject("/Contents")] = writer._add_object(body.flate_encode())
     metadata = {k: v for k, v in info.items() if k in ("/Author", "/CreationDate", "/ModDate", "/Producer")}
     writer.add_metadata({**metadata, "/Title": job.title})
     writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
@@ -132,9 +189,12 @@ def compose(top: Any, info: dict[str, Any], job: PrintJob, shared: Body, shift: 
     return buffer.getvalue()
 
 
-def _tops(jobs: list[PrintJob], fits: list[str]) -> tuple[Any, list[tuple[int, float]]]:
-    """The tops laid out as one document: (page, CSS px where the top ends) of each, or (-1, 0)."""
+def _tops(jobs: list[PrintJob], fits: list[str]) -> tuple[Any, list[tuple[int, float]], float]:
+    """The tops laid out as one document: (page, CSS px where the top ends) of each, or (-1, 0), and
+    the CSS px where every top starts on its page."""
     head, _ = split(jobs[0].html)
+    if jobs[0].flow:
+        head = head.replace("</head>", NO_MARGIN_BOXES + "</head>", 1)
     parts = [head]
     for index, (job, fit) in enumerate(zip(jobs, fits, strict=True)):
         _, content = split(job.html)
@@ -152,25 +212,37 @@ def _tops(jobs: list[PrintJob], fits: list[str]) -> tuple[Any, list[tuple[int, f
             anchor = page.anchors.get(f"{DOC_CLASS}-{index}")
             if anchor and where[index][0] == -1:
                 where[index] = (number, anchor[3])
-    return document, where
+    return document, where, document.pages[0].anchors[f"{DOC_CLASS}-0"][1]
 
 
-def _settle(jobs: list[PrintJob]) -> tuple[list[int], list[int], Any, list[tuple[int, float]]]:
-    """Find each job's fit level: (levels, jobs to render whole, the tops' document, where each top ends)."""
+def _one_page(where: list[tuple[int, float]], pages: int, slot: int) -> bool:
+    """Whether the top in `slot` starts a page of its own and stays on it."""
+    starts = [page for page, _ in where] + [pages]
+    return starts[slot] >= 0 and starts[slot + 1] == starts[slot] + 1
+
+
+def _settle(jobs: list[PrintJob]) -> tuple[list[int], list[int], Any, list[tuple[int, float]], float]:
+    """Find each job's fit level: (levels, jobs to render whole, the tops' document, where each top
+    ends, where tops start). A flowing body needs no fit level: only a top longer than a page is
+    rendered whole."""
     level = [0] * len(jobs)
     plain: list[int] = []
     while True:
         active = [i for i in range(len(jobs)) if i not in plain]
         if not active:
-            return level, plain, None, []
+            return level, plain, None, [], 0.0
         fits = [("", *jobs[i].fit)[level[i]] for i in active]
-        document, where = _tops([jobs[i] for i in active], fits)
-        starts = [page for page, _ in where] + [len(document.pages)]
+        document, where, start = _tops([jobs[i] for i in active], fits)
         moved = False
         for slot, i in enumerate(active):
+            one_page = _one_page(where, len(document.pages), slot)
+            if jobs[i].flow:
+                if not one_page:
+                    moved = True
+                    plain.append(i)
+                continue
             shared = body(jobs[i].stamp, fits[slot])
-            one_page = starts[slot] >= 0 and starts[slot + 1] == starts[slot] + 1 and shared.pages == 1
-            if one_page and where[slot][1] + shared.height <= shared.limit + 0.01:
+            if one_page and shared.pages == 1 and where[slot][1] + shared.height <= shared.limit + 0.01:
                 continue
             moved = True
             if level[i] < len(jobs[i].fit):
@@ -180,7 +252,7 @@ def _settle(jobs: list[PrintJob]) -> tuple[list[int], list[int], Any, list[tuple
             else:
                 plain.append(i)
         if not moved:
-            return level, plain, document, where
+            return level, plain, document, where, start
 
 
 def render_stamped(jobs: list[PrintJob]) -> list[Rendered]:
@@ -188,13 +260,13 @@ def render_stamped(jobs: list[PrintJob]) -> list[Rendered]:
 
     The jobs may come from several buckets: their tops are laid out together, written per bucket.
 
-    Jobs whose top and body do not fit one page together and have no smaller step left (a long
-    service list) are rendered the ordinary way, whole.
+    Jobs whose top and body do not fit one page together and have no smaller step left are rendered
+    the ordinary way, whole; so is a flowing job whose top alone is longer than a page.
     """
     from pypdf import PdfReader
 
     jobs = sorted(jobs, key=lambda j: j.path)
-    level, plain, document, where = _settle(jobs)
+    level, plain, document, where, start = _settle(jobs)
     done: dict[int, Rendered] = {}
     active = [i for i in range(len(jobs)) if i not in plain]
     buckets: dict[str, list[int]] = {}
@@ -214,9 +286,15 @@ def render_stamped(jobs: list[PrintJob]) -> list[Rendered]:
         for number, slot in enumerate(slots):
             i = active[slot]
             fit = ("", *jobs[i].fit)[level[i]]
-            shared = body(jobs[i].stamp, fit)
-            pdf = compose(reader.pages[number], info, jobs[i], shared, where[slot][1] - shared.top)
-            done[i] = Rendered(jobs[i].path, pdf, 1, fit)
+            if jobs[i].flow:
+                # The space is as tall as the top (rounded so that equal tops share one layout).
+                spacer = round(where[slot][1] - start, 3)
+                shared, shift = flow_body(style_key(jobs[i].html), jobs[i].stamp, spacer), 0.0
+            else:
+                laid = body(jobs[i].stamp, fit)
+                shared, shift = laid.pdf, where[slot][1] - laid.top
+            pdf = compose(reader.pages[number], info, jobs[i], shared, shift)
+            done[i] = Rendered(jobs[i].path, pdf, len(_reader(shared).pages), fit)
     if plain:
         for i, result in zip(plain, render_batch([whole(jobs[i]) for i in plain]), strict=True):
             done[i] = result
