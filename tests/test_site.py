@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
@@ -168,6 +171,22 @@ def test_build_stops_with_a_separator_that_ignores_jieba(mini: Path, run: Run) -
     code, _, stderr = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
     assert code == 1
     assert text("YZ-SITE-002")[0] in stderr
+
+
+def test_a_build_says_nothing_in_english_while_jieba_loads(mini: Path) -> None:
+    """A new process, so jieba loads its dictionary during the build, as it does for a user."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
+    args = ["build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site"]
+    done = subprocess.run(
+        [sys.executable, "-m", "yizhan", *args], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "search_index.json" in {p.name for p in (mini / "build" / "site" / "search").iterdir()}
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert lines and "完成" in lines[-1]
+    for english in ("prefix dict", "Loading model", "Dumping model"):
+        assert english not in done.stdout + done.stderr
+    assert [line for line in lines if not re.search(r"[\u4e00-\u9fff]", line)] == []  # every line is Chinese
 
 
 def test_index_without_cut_words_is_refused() -> None:

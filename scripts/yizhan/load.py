@@ -217,8 +217,9 @@ def to_frame(
                 before=change.before, after=change.after,
             )  # fmt: skip
         data[column.key] = values
-    frame = pd.DataFrame(data, index=pd.Index(rows), dtype=object)
-    return frame
+    # The columns as they are (one block each), not copied into one block: a million-row table
+    # would briefly hold every column twice.
+    return pd.DataFrame(data, index=pd.Index(rows), dtype=object, copy=False)
 
 
 def excel_damage(dataset: Dataset, raw: RawTable, position: dict[str, int], report: Report) -> None:

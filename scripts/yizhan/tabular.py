@@ -10,7 +10,6 @@ which ones were number or date cells (an ID number Excel stored as a number has 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import workbook
+from . import csvrows, workbook
 from .numbers import fold
 from .workbook import Sheet
 
@@ -72,10 +71,10 @@ class RawTable:
             extra = {n: count for n, count in extra.items() if count}
         self.columns = columns
         count = len(columns[0]) if columns else len(rows or [])
-        self.row_numbers = (
-            list(row_numbers)
+        self.row_numbers = (  # spreadsheet row of each kept row
+            np.asarray(row_numbers, dtype=np.int64)
             if row_numbers is not None
-            else list(range(header_row + 1, header_row + 1 + count))
+            else np.arange(header_row + 1, header_row + 1 + count, dtype=np.int64)
         )
         self.extra = extra or {}  # spreadsheet row → cells right of the last titled column
 
@@ -86,9 +85,7 @@ class RawTable:
 
 def detect_encoding(data: bytes) -> str:
     """UTF-8 with BOM, UTF-8, then GB18030 (a superset of GBK): the first that decodes."""
-    if data.startswith(UTF8_BOM):
-        return "utf-8-sig"
-    for encoding in ("utf-8", "gb18030"):
+    for encoding in ("utf-8-sig",) if data.startswith(UTF8_BOM) else ("utf-8", "gb18030"):
         try:
             data.decode(encoding)
         except UnicodeDecodeError:
@@ -102,9 +99,12 @@ def normalize_header(title: str) -> str:
     return _SPACES.sub("", fold(str(title)))
 
 
-def by_unique(values: Sequence[str], change: Callable[[str], str]) -> np.ndarray:
+def by_unique(values: Sequence[str] | pd.Categorical, change: Callable[[str], str]) -> np.ndarray:
     """`change` applied to every value, computed once per distinct value (columns repeat a lot)."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    if isinstance(values, pd.Categorical):
+        codes, uniques = values.codes, values.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
     mapped = np.array([change(u) for u in uniques] + [""], dtype=object)
     return mapped[codes]
 
@@ -141,58 +141,20 @@ def _separator(text: str, titles: Collection[str] | None) -> str:
 def read_csv(path: Path, titles: Collection[str] | None = None) -> RawTable:
     data = path.read_bytes()
     encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    del data
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    sep = _separator(text, titles)
-    head = list(csv.reader(text[:65536].splitlines()[:HEADER_SCAN], delimiter=sep))
+    # The header is in the first 64 K characters (at most 4 bytes each; the cut may split one).
+    start = data[: 4 * 65536 + 4].decode(encoding, "ignore").removeprefix("\ufeff")[:65536]
+    sep = _separator(start, titles)
+    head = list(csv.reader(start.splitlines()[:HEADER_SCAN], delimiter=sep))
     found = _require_header(head, titles)
     header = _header(head[found])
-    fast = _read_csv_fast(text, sep, found, len(header))
+    fast = csvrows.fast_columns(data, encoding, sep, found, len(header))
     if fast is not None:
         columns, numbers = fast
         return _assemble(path, encoding, head[:found], header, found + 1, columns, numbers)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    return _from_records(path, encoding, records, found, header)
-
-
-def _read_csv_fast(text: str, sep: str, found: int, width: int) -> tuple[list, list[int]] | None:
-    """pandas' C parser for the common case (one record per line, no row wider than the header)."""
-    if not width:
-        return None
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=None,
-            names=list(range(width)),
-            skiprows=found + 1,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError):
-        return None
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if lines != found + 1 + len(frame):  # a quoted line break: count rows the slow, exact way
-        return None
-    first = found + 2
-    return [frame[i].to_numpy(dtype=object) for i in range(width)], list(range(first, first + len(frame)))
-
-
-def _from_records(
-    path: Path, encoding: str, records: list[list[str]], found: int, header: list[str]
-) -> RawTable:
-    width = len(header)
-    body = records[found + 1 :]
-    columns = [np.array([r[i] if i < len(r) else "" for r in body], dtype=object) for i in range(width)]
-    numbers = list(range(found + 2, found + 2 + len(body)))
-    table = _assemble(path, encoding, records[:found], header, found + 1, columns, numbers)
-    extra = {n: sum(1 for c in r[width:] if c.strip()) for n, r in zip(numbers, body, strict=True)}
-    kept = set(table.row_numbers)
-    table.extra = {n: count for n, count in extra.items() if count and n in kept}
+    above, columns, numbers, extra = csvrows.exact_columns(data, encoding, sep, found, len(header))
+    table = _assemble(path, encoding, above, header, found + 1, columns, numbers)
+    kept = set(table.row_numbers.tolist())
+    table.extra = {n: count for n, count in extra.items() if n in kept}
     return table
 
 
@@ -220,8 +182,8 @@ def _assemble(
     above: Sequence[Sequence[str]],
     header: list[str],
     header_row: int,
-    columns: list[np.ndarray],
-    numbers: list[int],
+    columns: Sequence[np.ndarray | pd.Categorical],
+    numbers: Sequence[int] | np.ndarray,
     **where: object,
 ) -> RawTable:
     """Trim cells, drop blank rows, set 合计/小计 rows aside."""
@@ -240,8 +202,8 @@ def _assemble(
         path,
         header,
         encoding=encoding,
-        columns=[c[keep] for c in columns],
-        row_numbers=row_numbers[keep].tolist(),
+        columns=columns if keep.all() else [c[keep] for c in columns],
+        row_numbers=row_numbers if keep.all() else row_numbers[keep],
         header_row=header_row,
         skipped=skipped,
         totals=total_rows,
@@ -267,7 +229,7 @@ def read_book(path: Path, titles: Collection[str] | None = None, table: str | No
         path, "xlsx" if path.suffix.lower() != ".xls" else "xls", grid[:found], header, found + 1, columns,
         numbers, sheet=sheet.name, other_sheets=others,
     )  # fmt: skip
-    kept = set(raw.row_numbers)
+    kept = set(raw.row_numbers.tolist())
     marks: dict[int, dict[int, str]] = {}
     for (row, col), kind in kinds.items():
         number = row + 1

@@ -7,6 +7,7 @@ builds, but the index finds nothing; a county would ship a broken search without
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,13 @@ class SearchSetupError(Failure):
 
 
 def check_search_setup(config: Any) -> None:
-    """Before building: jieba importable and the configured separator splits jieba's words."""
+    """Before building: jieba importable (and quiet) and the configured separator splits jieba's words."""
     from material.plugins.search import plugin as search_plugin
 
     if getattr(search_plugin, "jieba", None) is None:
         raise SearchSetupError("YZ-SITE-001")
+    # jieba announces loading its dictionary in English on stderr; users read Chinese only.
+    search_plugin.jieba.setLogLevel(logging.WARNING)
     plugin = config["plugins"].get("material/search") or config["plugins"].get("search")
     separator = str(plugin.config.separator or "") if plugin is not None else ""
     if not separator or not re.fullmatch(separator, WORD_JOINER):
