@@ -294,7 +294,9 @@ def run(stations: int) -> Bench:
             if label in ("其中：网站页面的生成", "publish 网站（冷启动，进程内）")
         )
         bench.notes.append(budget_table(site_budgets(out / "site"), site_seconds, plain))
-        bench.notes.append(browser_table(out / "site", output, root, model.county))
+        if stations == EXAMPLE_STATIONS:
+            # The phone figures are per page type, the same for any size: measured on the example county.
+            bench.notes.append(browser_table(out / "site", output, root, model.county))
         bench_posters(bench, output, Path(tmp))
     return bench
 
