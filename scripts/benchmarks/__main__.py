@@ -22,6 +22,7 @@ from typing import Any
 from yizhan.derive import derive
 from yizhan.disclosure.render import render_disclosure
 from yizhan.load import load
+from yizhan.numbers import id_check_char
 from yizhan.outfolder import new_work_dir, swap
 from yizhan.output import Output
 from yizhan.paths import project_file, tool_root
@@ -96,60 +97,80 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
         csv.writer(f, lineterminator="\n").writerows([header, *rows])
 
 
-def _rename_town(name: str, copy: int) -> str:
-    return f"{name[:-1]}{copy + 1}{name[-1]}" if copy else name
+def _rename(name: str, copy: int) -> str:
+    """福塘村 → 福塘2村: a place name of the `copy`-th copy (the first copy keeps the name)."""
+    return f"{name[:-1]}{copy + 1}{name[-1]}" if copy and name else name
 
 
-def _scaled_id(station_id: str, copy: int) -> str:
-    number = int(station_id[3:5]) + TOWNS_IN_EXAMPLE * copy
-    return f"YZ-{number:02d}{station_id[5:]}"
+def _scaled_id(station_id: str, copy: int, villages: int) -> str:
+    """A village or group station's id in the `copy`-th copy: same township, village number moved on."""
+    if copy == 0 or len(station_id) < 9:
+        return station_id
+    village = int(station_id[6:9]) + villages * copy
+    return f"{station_id[:6]}{village:03d}{station_id[9:]}"
+
+
+def _new_id(number: str, copy: int) -> str:
+    """An 18-digit ID number of the `copy`-th copy: another sequence number, a correct check digit."""
+    if not copy or len(number) != 18:
+        return number
+    first17 = f"{number[:14]}{(int(number[14:17]) + 7 * copy) % 1000:03d}"
+    return first17 + id_check_char(first17)
 
 
 def scale_datasets(folder: Path, stations: int) -> None:
-    """Shrink the example to whole villages, or repeat its townships under new names, to ~N stations."""
-    copies = -(-stations // EXAMPLE_STATIONS)
+    """Shrink the example to whole villages, or add copies of its villages (renamed, numbered on, in
+    the same townships: township numbers have two digits) until there are about N stations.
+
+    A city is many counties, each built as its own job; one synthetic county this big stands for
+    the work of one such build machine.
+    """
     tables = {
         name: _read(folder / f"{name}.csv")
         for name in ("驿站名录", "救助对象", "民生工程项目", "意见建议", "服务台账")
     }
+    register = tables["驿站名录"][1]
+    villages = max(int(r[0][6:9]) for r in register if len(r[0]) >= 9)
+    below_township = sum(1 for r in register if len(r[0]) >= 9)
+    copies = 1 + max(0, -(-(stations - len(register)) // below_township))
     kept: dict[str, list[list[str]]] = {name: [] for name in tables}
     budget = stations
     for copy in range(copies):
-        rows = tables["驿站名录"][1]
-        for row in rows:
-            if budget <= 0 and row[2] != "组":
-                break
+        for row in register:
+            if copy and len(row[0]) < 9:
+                continue  # one township station per township
             if budget <= 0:
+                if row[2] != "组":
+                    break
                 continue
             new = [*row]
-            new[0] = _scaled_id(row[0], copy)
-            new[3] = _rename_town(row[3], copy)
-            new[1] = new[1].replace(row[3], new[3], 1)
+            new[0] = _scaled_id(row[0], copy, villages)
+            new[4] = _rename(row[4], copy)
+            new[1] = new[1].replace(row[4], new[4], 1) if row[4] else new[1]
             kept["驿站名录"].append(new)
             budget -= 1
-        towns = {(r[3], r[4]) for r in kept["驿站名录"]}
+        places = {(r[3], r[4]) for r in kept["驿站名录"]}
         ids = {r[0] for r in kept["驿站名录"]}
-        for name, town_col, id_col in (
-            ("救助对象", 5, None),
-            ("民生工程项目", 3, None),
-            ("意见建议", None, 2),
-            ("服务台账", None, 1),
-        ):
+        for row in tables["救助对象"][1]:
+            new = [*row]
+            new[6] = _rename(row[6], copy)
+            new[4] = _new_id(row[4], copy)
+            if (new[5], new[6]) in places and (copy == 0 or row[6]):
+                kept["救助对象"].append(new)
+        for row in tables["民生工程项目"][1]:
+            new = [*row]
+            new[4] = _rename(row[4], copy)
+            if (new[3], new[4]) in places and (copy == 0 or row[4]):
+                new[0] = f"{row[0]}-{copy}" if copy else row[0]
+                kept["民生工程项目"].append(new)
+        for name, id_col in (("意见建议", 2), ("服务台账", 1)):
             for row in tables[name][1]:
                 new = [*row]
-                if town_col is not None:
-                    new[town_col] = _rename_town(row[town_col], copy)
-                    if (new[town_col], new[town_col + 1]) not in towns:
-                        continue
-                    if name == "民生工程项目":
+                new[id_col] = _scaled_id(row[id_col], copy, villages)
+                if new[id_col] in ids and (copy == 0 or len(row[id_col]) >= 9):
+                    if name == "意见建议" and copy:
                         new[0] = f"{row[0]}-{copy}"
-                if id_col is not None:
-                    new[id_col] = _scaled_id(row[id_col], copy)
-                    if new[id_col] not in ids:
-                        continue
-                    if name == "意见建议":
-                        new[0] = f"{row[0]}-{copy}"
-                kept[name].append(new)
+                    kept[name].append(new)
     for name, rows in kept.items():
         _write(folder / f"{name}.csv", tables[name][0], rows)
 
