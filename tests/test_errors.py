@@ -178,3 +178,25 @@ def test_unbounded_recursion_anywhere_is_a_message(
     assert code == 1
     assert f"错误：{expected('YZ-RUN-003', None)}" in err.splitlines()
     assert not (mini / "build").exists()
+
+
+def test_a_site_failure_while_the_print_workers_run_stops_them_and_keeps_nothing(
+    mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The print stage starts before the site is built; when the site fails, the workers stop."""
+    import multiprocessing
+
+    from yizhan import publish
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("模拟的网站故障")
+
+    monkeypatch.setattr(publish, "publish_site", broken)
+    code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"))
+    assert code == 2
+    assert f"错误：{expected('YZ-RUN-005', None, detail='ValueError: 模拟的网站故障')}" in err.splitlines()
+    assert "本次生成已作废，原有的 build/ 保持不变。" in err
+    assert not (mini / "build").exists()
+    assert sorted(p.name for p in mini.iterdir() if p.name.startswith(".build")) == [".build.yizhan-lock"]
+    assert multiprocessing.active_children() == []  # no print worker left behind
+    no_traceback(out, err)
