@@ -8,10 +8,10 @@ once; each document is then its top's page with the body drawn below it, moved d
 height of that top. A bucket is always rendered whole, so a document's bytes never depend on what
 else was rebuilt. Stamped documents are not tagged (wall posters are printed, not read on screen).
 
-A body that may run over several pages (a station's service list, a township's own copy of a blank
-form) cannot shrink under its top; it "flows": it is laid out once per distinct top height below an
-empty space that tall, so its page breaks fall where they would in the whole document, and the top
-is drawn into that space on the first page. Its page numbers and footers come from the body.
+A body that may run over several pages (a station's service list) cannot shrink under its top; it
+"flows": it is laid out once per distinct top height below an empty space that tall, so its page
+breaks fall where they would in the whole document, and the top is drawn into that space on the
+first page. Its page numbers and footers come from the body.
 """
 
 from __future__ import annotations
