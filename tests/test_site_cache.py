@@ -42,15 +42,22 @@ def plan(tmp_path: Path, nav: list | None = None, docs: dict[str, str] | None = 
     return pagecache.plan_site(DOCS if docs is None else docs, nav or NAV, {}, config, theme, SETTINGS)
 
 
-def test_only_pages_outside_navigation_and_search_are_kept(tmp_path: Path) -> None:
+def test_every_page_has_a_key_and_the_search_index_one_of_its_own(tmp_path: Path) -> None:
     docs = {
         "index.md": "# 首页\n",
         "stations/a.md": station_page("甲站"),
         "stations/c.md": "---\ntitle: 丙站\n---\n\n# 丙站\n",  # searched
         "handbook/index.md": station_page("手册"),  # in the navigation
     }
-    keys = plan(tmp_path, nav=[*NAV, {"手册": ["handbook/index.md"]}], docs=docs)
-    assert sorted(keys.pages) == ["stations/a.md"]
+    nav = [*NAV, {"手册": ["handbook/index.md"]}]
+    keys = plan(tmp_path, nav=nav, docs=docs)
+    assert sorted(keys.pages) == sorted(docs)
+    assert keys.searched == {"index.md", "stations/c.md"}
+    # A page out of search changes only its own key; a searched one the search index's too.
+    quiet = plan(tmp_path, nav=nav, docs={**docs, "stations/a.md": station_page("甲站") + "新\n"})
+    assert quiet.search == keys.search and quiet.pages["stations/c.md"] == keys.pages["stations/c.md"]
+    loud = plan(tmp_path, nav=nav, docs={**docs, "stations/c.md": docs["stations/c.md"] + "新\n"})
+    assert loud.search != keys.search and loud.pages["stations/a.md"] == keys.pages["stations/a.md"]
 
 
 @pytest.mark.parametrize("change", ["nav", "title in nav", "theme override", "config", "page list"])
@@ -98,7 +105,14 @@ def test_a_cached_build_is_byte_identical_to_a_clean_one(
     assert run("build", "--project", str(mini), "--out", str(cached), "--only", "site")[0] == 0
     after = snapshot(cached / "site")
     # Kept pages are the previous build's files (same inode); the changed station's page is new.
-    assert after["stations/YZ-02-001-04.html"][0] == before["stations/YZ-02-001-04.html"][0]
+    # No page in the search index changed: the navigation's pages and the index are kept too.
+    for kept in (
+        "stations/YZ-02-001-04.html",
+        "index.html",
+        "policies/dibao.html",
+        "search/search_index.json",
+    ):
+        assert after[kept][0] == before[kept][0], kept
     assert after["stations/YZ-02-001-03.html"][0] != before["stations/YZ-02-001-03.html"][0]
     assert "13900001111" in after["stations/YZ-02-001-03.html"][1].decode()
     assert run("build", "--project", str(mini), "--out", str(clean), "--only", "site")[0] == 0
@@ -173,3 +187,22 @@ def test_a_build_with_nothing_changed_stops_before_reading_the_project(
     code, _, err = run("build", "--project", str(mini), "--out", str(out), "--only", "site")
     assert code == 0 and "没有改动" not in err
     assert "13900003333" in page.read_text(encoding="utf-8")
+
+
+def test_a_changed_searched_page_rebuilds_the_index_and_stays_byte_identical_to_a_clean_build(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+) -> None:
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    assert run("build", "--project", str(mini), "--out", str(cached), "--only", "site")[0] == 0
+    before = snapshot(cached / "site")
+    policy = mini / "content" / "policies" / "dibao.yml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("summary: ", "summary: 新增说明：", 1), encoding="utf-8")
+    assert run("build", "--project", str(mini), "--out", str(cached), "--only", "site")[0] == 0
+    after = snapshot(cached / "site")
+    assert after["search/search_index.json"][1] != before["search/search_index.json"][1]
+    assert "新增说明" in after["search/search_index.json"][1].decode().replace("\u200b", "")
+    assert run("build", "--project", str(mini), "--out", str(clean), "--only", "site")[0] == 0
+    fresh = snapshot(clean / "site")
+    assert sorted(after) == sorted(fresh)
+    assert [p for p in after if after[p][1] != fresh[p][1]] == []

@@ -105,6 +105,8 @@ def publish_site(output: Output, root: Path, site: Path, work: Path, county: Cou
         _write(work / "docs", rel, text)
     keep = pagecache.KeepPages(kept, output.docs, previous, site) if kept else None
     build_site(root, work / "docs", site, output.nav, county, keep)
+    if kept & plan.searched:
+        pagecache.keep_search_index(previous, site)  # no searched page changed: nor did the index
     for rel, data in output.site_files.items():
         _write(site, rel, data)
     _write(site, pagecache.MANIFEST, plan.manifest())

@@ -1,6 +1,6 @@
-"""Skip what did not change on the site: pages outside the navigation and the search index (the
-station pages, the recipient notice pages) are kept from the previous build when nothing they
-depend on changed, and a build where nothing changed at all does not run mkdocs.
+"""Skip what did not change on the site: every page is kept from the previous build when nothing it
+depends on changed (pages in the search index only when no searched page changed: the previous
+index is then kept too), and a build where nothing changed at all does not run mkdocs.
 
 A kept page's key covers its markdown and everything every page shares: the navigation with the
 markdown of the pages in it (their titles show in every page's menu), the list of pages (links
@@ -89,13 +89,15 @@ def tool_key() -> str:
 
 @dataclass
 class SitePlan:
-    """The keys of one site build: one for the whole site, one per page that can be kept."""
+    """The keys of one site build: one for the whole site, one for the search index, one per page."""
 
     whole: str
     pages: dict[str, str] = field(default_factory=dict)  # docs-relative path → key
+    search: str = ""  # the searched pages' markdown and everything they share
+    searched: set[str] = field(default_factory=set)  # pages in the search index (not in the manifest)
 
     def manifest(self) -> bytes:
-        body = {"site": self.whole, "pages": self.pages}
+        body = {"site": self.whole, "pages": self.pages, "search": self.search}
         return json.dumps(body, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8")
 
 
@@ -118,24 +120,22 @@ def plan_site(
         *sorted(docs),
         *(docs[path] for path in sorted(listed) if path in docs),
     )
-    pages = {
-        path: _digest(shared, path, text)
-        for path, text in docs.items()
-        if path.endswith(".md") and path not in listed and unsearched(text)
-    }
+    pages = {path: _digest(shared, path, text) for path, text in docs.items() if path.endswith(".md")}
+    searched = {path for path in pages if not unsearched(docs[path])}
+    search = _digest(shared, *(f"{path}\0{docs[path]}" for path in sorted(searched)))
     whole = _digest(
         shared,
         *(f"{path}\0{docs[path]}" for path in sorted(docs)),
         *(f"{path}\0{_digest(site_files[path])}" for path in sorted(site_files)),
     )
-    return SitePlan(whole, pages)
+    return SitePlan(whole, pages, search, searched)
 
 
 def read_plan(site: Path) -> SitePlan | None:
     """The keys the previous build left in its site folder, if any."""
     try:
         body = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
-        return SitePlan(str(body["site"]), dict(body["pages"]))
+        return SitePlan(str(body["site"]), dict(body["pages"]), str(body.get("search", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -147,14 +147,43 @@ def intact(site: Path, docs: dict[str, str], site_files: dict[str, bytes]) -> bo
 
 
 def reusable(plan: SitePlan, old: SitePlan | None, previous: Path) -> set[str]:
-    """Pages whose key is unchanged and whose built HTML the previous site still has."""
+    """Pages whose key is unchanged and whose built HTML the previous site still has.
+
+    A page in the search index is kept only when no searched page changed: mkdocs' search plugin
+    indexes the pages it builds, so then the previous build's index is taken whole instead
+    (see `keep_search_index`).
+    """
     if old is None:
         return set()
+    index = same_search_index(plan, old, previous)
     return {
         path
         for path, key in plan.pages.items()
-        if old.pages.get(path) == key and (previous / (path[:-3] + ".html")).is_file()
+        if old.pages.get(path) == key
+        and (previous / (path[:-3] + ".html")).is_file()
+        and (index or path not in plan.searched)
     }
+
+
+def same_search_index(plan: SitePlan, old: SitePlan | None, previous: Path) -> bool:
+    """Whether the previous build's search index is the one this build would write."""
+    from .search import INDEX_FILES
+
+    return (
+        old is not None
+        and bool(old.search)
+        and old.search == plan.search
+        and all((previous / name).is_file() for name in INDEX_FILES)
+    )
+
+
+def keep_search_index(previous: Path, site: Path) -> None:
+    """Put the previous build's search index files in place of the ones mkdocs just wrote."""
+    from .search import INDEX_FILES
+
+    for name in INDEX_FILES:
+        (site / name).unlink(missing_ok=True)
+        os.link(previous / name, site / name)
 
 
 class _HideDirtyWarning(logging.Filter):
