@@ -265,7 +265,7 @@ class PrintRun:
         workers: int | None = None,
         executor: Executor | None = None,
     ) -> None:
-        self.jobs, self.out, self.executor = jobs, out, executor
+        self.jobs, self.out = jobs, out
         old = read_manifest(previous)
         self.hashes = content_hashes(jobs)
         if complete:
