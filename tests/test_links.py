@@ -52,7 +52,7 @@ def test_a_page_remembered_clean_is_checked_again_against_the_files_of_this_buil
     assert broken_links(site, record=first) == []
     first.save()
     recorded = CheckedPages(memory)
-    digest = CheckedPages.digest((site / "index.html").read_bytes())
+    digest = recorded.digest(site / "index.html")
     assert sorted(recorded.recall("links", digest) or []) == ["a.html", "b"]
 
     (site / "a.html").unlink()  # index.html is unchanged, but its link now reaches nothing

@@ -121,6 +121,37 @@ def test_a_cached_build_is_byte_identical_to_a_clean_one(
     assert [p for p in after if after[p][1] != fresh[p][1]] == []
 
 
+def test_cutting_the_stylesheets_reads_only_the_pages_mkdocs_wrote(
+    mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages kept from the previous build are known to the style cut by their digest, not read again."""
+    import hashlib
+
+    from yizhan.website import styles
+
+    out = tmp_path / "build"
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    before = snapshot(out / "site")
+    learned: list[str] = []
+    learn = styles.StyleMemory.learn
+    monkeypatch.setattr(
+        styles.StyleMemory,
+        "learn",
+        lambda self, digest, html: learned.append(digest) or learn(self, digest, html),
+    )
+    edit_cell(
+        mini / "datasets" / "驿站名录.csv", station_row(mini, "YZ-02-001-03"), PHONE_TITLE, "13900001111"
+    )
+    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    after = snapshot(out / "site")
+    pages = [rel for rel in after if rel.endswith(".html")]
+    kept = [rel for rel in pages if rel in before and after[rel][0] == before[rel][0]]
+    assert len(kept) > len(pages) / 2
+    digests = {hashlib.sha256(after[rel][1]).hexdigest() for rel in kept}
+    assert learned and not digests & set(learned)
+    assert hashlib.sha256(after["stations/YZ-02-001-03.html"][1]).hexdigest() in learned
+
+
 def test_a_build_with_nothing_changed_does_not_run_mkdocs(
     mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
 ) -> None:

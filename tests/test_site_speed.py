@@ -20,7 +20,7 @@ from yizhan.messages import text
 from yizhan.privacy.gate import Secrets, broken_links, privacy_gate
 from yizhan.website import compress
 from yizhan.website.search import WORD_JOINER, lean_text, load_index
-from yizhan.website.styles import Words, purge, selector_matches
+from yizhan.website.styles import _WORD, Words, purge, selector_matches, site_words
 
 SEPARATOR = re.compile(r"[\s\u200b\-，。、；：？！（）《》“”]+")  # the one in mkdocs.yml
 
@@ -93,6 +93,22 @@ def test_the_sheets_keep_what_the_pages_use_and_drop_the_rest(site: Path) -> Non
     assert first <= kept  # the whole sheet, loaded later, repeats and so overrides every critical rule
     assert not any(":hover" in s for s in first) and "@media print" not in critical
     assert len(critical) < len(whole) / 1.5 and len(whole) < 100_000  # the theme's own sheet: 137 KB
+
+
+def test_words_the_stylesheet_does_not_hold_change_nothing_in_the_cut(site: Path) -> None:
+    """The build remembers of each page only the words of its tags that occur in the stylesheets."""
+    import material
+
+    folder = Path(material.__file__).parent / "templates/assets/stylesheets"
+    css = next(folder.glob("main.*.min.css")).read_text(encoding="utf-8")
+    pages = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
+    scripts = [p.read_text(encoding="utf-8") for p in (site / "assets/javascripts").rglob("*.js")]
+    every = site_words(pages, scripts)
+    vocabulary = frozenset(_WORD.findall(css))
+    held = Words(every.page & vocabulary, every.script & vocabulary)
+    assert len(held.any) < len(every.any) / 2  # most words of the pages are not in the sheet
+    assert purge(css, held) == purge(css, every)
+    assert purge(css, held, critical=True) == purge(css, every, critical=True)
 
 
 def test_selectors_are_matched_by_the_names_they_need() -> None:

@@ -23,7 +23,7 @@ from .output import Output
 from .paths import cache_file, project_file, tool_root
 from .printing.cluster import ClusterError, dask_executor
 from .privacy.gate import check_outputs
-from .privacy.memory import MEMORY_FILE
+from .privacy.memory import DIGESTS_FILE, MEMORY_FILE, FileDigests
 from .publish import publish
 from .render import render
 from .validate import to_model, validate
@@ -141,10 +141,13 @@ def _publish_and_check(
     shown: list[str] | None = None,
 ) -> int:
     """Write into the staging folder, check it, and swap it into place only when the check passed."""
-    staging = timed("发布", lambda: publish(output, root, out, model.county, only, work, executor))
+    # What the files of this build hash to, remembered by their inode and time: the site's styles and
+    # the checks both read it, and files kept from the previous build are not read again to know it.
+    digests = FileDigests(cache_file(root, DIGESTS_FILE))
+    staging = timed("发布", lambda: publish(output, root, out, model.county, only, work, executor, digests))
     findings = timed(
         "隐私与链接检查",
-        lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE), links="site" in only),
+        lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE), "site" in only, digests),
     )
     if findings:
         for finding in findings[:200]:

@@ -23,6 +23,18 @@ class Failure(Exception):
         self.exit_code = exit_code
         super().__init__(located(self.problem))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # As it is, not rebuilt from the catalogue: a failure raised in a worker process reaches the
+        # main one whole (its arguments are the message, not the code).
+        return (_restored, (type(self), self.args, self.__dict__))
+
+
+def _restored(cls: type[Failure], args: tuple[object, ...], state: dict[str, object]) -> Failure:
+    failure = Exception.__new__(cls)
+    failure.args = args
+    failure.__dict__.update(state)
+    return failure
+
 
 def located(problem: Problem) -> str:
     """How the command line shows a failure: code, place, what is wrong and how to fix it."""

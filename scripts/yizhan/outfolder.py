@@ -90,11 +90,27 @@ def write_marker(staging: Path) -> None:
 
 
 def inside(base: Path, rel: str) -> Path:
-    """`base/rel`, refusing any path that would land outside `base` (absolute, `..`, a link out)."""
-    target = (base / rel).resolve()
-    if Path(rel).is_absolute() or not _within(target, base.resolve()) or target == base.resolve():
+    """`base/rel`, refusing any path that would land outside `base` (absolute, `..`, a link out).
+
+    `rel` comes from data (station IDs, form codes) and `base` is a folder this build made, so most of
+    the check is on the words of `rel`: not absolute, no `..`, no empty or drive part. Symbolic links
+    on the way (an old output may hold one) are looked for only where the folders already exist."""
+    parts = rel.replace("\\", "/").split("/")
+    if (
+        not rel
+        or rel.startswith(("/", "\\"))
+        or any(part in ("", ".", "..") or ":" in part or "\0" in part for part in parts)
+    ):
         raise OutFolderError("YZ-OUT-008", path=rel)
-    return base / rel
+    path = base / rel
+    here = base
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            raise OutFolderError("YZ-OUT-008", path=rel)
+        if not here.exists():
+            break  # nothing further down exists yet, so no link either
+    return path
 
 
 def lock_file(out: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 import shutil
@@ -13,20 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from .model import County
+from .numbers import LETTERS_ONLY
 from .outfolder import inside, write_marker
 from .output import Output
-from .paths import project_file
+from .paths import cache_file, project_file
+from .privacy.memory import FileDigests, load_record, save_record
 from .templating import mkdocs_title
 
 
-def _write(base: Path, rel: str, data: bytes | str) -> None:
+def _write(base: Path, rel: str, data: bytes | str, previous: Path | None = None) -> None:
+    """Write `data` to `base/rel`; when `previous/rel` holds the same bytes, link that file instead
+    (the checks and compressed copies that follow then know it without reading it)."""
     path = inside(base, rel)
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
     # The staging folder starts as hard links to the previous build: never write through one.
     path.unlink(missing_ok=True)
-    path.write_bytes(data)
+    old = previous / rel if previous is not None else None
+    if old is not None and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data:
+        os.link(old, path)
+    else:
+        path.write_bytes(data)
 
 
 @contextlib.contextmanager
@@ -49,15 +58,25 @@ def site_settings(county: County) -> str:
     return f"{county.county}\0{county.site_url}\0{county.edition.isoformat()}"
 
 
-def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: County, keep: Any = None) -> None:
+def build_site(
+    root: Path,
+    docs: Path,
+    site: Path,
+    nav: list[Any],
+    county: County,
+    keep: Any = None,
+    digests: FileDigests | None = None,
+) -> None:
     """Run mkdocs on the generated pages with the project's mkdocs.yml.
 
-    `keep`: a plugin naming pages mkdocs must leave alone (they come from the previous build).
+    `keep`: a plugin naming pages mkdocs must leave alone (they come from the previous build);
+    `digests`: the build's file digests, which spare reading kept pages again.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     from .website.finish import finish_site, prepare_site_build
+    from .website.styles import STYLES_FILE
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config = load_config(
@@ -69,7 +88,7 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
         site_url=county.site_url + "/" if county.site_url else None,
         strict=True,
     )
-    prepare_site_build(config)
+    prepare_site_build(config, cache_file(root, STYLES_FILE), digests)
     if keep is not None:
         config["plugins"]["yizhan/keep-pages"] = keep
     with source_date(county.edition):
@@ -81,11 +100,47 @@ def build_site(root: Path, docs: Path, site: Path, nav: list[Any], county: Count
             (site / name).unlink(missing_ok=True)
 
 
-def publish_site(output: Output, root: Path, site: Path, work: Path, county: County) -> None:
+def docs_folder(root: Path, out: Path) -> Path:
+    """Where the pages for mkdocs are kept between builds of `out` (its lock guards the folder too)."""
+    key = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:16].translate(LETTERS_ONLY)
+    return cache_file(root, "docs") / key
+
+
+DOCS_RECORD = ".yizhan-docs.json"
+
+
+def sync_docs(folder: Path, docs: dict[str, str]) -> None:
+    """Make `folder` hold exactly `docs`, writing only the pages whose text changed since the last build.
+
+    The record of what the folder holds is removed before anything is written and saved after: a
+    build stopped half-way leaves no record, and the next one writes every page.
+    """
+    record = folder / DOCS_RECORD
+    old = load_record(record).get("pages", {}) if folder.is_dir() else {}
+    record.unlink(missing_ok=True)
+    new = {rel: hashlib.sha256(text.encode("utf-8")).hexdigest() for rel, text in docs.items()}
+    for rel in set(old) - set(new):
+        inside(folder, rel).unlink(missing_ok=True)
+    for rel, text in docs.items():
+        if old.get(rel) != new[rel] or not (folder / rel).is_file():
+            _write(folder, rel, text)
+    save_record(record, {"pages": new})
+
+
+def publish_site(
+    output: Output,
+    root: Path,
+    site: Path,
+    work: Path,
+    county: County,
+    digests: FileDigests | None = None,
+    docs: Path | None = None,
+) -> None:
     """Build the site into `site`, which holds the previous build's (hard links) or nothing.
 
     Nothing changed: the previous site stays as it is. Otherwise mkdocs builds every page but the
     ones whose keys are unchanged; those are linked from the previous build (see website.pagecache).
+    `docs`: the folder the pages are kept in between builds (default: a new one in `work`).
     """
     from .website import pagecache
 
@@ -101,14 +156,14 @@ def publish_site(output: Output, root: Path, site: Path, work: Path, county: Cou
         previous.parent.mkdir(parents=True, exist_ok=True)
         site.rename(previous)
     kept = pagecache.reusable(plan, old, previous)
-    for rel, text in output.docs.items():
-        _write(work / "docs", rel, text)
+    docs = docs or work / "docs"
+    sync_docs(docs, output.docs)
     keep = pagecache.KeepPages(kept, output.docs, previous, site) if kept else None
-    build_site(root, work / "docs", site, output.nav, county, keep)
+    build_site(root, docs, site, output.nav, county, keep, digests)
     if kept & plan.searched:
         pagecache.keep_search_index(previous, site)  # no searched page changed: nor did the index
     for rel, data in output.site_files.items():
-        _write(site, rel, data)
+        _write(site, rel, data, previous)
     _write(site, pagecache.MANIFEST, plan.manifest())
     shutil.rmtree(previous, ignore_errors=True)
 
@@ -121,10 +176,12 @@ def publish(
     only: set[str],
     work: Path,
     executor: Executor | None = None,
+    digests: FileDigests | None = None,
 ) -> Path:
     """Write all outputs into a staging folder inside this build's own `work` folder and return it.
 
-    `executor`: where print batches are rendered (default: a local process pool).
+    `executor`: where print batches are rendered (default: a local process pool); `digests`: the
+    build's file digests (privacy.memory.FileDigests), shared with the checks that follow.
     """
     staging = work / "staging"
     if out.exists():
@@ -138,8 +195,9 @@ def publish(
             inside(staging / "site", job.site_path)
     for rel in output.site_files:
         inside(staging / "site", rel)
+    docs = docs_folder(root, out)
     for rel in output.docs:
-        inside(work / "docs", rel)
+        inside(docs, rel)
     # The site offers some print documents (the blank forms), so a site-only build renders those.
     jobs = output.print_jobs if "print" in only else [j for j in output.print_jobs if j.site_path]
     run = None
@@ -154,7 +212,7 @@ def publish(
         )
     try:
         if "site" in only:
-            publish_site(output, root, staging / "site", work, county)
+            publish_site(output, root, staging / "site", work, county, digests, docs)
         if run is not None:
             run.finish()
     finally:

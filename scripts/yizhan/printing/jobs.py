@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import Failure
+from ..numbers import LETTERS_ONLY
 from ..output import PrintJob
 from ..progress import Progress
 from . import fonts
@@ -30,7 +31,6 @@ STAMP_BATCH = 40  # stamped documents per batch: the tops of whole buckets, laid
 ENGINE = "yizhan-print-5"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
-LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
 
 
 class PrintError(Failure):
@@ -43,13 +43,16 @@ def _failure(code: str, **values: object) -> PrintError:
 
 @cache
 def environment_key() -> str:
-    """What every document depends on besides its HTML: engine, weasyprint, font files and their cuts."""
-    import weasyprint
+    """What every document depends on besides its HTML: engine, weasyprint, font files and their cuts.
+
+    The version comes from the installed metadata: importing weasyprint here would cost this process a
+    second, and only the print workers need it."""
+    from importlib.metadata import version
 
     files = sorted(
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in FONT_DIR.glob("*") if p.is_file()
     )
-    return "|".join([ENGINE, weasyprint.__version__, *files, fonts.key()])
+    return "|".join([ENGINE, version("weasyprint"), *files, fonts.key()])
 
 
 def job_hash(job: PrintJob, hashes: dict[str, str]) -> str:
@@ -151,15 +154,22 @@ def render_any(batch: list[PrintJob]) -> list[Rendered]:
         return render_safely([whole(job) for job in batch])
 
 
-def local_pool(workers: int | None = None) -> Executor | None:
-    """The default executor: a pool of forked processes, one per core (None on one core: render here)."""
+WARM_POOL = 100  # documents to render from which the workers start with weasyprint imported
+
+
+def local_pool(workers: int | None = None, warm: bool = True) -> Executor | None:
+    """The default executor: a pool of forked processes, one per core (None on one core: render here).
+
+    `warm`: import weasyprint here first, so the forked workers start with it. For a few documents
+    it is not worth it: the workers import it themselves while this process goes on with the site."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     workers = workers or os.cpu_count() or 1
     if workers <= 1:
         return None
-    import weasyprint  # noqa: F401 (imported once here, so forked workers start warm)
+    if warm:
+        import weasyprint  # noqa: F401
 
     return ProcessPoolExecutor(workers, mp_context=get_context("fork"))
 
@@ -281,7 +291,8 @@ class PrintRun:
         self.work = sorted(batches([j for j in self.todo if not j.parts]), key=len, reverse=True)
         self.own = executor is None and len(self.work) > 1
         # A local pool forks its workers here, at the first submit, before any other thread starts.
-        self.pool = local_pool(workers) if self.own else (executor if len(self.work) > 1 else None)
+        warm = len(self.todo) >= WARM_POOL
+        self.pool = local_pool(workers, warm) if self.own else (executor if len(self.work) > 1 else None)
         self.futures: list[Future[list[Rendered]]] = (
             [self.pool.submit(render_any, batch) for batch in self.work] if self.pool is not None else []
         )

@@ -29,7 +29,7 @@ from .. import messages
 from ..model import Model
 from ..numbers import canonical_id, find_numbers, fold, normalize_phone
 from ..vocab import MASKED, PRIVATE
-from .memory import PAGES_FILE, CheckedPages, CleanFiles
+from .memory import DIGESTS_FILE, PAGES_FILE, CheckedPages, CleanFiles, FileDigests
 
 TEXT_SUFFIXES = {
     ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".css", ".yml", ".yaml",
@@ -284,10 +284,12 @@ def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) 
     return scan_text(rel, text, secrets, names, markup=kind.endswith("markup"))
 
 
-def privacy_gate(out: Path, secrets: Secrets, cache: Path | None = None) -> list[Finding]:
+def privacy_gate(
+    out: Path, secrets: Secrets, cache: Path | None = None, digests: FileDigests | None = None
+) -> list[Finding]:
     """Findings in every file under `out`, over all cores; files found clean last time are not read again."""
     names = names_pattern(secrets)
-    record = CleanFiles(cache, secrets)
+    record = CleanFiles(cache, secrets, digests)
     files = [(path, kind) for path in sorted(out.rglob("*")) if path.is_file() and (kind := scan_kind(path))]
     _ = secrets.short_names  # worked out once, before the per-file copies below
 
@@ -323,13 +325,12 @@ def broken_links(site: Path, prefix: str = "", record: CheckedPages | None = Non
     findings = []
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
-        data = page.read_bytes()
-        digest = CheckedPages.digest(data) if record is not None else ""
+        digest = record.digest(page) if record is not None else ""
         known = record.recall("links", digest) if record is not None else None
         if known is not None and all(present(target) for target in known):
             record.remember("links", digest, known)  # type: ignore[union-attr]
             continue
-        text = data.decode("utf-8")
+        text = page.read_text(encoding="utf-8")
         targets, found = [], []
         for match in _LINK.finditer(text):
             target = match.group(1)
@@ -351,18 +352,23 @@ def broken_links(site: Path, prefix: str = "", record: CheckedPages | None = Non
     return findings
 
 
-def check_outputs(out: Path, model: Model, cache: Path | None = None, links: bool = True) -> list[Finding]:
+def check_outputs(
+    out: Path, model: Model, cache: Path | None = None, links: bool = True, digests: FileDigests | None = None
+) -> list[Finding]:
     """The privacy gate over every file, the built site's own checks and the link check; `cache` keeps clean digests.
 
     `links=False` skips the link check: a build that kept the previous site checked its links then.
     """
     from .published import site_findings
 
-    findings = privacy_gate(out, collect_secrets(model), cache)
+    if digests is None:
+        digests = FileDigests(cache.with_name(DIGESTS_FILE) if cache is not None else None)
+    findings = privacy_gate(out, collect_secrets(model), cache, digests)
     prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
-    record = CheckedPages(cache.with_name(PAGES_FILE) if cache is not None else None, prefix)
+    record = CheckedPages(cache.with_name(PAGES_FILE) if cache is not None else None, prefix, digests)
     findings.extend(site_findings(out / "site", record))
     if links and (out / "site").exists():
         findings.extend(broken_links(out / "site", prefix, record))
     record.save()
+    digests.save()
     return findings

@@ -1,6 +1,8 @@
 """What the privacy gate remembers between builds: the files it found clean, so unchanged ones are not read again.
 
-A file is known by the digest of its bytes and how it is scanned. The record holds for the same
+A file is known by the digest of its bytes and how it is scanned. The digest itself is remembered by
+what the file system says of the file (see FileDigests), so the files a build kept from the previous
+one (hard links) are not even read to be hashed. The record holds for the same
 private values and the same scanning code; a new recipient or a changed rule rescans everything.
 Public phones are different: they change whenever a station gets a new manager, so each clean file
 keeps the public phones it showed, and stays clean while those are all still public. Only digests
@@ -12,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .gate import Secrets
@@ -35,27 +38,78 @@ def save_record(path: Path | None, record: dict[str, object]) -> None:
         pass
 
 
-class CleanFiles:
-    def __init__(self, path: Path | None, secrets: Secrets) -> None:
+DIGESTS_FILE = "file-digests.json"  # in the project's cache folder
+SETTLED_NS = 2_000_000_000  # a file modified this shortly before the record is saved is hashed again
+
+
+def load_record(path: Path | None) -> dict[str, Any]:
+    """A record saved by save_record, or an empty one when there is none or it cannot be read."""
+    if path is None:
+        return {}
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+class FileDigests:
+    """The SHA-256 of files, remembered by device, inode, size and modification time (as make, rsync
+    and git do). A changed file is written anew by yizhan (a new inode) and by any editor (a new
+    modification time), so either way it is read and hashed again. Files modified in the last two
+    seconds before saving are not remembered: a second change within the clock's tick would keep the
+    same time (git's "racily clean" rule)."""
+
+    def __init__(self, path: Path | None) -> None:
         self.path = path
+        self.known: dict[str, str] = {}
+        self.seen: dict[str, tuple[int, str]] = {}
+        files = load_record(path).get("files")
+        if isinstance(files, dict):
+            self.known = files
+
+    def __call__(self, path: Path) -> str:
+        status = path.stat()
+        key = f"{status.st_dev}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}"
+        digest = self.known.get(key)
+        if digest is None:
+            with path.open("rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+            self.known[key] = digest
+        self.seen[key] = (status.st_mtime_ns, digest)
+        return digest
+
+    def note(self, path: Path, data: bytes) -> str:
+        """The digest of `data`, just written to `path` by this build (so it is not read back)."""
+        status = path.stat()
+        key = f"{status.st_dev}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}"
+        digest = self.known[key] = hashlib.sha256(data).hexdigest()
+        self.seen[key] = (status.st_mtime_ns, digest)
+        return digest
+
+    def save(self) -> None:
+        """Keep this run's files only, so the record does not grow from build to build."""
+        settled = time.time_ns() - SETTLED_NS
+        files = {key: digest for key, (mtime, digest) in sorted(self.seen.items()) if mtime < settled}
+        save_record(self.path, {"files": files})
+
+
+class CleanFiles:
+    def __init__(self, path: Path | None, secrets: Secrets, digests: FileDigests | None = None) -> None:
+        self.path = path
+        self.digests = digests or FileDigests(None)
         self.public = secrets.public_phones
         code = b"".join((Path(__file__).parents[1] / name).read_bytes() for name in CODE)
         values = json.dumps(sorted(secrets.values.items()), ensure_ascii=False).encode("utf-8")
         self.key = hashlib.sha256(code + values).hexdigest()
         self.known: dict[str, list[str]] = {}
         self.clean: dict[str, list[str]] = {}
-        if path is not None:
-            try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-                if record.get("key") == self.key and isinstance(record.get("clean"), dict):
-                    self.known = record["clean"]
-            except (OSError, ValueError, AttributeError):
-                pass
+        record = load_record(path)
+        if record.get("key") == self.key and isinstance(record.get("clean"), dict):
+            self.known = record["clean"]
 
-    @staticmethod
-    def digest(path: Path, kind: str) -> str:
-        with path.open("rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest() + kind
+    def digest(self, path: Path, kind: str) -> str:
+        return self.digests(path) + kind
 
     def still_clean(self, digest: str) -> bool:
         """Clean last time, and every public phone it showed is still public (then kept for next time)."""
@@ -86,23 +140,16 @@ class CheckedPages:
     the site's own files are kept.
     """
 
-    def __init__(self, path: Path | None, prefix: str = "") -> None:
+    def __init__(self, path: Path | None, prefix: str = "", digests: FileDigests | None = None) -> None:
         self.path = path
+        self.digest = digests or FileDigests(None)
         code = b"".join((Path(__file__).parents[1] / name).read_bytes() for name in PAGE_CODE)
         self.key = hashlib.sha256(code + b"\0" + prefix.encode("utf-8")).hexdigest()
         self.known: dict[str, dict[str, list[str]]] = {"links": {}, "scripts": {}}
         self.kept: dict[str, dict[str, list[str]]] = {"links": {}, "scripts": {}}
-        if path is not None:
-            try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-                if record.get("key") == self.key and all(isinstance(record.get(k), dict) for k in self.known):
-                    self.known = {k: record[k] for k in self.known}
-            except (OSError, ValueError, AttributeError):
-                pass
-
-    @staticmethod
-    def digest(data: bytes) -> str:
-        return hashlib.sha256(data).hexdigest()
+        record = load_record(path)
+        if record.get("key") == self.key and all(isinstance(record.get(k), dict) for k in self.known):
+            self.known = {k: record[k] for k in self.known}
 
     def recall(self, check: str, digest: str) -> list[str] | None:
         """What `check` ("links" or "scripts") kept for this page when it was clean, or None."""

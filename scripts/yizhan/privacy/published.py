@@ -46,12 +46,11 @@ def script_urls(site: Path, record: CheckedPages | None = None) -> list[Finding]
     """
     findings = []
     for page in sorted(p for p in site.rglob("*") if p.suffix.lower() in (".html", ".htm", ".svg")):
-        data = page.read_bytes()
-        digest = CheckedPages.digest(data) if record is not None else ""
+        digest = record.digest(page) if record is not None else ""
         if record is not None and record.recall("scripts", digest) is not None:
             record.remember("scripts", digest, [])
             continue
-        body = data.decode("utf-8", errors="replace")
+        body = page.read_bytes().decode("utf-8", errors="replace")
         found = []
         for match in _URL_ATTRIBUTE.finditer(body) if ":" in body else ():
             raw = match.group(1).strip("\"'")

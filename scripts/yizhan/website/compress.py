@@ -36,10 +36,25 @@ def _same(a: Path, data: bytes) -> bool:
     return a.is_file() and a.stat().st_size == len(data) and a.read_bytes() == data
 
 
+def _linked(a: Path, b: Path) -> bool:
+    """Both the same file (a hard link), or both absent."""
+    try:
+        return a.samefile(b)
+    except FileNotFoundError:
+        return not a.exists() and not b.exists()
+
+
 def _compress(path: Path, rel: Path, previous: Path | None) -> int:
     """Write the copies of one file; reuse the previous build's copies when the file did not change."""
-    data = path.read_bytes()
     old = previous / rel if previous is not None else None
+    # Kept from the previous build (a hard link), and so are its copies: nothing to read.
+    if (
+        old is not None
+        and _linked(path, old)
+        and all(_linked(path.with_name(path.name + s), old.with_name(old.name + s)) for s in ENCODINGS)
+    ):
+        return 0
+    data = path.read_bytes()
     reuse = old is not None and _same(old, data)
     written = 0
     for suffix, encode in ENCODINGS.items():

@@ -8,6 +8,8 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
+from ..privacy.memory import FileDigests
+from ..templating import compiled_cache
 from .search import check_search_setup, finish_search
 from .styles import CRITICAL_LINK, write_styles
 
@@ -35,28 +37,39 @@ class CompactHtml(BasePlugin):  # type: ignore[type-arg]
         return compact_html(output)
 
 
+class CompiledTemplates(BasePlugin):  # type: ignore[type-arg]
+    """Keep the theme's templates compiled between builds (a build of a few pages spends most of its
+    time compiling them)."""
+
+    def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
+        env.bytecode_cache = compiled_cache("theme")
+        return env
+
+
 class SiteStyles(BasePlugin):  # type: ignore[type-arg]
     """After the pages are written: the theme's and the site's stylesheets become the two the pages link."""
 
-    def __init__(self, sources: list[str]) -> None:
+    def __init__(self, sources: list[str], memory: Path | None, digests: FileDigests | None) -> None:
         super().__init__()
-        self.sources = sources
+        self.sources, self.memory, self.digests = sources, memory, digests
 
     def on_post_build(self, *, config: Any) -> None:
-        write_styles(Path(config["site_dir"]), self.sources)
+        write_styles(Path(config["site_dir"]), self.sources, self.memory, self.digests)
 
 
-def prepare_site_build(config: Any) -> None:
+def prepare_site_build(config: Any, memory: Path | None = None, digests: FileDigests | None = None) -> None:
     """Run before mkdocs builds the site: refuse a search that would find nothing, add compaction.
 
     The site's own stylesheets (extra_css) are not linked one by one: they join the theme's sheet.
+    `memory`, `digests`: see write_styles.
     """
     check_search_setup(config)
     config["plugins"]["yizhan/compact-html"] = CompactHtml()
+    config["plugins"]["yizhan/compiled-templates"] = CompiledTemplates()
     if links_cut_sheets(config):
         sources = [str(path) for path in config["extra_css"] if "://" not in str(path)]
         config["extra_css"] = []
-        config["plugins"]["yizhan/site-styles"] = SiteStyles(sources)
+        config["plugins"]["yizhan/site-styles"] = SiteStyles(sources, memory, digests)
 
 
 def links_cut_sheets(config: Any) -> bool:

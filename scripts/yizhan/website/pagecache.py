@@ -25,8 +25,9 @@ from typing import Any
 
 from mkdocs.plugins import BasePlugin
 
+from ..numbers import LETTERS_ONLY
+
 MANIFEST = ".manifest.json"  # in build/site/: the keys of the build it sits in
-LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")  # the privacy gate reads digit runs as phones
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _SEARCH_EXCLUDED = re.compile(r"^search:\s*\n\s+exclude:\s*true\s*$", re.M)
 DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -232,13 +233,21 @@ DERIVED = ("", ".gz", ".br")  # a page's HTML and the files made from it (pre-co
 
 
 def carry_over(kept: set[str], previous: Path, site: Path) -> None:
-    """Hard-link each kept page's HTML (and its pre-compressed copies, if any) into `site`."""
-    for path in sorted(kept):
-        stem = path[:-3] + ".html"
-        (site / stem).parent.mkdir(parents=True, exist_ok=True)
+    """Hard-link each kept page's HTML (and its pre-compressed copies, if any) into `site`.
+
+    mkdocs has written nothing yet, so these are new files in `site` (one already there is replaced)."""
+    stems = sorted(path[:-3] + ".html" for path in kept)
+    for folder in sorted({os.path.dirname(stem) for stem in stems}):
+        os.makedirs(site / folder, exist_ok=True)
+    old, new = str(previous), str(site)
+    for stem in stems:
         for suffix in DERIVED:
-            source, target = previous / f"{stem}{suffix}", site / f"{stem}{suffix}"
-            if suffix and not source.exists():
-                continue
-            target.unlink(missing_ok=True)
-            os.link(source, target)
+            source, target = f"{old}/{stem}{suffix}", f"{new}/{stem}{suffix}"
+            try:
+                os.link(source, target)
+            except FileNotFoundError:
+                if not suffix:  # the page itself must be there (checked when the plan was made)
+                    raise
+            except FileExistsError:
+                os.unlink(target)
+                os.link(source, target)

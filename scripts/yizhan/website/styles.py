@@ -17,8 +17,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tinycss2
+
+from ..privacy.memory import FileDigests, load_record, save_record
 
 STYLES_DIR = "assets/stylesheets"
 PLACEHOLDER = "0" * 8  # what the templates write in place of the content hash
@@ -278,29 +281,126 @@ def site_words(pages: Iterable[str], scripts: Iterable[str]) -> Words:
     return Words(frozenset(page_words(tags)), frozenset(script_words([*scripts, *inline])))
 
 
-def write_styles(site: Path, sources: list[str]) -> dict[str, str]:
-    """Replace the theme's and the site's stylesheets by the two sheets the pages link; returns their paths."""
+STYLES_FILE = "site-styles.json"  # in the project's cache folder: see StyleMemory
+
+
+class StyleMemory:
+    """What cutting the sheets learned of each page, by the digest of the page's bytes: the words of its
+    start tags and inline scripts that occur in the stylesheets (the only ones the cut can ask for),
+    and the sheet names it links. Pages kept from the previous build are then not read at all, and the
+    sheets themselves are reused while the words of the whole site are the same.
+
+    The record holds for one set of source stylesheets and this module's code; either changed, it
+    starts empty."""
+
+    def __init__(self, path: Path | None, css: str) -> None:
+        self.path = path
+        self.key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + css.encode("utf-8")).hexdigest()
+        self.vocabulary = frozenset(_WORD.findall(css))
+        self.sets: list[str] = []
+        self.pages: dict[str, list[Any]] = {}  # digest → [page words, inline script words, linked sheets]
+        self.sheets: dict[str, str] = {}
+        record = load_record(path)
+        if record.get("key") == self.key and _well_formed(record):
+            self.sets, self.pages, self.sheets = record["sets"], record["pages"], record["sheets"]
+        self.used: dict[str, list[Any]] = {}
+        self._ids = {words: index for index, words in enumerate(self.sets)}
+
+    def words(self, digest: str) -> tuple[set[str], set[str], set[str]] | None:
+        """(page words, inline script words, linked sheet files) of a page read before, or None."""
+        entry = self.pages.get(digest)
+        if entry is None:
+            return None
+        self.used[digest] = entry
+        return set(self.sets[entry[0]].split()), set(self.sets[entry[1]].split()), set(entry[2])
+
+    def _id(self, words: set[str]) -> int:
+        text = " ".join(sorted(words))
+        if text not in self._ids:
+            self._ids[text] = len(self.sets)
+            self.sets.append(text)
+        return self._ids[text]
+
+    def learn(self, digest: str, html: str) -> tuple[set[str], set[str], set[str]]:
+        page = page_words(start_tags(html)) & self.vocabulary
+        inline = script_words(_INLINE_SCRIPT.findall(html)) & self.vocabulary
+        linked = {m.group(0) for m in SHEET.finditer(html)}
+        self.used[digest] = [self._id(page), self._id(inline), sorted(linked)]
+        return page, inline, linked
+
+    def save(self, sheets: dict[str, str]) -> None:
+        if self.path is None:
+            return
+        used = sorted({i for entry in self.used.values() for i in entry[:2]})
+        renumber = {old: new for new, old in enumerate(used)}
+        pages = {d: [renumber[e[0]], renumber[e[1]], e[2]] for d, e in sorted(self.used.items())}
+        record = {"key": self.key, "sets": [self.sets[i] for i in used], "pages": pages, "sheets": sheets}
+        save_record(self.path, record)
+
+
+def _well_formed(record: dict[str, Any]) -> bool:
+    sets, pages, sheets = record.get("sets"), record.get("pages"), record.get("sheets")
+    if not (isinstance(sets, list) and isinstance(pages, dict) and isinstance(sheets, dict)):
+        return False
+    return all(isinstance(w, str) for w in sets) and all(
+        isinstance(e, list) and len(e) == 3 and all(isinstance(i, int) and 0 <= i < len(sets) for i in e[:2])
+        for e in pages.values()
+    )
+
+
+def write_styles(
+    site: Path, sources: list[str], memory: Path | None = None, digests: FileDigests | None = None
+) -> dict[str, str]:
+    """Replace the theme's and the site's stylesheets by the two sheets the pages link; returns their paths.
+
+    `memory`: where StyleMemory keeps what it learned; `digests`: the build's file digests (pages
+    kept from the previous build are known without reading them).
+    """
+    digests = digests or FileDigests(None)
     theme = sorted((site / STYLES_DIR).glob("main.*.min.css"))
     files = [*theme, *(site / rel for rel in sources)]
     css = "\n".join(f.read_text(encoding="utf-8") for f in files)
-    pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    remembered = StyleMemory(memory, css)
+    page_set: set[str] = set()
+    inline: set[str] = set()
+    linked: dict[Path, set[str]] = {}
+    read: dict[Path, str] = {}
+    for path in site.rglob("*.html"):
+        digest = digests(path)
+        known = remembered.words(digest)
+        if known is None:
+            read[path] = path.read_text(encoding="utf-8")
+            known = remembered.learn(digest, read[path])
+        page_set |= known[0]
+        inline |= known[1]
+        linked[path] = known[2]
     scripts = [
         path.read_text(encoding="utf-8")
         for path in (site / "assets/javascripts").rglob("*.js")
         if not set(_NOT_DOM) & set(path.relative_to(site).parts)
     ]
-    words = site_words(pages.values(), scripts)
-    sheets = {"site": purge(css, words), "critical": purge(css, words, critical=True)}
+    # Only words the stylesheets hold can decide what the cut keeps: the others are left out.
+    words = Words(frozenset(page_set), frozenset(inline | (script_words(scripts) & remembered.vocabulary)))
+    words_key = hashlib.sha256(
+        "\0".join([remembered.key, *sorted(words.page), "\1", *sorted(words.any)]).encode("utf-8")
+    ).hexdigest()
+    if remembered.sheets.get("words") == words_key:
+        sheets = {kind: remembered.sheets[kind] for kind in ("site", "critical")}
+    else:
+        sheets = {"site": purge(css, words), "critical": purge(css, words, critical=True)}
     names = {kind: content_name(kind, text) for kind, text in sheets.items()}
     for kind, text in sheets.items():
         (site / names[kind]).write_text(text, encoding="utf-8")
-    for path, html in pages.items():
-        linked = link_sheets(
-            html, {kind: name.removeprefix(f"{STYLES_DIR}/") for kind, name in names.items()}
-        )
-        if linked != html:
-            path.unlink()  # a page kept from the previous build is a hard link to it: never write through
-            path.write_text(linked, encoding="utf-8")
+    short = {kind: name.removeprefix(f"{STYLES_DIR}/") for kind, name in names.items()}
+    for path, sheets_linked in linked.items():
+        if sheets_linked <= set(short.values()):
+            continue  # already links these sheets (a page kept from the previous build)
+        html = read[path] if path in read else path.read_text(encoding="utf-8")
+        new = link_sheets(html, short)
+        path.unlink()  # a page kept from the previous build is a hard link to it: never write through
+        path.write_text(new, encoding="utf-8")
+        remembered.learn(digests.note(path, new.encode("utf-8")), new)
     for old in [*files, *(site / STYLES_DIR).glob("*.css.map"), *(site / STYLES_DIR).glob("palette.*.css")]:
         old.unlink(missing_ok=True)
+    remembered.save({"words": words_key, **sheets})
     return names

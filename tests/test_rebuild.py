@@ -1,0 +1,176 @@
+"""What a rebuild remembers so it does not read or write again what did not change.
+
+File digests by inode and time, the pages kept for mkdocs between builds, a failure raised in the
+second render process, and front matter written by libyaml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from yizhan import render as render_module
+from yizhan.errors import Failure
+from yizhan.privacy import memory
+from yizhan.privacy.memory import FileDigests
+from yizhan.publish import DOCS_RECORD, sync_docs
+from yizhan.templating import front_matter, mkdocs_title
+
+HOUR_AGO = time.time() - 3600
+
+
+def aged(path: Path, text: str, when: float = HOUR_AGO) -> Path:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (when, when))
+    return path
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files FileDigests reads to hash."""
+    seen: list[str] = []
+    real = hashlib.file_digest
+
+    def counting(f: object, digest: str) -> object:
+        seen.append(Path(f.name).name)  # type: ignore[attr-defined]
+        return real(f, digest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(memory.hashlib, "file_digest", counting)
+    return seen
+
+
+def test_a_file_unchanged_since_the_last_build_is_not_read_to_know_its_digest(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    record = tmp_path / "cache" / "file-digests.json"
+    page = aged(tmp_path / "a.html", "<p>甲</p>")
+    first = FileDigests(record)
+    digest = first(page)
+    assert digest == hashlib.sha256(page.read_bytes()).hexdigest() and reads == ["a.html"]
+    first.save()
+
+    again = FileDigests(record)
+    assert again(page) == digest and reads == ["a.html"]  # known by inode, size and time
+    # A hard link (how a build keeps a file of the previous one) is the same file.
+    os.link(page, tmp_path / "b.html")
+    assert again(tmp_path / "b.html") == digest and reads == ["a.html"]
+
+
+def test_a_file_changed_in_place_is_read_again_even_with_the_same_size(
+    tmp_path: Path, reads: list[str]
+) -> None:
+    record = tmp_path / "file-digests.json"
+    page = aged(tmp_path / "a.html", "<p>甲</p>")
+    first = FileDigests(record)
+    before = first(page)
+    first.save()
+    aged(page, "<p>乙</p>", HOUR_AGO + 60)  # same length, another time
+    after = FileDigests(record)(page)
+    assert after != before and after == hashlib.sha256("<p>乙</p>".encode()).hexdigest()
+    assert reads == ["a.html", "a.html"]
+
+
+def test_a_file_modified_just_before_saving_is_not_remembered(tmp_path: Path, reads: list[str]) -> None:
+    """Within the clock's tick a second change could keep the time: such a file is hashed next time too."""
+    record = tmp_path / "file-digests.json"
+    page = tmp_path / "a.html"
+    page.write_text("<p>甲</p>", encoding="utf-8")
+    first = FileDigests(record)
+    first(page)
+    first.save()
+    FileDigests(record)(page)
+    assert reads == ["a.html", "a.html"]
+
+
+def test_a_damaged_digest_record_is_read_as_empty(tmp_path: Path, reads: list[str]) -> None:
+    record = tmp_path / "file-digests.json"
+    record.write_text("{不是 JSON", encoding="utf-8")
+    page = aged(tmp_path / "a.html", "<p>甲</p>")
+    assert FileDigests(record)(page) == hashlib.sha256(page.read_bytes()).hexdigest()
+
+
+def test_the_pages_for_mkdocs_are_written_only_when_they_changed(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    sync_docs(folder, {"index.md": "# 首页\n", "stations/a.md": "# 甲站\n", "stations/b.md": "# 乙站\n"})
+    inode = {rel: (folder / rel).stat().st_ino for rel in ("index.md", "stations/a.md")}
+    sync_docs(folder, {"index.md": "# 首页\n", "stations/a.md": "# 甲站（新）\n"})
+    assert (folder / "index.md").stat().st_ino == inode["index.md"]  # not written again
+    assert (folder / "stations/a.md").read_text(encoding="utf-8") == "# 甲站（新）\n"
+    assert not (folder / "stations/b.md").exists()  # a page no longer made is gone
+
+
+def test_pages_are_all_written_again_when_the_record_is_missing(tmp_path: Path) -> None:
+    """A build stopped while writing leaves no record: the next one trusts nothing in the folder."""
+    folder = tmp_path / "docs"
+    sync_docs(folder, {"index.md": "# 首页\n"})
+    (folder / "index.md").write_text("# 被改过\n", encoding="utf-8")
+    (folder / DOCS_RECORD).unlink()
+    sync_docs(folder, {"index.md": "# 首页\n"})
+    assert (folder / "index.md").read_text(encoding="utf-8") == "# 首页\n"
+
+
+def test_a_page_that_went_missing_is_written_again(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    sync_docs(folder, {"index.md": "# 首页\n"})
+    (folder / "index.md").unlink()
+    sync_docs(folder, {"index.md": "# 首页\n"})
+    assert (folder / "index.md").read_text(encoding="utf-8") == "# 首页\n"
+
+
+def test_a_failure_keeps_its_code_and_message_across_processes() -> None:
+    failure = Failure("YZ-OUT-008", path="../a.html")
+    copy = pickle.loads(pickle.dumps(failure))
+    assert type(copy) is Failure and str(copy) == str(failure)
+    assert copy.problem == failure.problem and copy.exit_code == failure.exit_code
+
+
+def _fails() -> None:
+    raise Failure("YZ-OUT-008", path="../a.html")
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_failure_in_the_second_render_process_reaches_the_build_whole(
+    cores: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render_module.os, "cpu_count", lambda: cores)
+    with render_module.beside(_fails) as future, pytest.raises(Failure) as caught:
+        future.result()
+    assert caught.value.problem.code == "YZ-OUT-008" and "../a.html" in str(caught.value)
+    with render_module.beside(sorted, [3, 1, 2]) as future:
+        assert future.result() == [1, 2, 3]
+
+
+HOSTILE_TITLES = [
+    "某镇: 驿站 # 注",
+    "[链接](javascript:alert(1))",
+    "- 列表",
+    "yes",
+    "null",
+    "0x1F",
+    "*别名",
+    "!标签",
+    "&amp; \"引号\" '单引号'",
+    "换\n行",
+    "\u2028分隔",
+    "\x85下一行",
+    "表情 😀",
+    " 前后空格 ",
+    "{{ 模板 }}",
+]
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+def test_front_matter_reads_back_as_the_values_written(title: str) -> None:
+    text = str(front_matter(title=title, search={"exclude": True}, hide=["toc"]))
+    assert text.startswith("---\n") and text.endswith("---\n")
+    assert yaml.safe_load(text[4:-4]) == {
+        "title": mkdocs_title(title),
+        "search": {"exclude": True},
+        "hide": ["toc"],
+    }
