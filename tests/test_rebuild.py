@@ -6,15 +6,20 @@ second render process, and front matter written by libyaml.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import os
 import pickle
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from yizhan import memo
 from yizhan import render as render_module
 from yizhan.errors import Failure
 from yizhan.privacy import memory
@@ -174,3 +179,108 @@ def test_front_matter_reads_back_as_the_values_written(title: str) -> None:
         "search": {"exclude": True},
         "hide": ["toc"],
     }
+
+
+# remembered render steps -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Sheet:
+    title: str
+    places: frozenset[str]
+    day: dt.date
+
+
+calls: list[object] = []
+
+
+@memo.remembered("test-sheet")
+def sheet_bytes(sheet: Sheet, templates: Path) -> bytes:
+    calls.append(sheet.title)
+    body = (templates / "sheet.txt").read_text(encoding="utf-8")
+    return f"{body}{sheet.title}{sorted(sheet.places)}{sheet.day}".encode()
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "sheet.txt").write_text("表头：", encoding="utf-8")
+    calls.clear()
+    return folder
+
+
+SHEET = Sheet("甲村", frozenset({"一组", "二组"}), dt.date(2026, 11, 20))
+
+
+def test_a_remembered_step_runs_once_for_the_same_input(tmp_path: Path, templates: Path) -> None:
+    folder = tmp_path / "memo"
+    with memo.remembering(folder):
+        first = sheet_bytes(SHEET, templates)
+        assert sheet_bytes(SHEET, templates) == first
+    with memo.remembering(folder):  # the next build
+        assert (
+            sheet_bytes(Sheet("甲村", frozenset({"二组", "一组"}), dt.date(2026, 11, 20)), templates) == first
+        )
+    assert calls == ["甲村"]
+    assert sheet_bytes(SHEET, templates) == first and calls == ["甲村", "甲村"]  # no build: no memo
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["title", "set", "date", "template"],
+)
+def test_any_change_of_input_runs_the_step_again(tmp_path: Path, templates: Path, change: str) -> None:
+    folder = tmp_path / "memo"
+    with memo.remembering(folder):
+        before = sheet_bytes(SHEET, templates)
+    sheet = {
+        "title": dataclasses.replace(SHEET, title="乙村"),
+        "set": dataclasses.replace(SHEET, places=frozenset({"一组"})),
+        "date": dataclasses.replace(SHEET, day=dt.date(2026, 12, 20)),
+        "template": SHEET,
+    }[change]
+    if change == "template":
+        (templates / "sheet.txt").write_text("新表头：", encoding="utf-8")
+    with memo.remembering(folder):
+        after = sheet_bytes(sheet, templates)
+    assert after != before and len(calls) == 2
+
+
+def test_what_a_build_did_not_use_is_removed_and_damage_is_recomputed(
+    tmp_path: Path, templates: Path
+) -> None:
+    folder = tmp_path / "memo"
+    with memo.remembering(folder):
+        sheet_bytes(SHEET, templates)
+    old = list((folder / "test-sheet").iterdir())
+    os.utime(old[0], (HOUR_AGO, HOUR_AGO))
+    with memo.remembering(folder):
+        sheet_bytes(dataclasses.replace(SHEET, title="乙村"), templates)
+    assert not old[0].exists() and len(list((folder / "test-sheet").iterdir())) == 1
+    for path in (folder / "test-sheet").iterdir():
+        path.write_bytes(b"x\x00")  # not a memo file
+    with memo.remembering(folder):
+        assert sheet_bytes(dataclasses.replace(SHEET, title="乙村"), templates).startswith("表头".encode())
+    assert calls == ["甲村", "乙村", "乙村"]
+
+
+def test_a_value_the_digest_does_not_know_is_refused(tmp_path: Path) -> None:
+    with memo.remembering(tmp_path / "memo"), pytest.raises(TypeError):
+        sheet_bytes(object(), tmp_path)  # type: ignore[arg-type]
+
+
+def test_digests_of_sets_are_the_same_in_every_process() -> None:
+    """String hashes differ between processes; the digest must not (or nothing would ever be reused)."""
+    code = "from yizhan import memo; print(memo._digest_of({'甲', '乙', '丙', ('丁', 1)}))"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1

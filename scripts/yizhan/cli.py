@@ -17,11 +17,13 @@ from .derive import derive
 from .environment import check_environment
 from .errors import EXIT_INVALID, EXIT_USAGE, explain
 from .load import load
+from .memo import remembering
 from .model import Model
 from .outfolder import OutFolderError, check_out, locked, new_work_dir, swap
 from .output import Output
 from .paths import cache_file, project_file, tool_root
 from .printing.cluster import ClusterError, dask_executor
+from .printing.jobs import warm_pool
 from .privacy.gate import check_outputs
 from .privacy.memory import DIGESTS_FILE, MEMORY_FILE, FileDigests
 from .publish import publish
@@ -118,16 +120,19 @@ def build_into(root: Path, out: Path, only: set[str], executor: Executor | None 
     if model is None:
         say("数据有错误，没有生成任何文件（原有的 build 保持不变）。请按上面的提示修改后重试。")
         return EXIT_INVALID
-    data = timed("整理公开数据", lambda: derive(model))
-    output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
-    work = new_work_dir(out)
-    try:
-        return _publish_and_check(output, model, root, out, only, work, executor, shown)
-    except BaseException:
-        # Whatever stops the build once staging has started: no half-built folder is left behind.
-        shutil.rmtree(work, ignore_errors=True)
-        say(f"本次生成已作废，原有的 {out.name}/ 保持不变。")
-        raise
+    # The print workers start now and import weasyprint while this process derives and renders.
+    with warm_pool(executor) as pool:
+        data = timed("整理公开数据", lambda: derive(model))
+        with remembering(cache_file(root, "memo")):  # workbooks and notice pages made from the same input
+            output = timed("生成页面", lambda: render(data, project_file(root, "site_templates"), only))
+        work = new_work_dir(out)
+        try:
+            return _publish_and_check(output, model, root, out, only, work, pool, shown)
+        except BaseException:
+            # Whatever stops the build once staging has started: no half-built folder is left behind.
+            shutil.rmtree(work, ignore_errors=True)
+            say(f"本次生成已作废，原有的 {out.name}/ 保持不变。")
+            raise
 
 
 def _publish_and_check(

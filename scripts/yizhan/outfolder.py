@@ -67,11 +67,22 @@ def written_files(out: Path) -> set[str] | None:
     return {str(f) for f in files} if isinstance(files, list) else None
 
 
+def listed(folder: Path) -> list[str]:
+    """Every entry under `folder` but its real folders (files and links of any kind), sorted, relative.
+
+    One pass of os.walk: the directory entries say what each is, so no file is looked at twice."""
+    found: list[str] = []
+    for here, folders, names in os.walk(folder):
+        rel = os.path.relpath(here, folder)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        links = [name for name in folders if os.path.islink(os.path.join(here, name))]
+        found += (prefix + name for name in [*names, *links])
+    return sorted(found)
+
+
 def foreign_files(out: Path) -> list[str] | None:
     """Files in `out` that yizhan did not write (sorted); None when `out` is not empty and has no marker."""
-    present = sorted(
-        p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir() or p.is_symlink()
-    )
+    present = listed(out)
     if not present:
         return []
     written = written_files(out)
@@ -82,8 +93,7 @@ def foreign_files(out: Path) -> list[str] | None:
 
 def write_marker(staging: Path) -> None:
     """Record every file of the new output, so the next build knows what is yizhan's."""
-    files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
-    files = [f for f in files if f != MARKER]
+    files = [f for f in listed(staging) if f != MARKER]
     body = json.dumps({"tool": "yizhan", "files": files}, ensure_ascii=False, indent=0)
     (staging / MARKER).unlink(missing_ok=True)  # a hard link to the previous build's marker
     (staging / MARKER).write_text(body + "\n", encoding="utf-8")

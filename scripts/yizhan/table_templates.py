@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .forms.xlsform import _fixed_zip  # one way to make a workbook byte-identical between builds
+from .memo import remembered
 from .model import Column, TableSpec
 from .report import column_letter
 
@@ -85,6 +86,7 @@ def _validation(spec: TableSpec, column: Column) -> DataValidation | None:
     return check
 
 
+@remembered("table-template")
 def template_bytes(spec: TableSpec, edition: dt.date) -> bytes:
     """The template workbook of one table, byte-identical for the same schema and edition date."""
     book = Workbook()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..memo import remembered
 from ..model import County
 from ..output import Output, PrintJob
 from ..templating import render_template
@@ -18,6 +19,7 @@ def edition_dir(notices: EditionNotices) -> str:
     return f"{NOTICE_DIR}/{notices.edition.batch}"
 
 
+@remembered("notice-pages")
 def render_edition(notices: EditionNotices, county: County, templates: Path) -> dict[str, str]:
     """Pages of one edition; village pages only while it is 公示中 (archives are per township)."""
     base = edition_dir(notices)

@@ -10,6 +10,7 @@ import zipfile
 from openpyxl import Workbook
 
 from ..cells import neutralise_workbook
+from ..memo import remembered
 from ..numbers import xpath_rules
 from ..vocab import DATE_ORDER
 from .model import CHOICE_KINDS, Field, Form
@@ -122,6 +123,7 @@ def survey_rows(form: Form, stations: bool = False) -> tuple[list[list[str]], di
     return rows, choices
 
 
+@remembered("xlsform")
 def xlsform_bytes(form: Form, edition: dt.date, stations: list[tuple[str, str]] | None = None) -> bytes:
     """The workbook, byte-identical for the same definition, edition date and station list.
 

@@ -7,14 +7,16 @@ into place, never rewritten in place.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import os
 import threading
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from functools import cache
+from multiprocessing import get_context
 from pathlib import Path
 
 from ..errors import Failure
@@ -154,24 +156,45 @@ def render_any(batch: list[PrintJob]) -> list[Rendered]:
         return render_safely([whole(job) for job in batch])
 
 
-WARM_POOL = 100  # documents to render from which the workers start with weasyprint imported
+FEW_DOCUMENTS = 100  # fewer to render than this (a station or two changed): one worker is enough
 
 
-def local_pool(workers: int | None = None, warm: bool = True) -> Executor | None:
-    """The default executor: a pool of forked processes, one per core (None on one core: render here).
+class WarmPool(ProcessPoolExecutor):
+    """The local pool a build starts once its data is valid: the workers import weasyprint while this
+    process derives and renders, so the print stage finds them ready. A print run uses it like a pool
+    of its own (bundles are bound on it: the workers see the same files); the build shuts it down."""
 
-    `warm`: import weasyprint here first, so the forked workers start with it. For a few documents
-    it is not worth it: the workers import it themselves while this process goes on with the site."""
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    def __init__(self, workers: int) -> None:
+        super().__init__(workers, mp_context=get_context("fork"))
+        for _ in range(workers):
+            self.submit(_import_weasyprint)
 
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1:
+
+def _import_weasyprint() -> None:
+    import weasyprint  # noqa: F401
+
+
+def warm_pool(executor: Executor | None = None) -> contextlib.AbstractContextManager[Executor | None]:
+    """The build's print executor: a given one (a cluster's) as it is, else a WarmPool (none on one core)."""
+    cores = os.cpu_count() or 1
+    if executor is not None or cores <= 1:
+        return contextlib.nullcontext(executor)
+    return WarmPool(cores)
+
+
+def local_pool(workers: int | None = None, few: bool = False) -> Executor | None:
+    """A pool of forked processes, one per core (None on one core: render here), for a run not given one.
+
+    With `few` documents to render the pool has one worker, which imports weasyprint itself: this
+    process builds the site meanwhile, and a second worker would only take its core. Otherwise
+    weasyprint is imported here first, so that every forked worker starts with it."""
+    cores = workers or os.cpu_count() or 1
+    if cores <= 1:
         return None
-    if warm:
+    if not few:
         import weasyprint  # noqa: F401
 
-    return ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+    return ProcessPoolExecutor(1 if few else cores, mp_context=get_context("fork"))
 
 
 def _report(error: DocumentError) -> PrintError:
@@ -291,8 +314,13 @@ class PrintRun:
         self.work = sorted(batches([j for j in self.todo if not j.parts]), key=len, reverse=True)
         self.own = executor is None and len(self.work) > 1
         # A local pool forks its workers here, at the first submit, before any other thread starts.
-        warm = len(self.todo) >= WARM_POOL
-        self.pool = local_pool(workers, warm) if self.own else (executor if len(self.work) > 1 else None)
+        # A warm one takes even a single batch: its workers are ready, and this process builds the site.
+        if self.own:
+            self.pool = local_pool(workers, few=len(self.todo) < FEW_DOCUMENTS)
+        elif len(self.work) > 1 or (isinstance(executor, WarmPool) and self.work):
+            self.pool = executor
+        else:
+            self.pool = None
         self.futures: list[Future[list[Rendered]]] = (
             [self.pool.submit(render_any, batch) for batch in self.work] if self.pool is not None else []
         )
@@ -340,7 +368,7 @@ class PrintRun:
                 made = [j for j in self.todo if j.parts]
                 # Bundles read the files just written: on the local pool's workers, which share them;
                 # a cluster's workers may not, so then they are bound here.
-                local = self.pool is not None and self.own
+                local = self.pool is not None and (self.own or isinstance(self.pool, WarmPool))
                 binding = [self.pool.submit(assemble_parts, j, out, titles) for j in made] if local else []
                 for index, job in enumerate(made):
                     data = binding[index].result() if local else assemble_parts(job, out, titles)
