@@ -22,12 +22,23 @@ from .website.pages import render_site
 T = TypeVar("T")
 
 
+_pending: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # what a forked child runs
+
+
+def _run_pending() -> Any:
+    assert _pending is not None
+    work, args = _pending
+    return work(*args)
+
+
 @contextlib.contextmanager
 def beside(work: Callable[..., T], *args: Any) -> Iterator[Future[T]]:
     """`work(*args)` in a forked process while the block runs (here, on a machine with one core).
 
-    The fork shares this process's data as it is, so only the result travels (pickled) back.
+    The child is forked with `work` and its arguments already in place, so they are shared as they
+    are, not pickled (they may hold whole tables); only the result travels back.
     """
+    global _pending
     future: Future[T]
     if (os.cpu_count() or 1) < 2:
         future = Future()
@@ -40,12 +51,16 @@ def beside(work: Callable[..., T], *args: Any) -> Iterator[Future[T]]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
-        future = pool.submit(work, *args)
-        try:
-            yield future
-        finally:
-            future.cancel()
+    _pending = (work, args)
+    try:
+        with ProcessPoolExecutor(1, mp_context=get_context("fork")) as pool:
+            future = pool.submit(_run_pending)  # the worker is forked here, at the first task
+            try:
+                yield future
+            finally:
+                future.cancel()
+    finally:
+        _pending = None
 
 
 def render(data: PublicData, templates: Path, parts: Collection[str] = ("site", "print")) -> Output:
