@@ -200,3 +200,45 @@ def test_a_site_failure_while_the_print_workers_run_stops_them_and_keeps_nothing
     assert sorted(p.name for p in mini.iterdir() if p.name.startswith(".build")) == [".build.yizhan-lock"]
     assert multiprocessing.active_children() == []  # no print worker left behind
     no_traceback(out, err)
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("yizhan.printing.jobs", "render_stamped"),  # a print worker (posters and lists)
+        ("yizhan.printing.jobs", "render_safely"),  # a print worker (handbook, leaflets, forms)
+        ("yizhan.render", "render_disclosure"),  # the second render process
+    ],
+)
+def test_a_worker_killed_for_want_of_memory_is_a_message_and_keeps_the_old_build(
+    mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch, module: str, name: str
+) -> None:
+    """The kernel's out-of-memory killer ends a worker process with SIGKILL: no traceback, the old
+    build stays, no worker is left behind. Run in this process (one core), it is a MemoryError."""
+    import importlib
+    import multiprocessing
+    import signal
+
+    main_process = os.getpid()
+
+    def killed(*args: object, **kwargs: object) -> None:
+        if os.getpid() == main_process:
+            raise MemoryError
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    out = mini / "build"
+    assert run("build", "--project", str(mini), "--out", str(out))[0] == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    county = mini / "content" / "county.yml"  # the supervision phone is on posters, lists and leaflets:
+    county.write_text(  # all of them are printed again, so the workers are given work
+        county.read_text(encoding="utf-8").replace("0369-5201111", "0369-5202222"), encoding="utf-8"
+    )
+    monkeypatch.setattr(importlib.import_module(module), name, killed)
+    code, stdout, err = run("build", "--project", str(mini), "--out", str(out))
+    assert code == 2
+    details = {"一个工作进程被系统结束了", "内存不够"}
+    assert any(f"错误：{expected('YZ-RUN-006', None, detail=d)}" in err.splitlines() for d in details), err
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in mini.iterdir() if p.name.startswith(".build")) == [".build.yizhan-lock"]
+    assert multiprocessing.active_children() == []
+    no_traceback(stdout, err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,10 @@ def explain(error: BaseException, roots: tuple[Path, ...]) -> Explained:
         return _failure("YZ-RUN-002", where, EXIT_INVALID, detail=str(error))
     if isinstance(error, RecursionError):
         return _failure("YZ-RUN-003", None, EXIT_INVALID)
+    if isinstance(error, MemoryError):
+        return _failure("YZ-RUN-006", None, EXIT_USAGE, detail="内存不够")
+    if isinstance(error, BrokenExecutor):  # a worker process was killed (by the kernel, when memory ran out)
+        return _failure("YZ-RUN-006", None, EXIT_USAGE, detail="一个工作进程被系统结束了")
     if isinstance(error, OSError):
         where = Location(_relative(error.filename, roots)) if error.filename else None
         return _failure("YZ-RUN-004", where, EXIT_USAGE, detail=error.strerror or str(error))

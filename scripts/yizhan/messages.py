@@ -317,6 +317,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "程序内部错误（{detail}）",
         "请加 --debug 重新运行，把显示的全部内容发给技术支持；原有的输出文件保持不变",
     ),
+    "YZ-RUN-006": (
+        "生成到一半停下了：{detail}",
+        "多半是电脑内存不够。请关掉其他程序后重新运行；内存较小的电脑可以分两次生成，"
+        "先加 --only site 生成网站，再加 --only print 生成印刷品。原有的输出文件保持不变",
+    ),
 }
 
 # Progress of long work in logs (when the output is not a terminal), about every tenth of the way.
