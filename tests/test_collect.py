@@ -151,3 +151,32 @@ def test_a_workbook_it_cannot_write_back_safely_is_left_untouched(
     assert f"datasets/意见建议.xlsx: {problem} —— {fix}" in out.splitlines()
     assert target.read_bytes() == before
     assert not (county / "datasets/意见建议.xlsx.bak").exists()
+
+
+def test_many_bad_rows_of_one_column_set_aside_only_those_rows(
+    county: Path, tmp_path: Path, run: Run
+) -> None:
+    """More bad phones than a report names one by one, among good rows: the import refuses and shows
+    one message for the column; with --skip-invalid the good rows go in and only the bad ones are set
+    aside, each with its own value in its reason (a grouped message is not a header problem)."""
+    before = feedback(county).read_bytes()
+    phones = ["139123", "1391234", "1391234567", "0369-12", "1390000"]
+    bad = [[f"YJ202611-091{i}", *GOOD[1:7], phone, *GOOD[8:]] for i, phone in enumerate(phones)]
+    source = tmp_path / "bad.csv"
+    write_rows(source, [HEADER, OTHER, *bad, GOOD])  # the bad rows are spreadsheet rows 3–7
+    code, out, _ = run("collect", "import", "--project", str(county), "yijian", str(source))
+    assert code == 1
+    example, fix = messages.text("YZ-DATA-010", value="139123")
+    one = messages.text("YZ-DATA-013", count=5, rows="3、4、5、6、7", first=3, example=example, fix=fix)[0]
+    assert f"bad.csv H列「联系电话」: {one} —— {fix}" in out.splitlines()
+    assert messages.text("YZ-FORM-023", count=5)[0] in out
+    assert feedback(county).read_bytes() == before
+    code, out, _ = run("collect", "import", "--project", str(county), "yijian", str(source), "--skip-invalid")
+    assert code == 0
+    assert messages.text("YZ-FORM-024", added=2, duplicates=0, backup="")[0].split("备份")[0] in out
+    rejects = read_rows(tmp_path / "bad.未导入.csv")
+    assert [row[1:-1] for row in rejects[1:]] == bad
+    for row, phone in zip(rejects[1:], phones, strict=True):
+        assert row[-1] == f"{messages.text('YZ-DATA-010', value=phone)[0]}（{fix}）"
+    ids = [row[0] for row in read_rows(feedback(county))]
+    assert ids[-2:] == [OTHER[0], GOOD[0]]

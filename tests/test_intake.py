@@ -347,6 +347,27 @@ def test_same_problem_on_many_rows_is_one_message(mini: Path) -> None:
     assert found[0].rows == tuple(range(2, 402))
 
 
+def test_a_rule_broken_on_many_rows_of_a_column_is_one_message(mini: Path) -> None:
+    """Next month's service log typed before the edition moved on: one warning with the count, as
+    for a type error, not one line per row; a rule broken on a few rows still names each row."""
+    path = mini / f"{SERVICES}.csv"
+    rows = read_rows(path)
+    for row in rows[1:7]:  # spreadsheet rows 2–7
+        row[0] = "2026-12-01"
+    write_rows(path, rows)
+    values = {"title": "日期", "value": "2026-12-01", "edition": "2026-11-20"}
+    late = [p for p in problems(mini) if p.code == "YZ-RULE-011"]
+    want = grouped(f"{SERVICES}.csv A列「日期」", "YZ-RULE-011", list(range(2, 8)), **values)
+    assert [str(p) for p in late] == [want.replace(": ", ": （警告）", 1)]
+    assert late[0].severity == WARNING and late[0].rows == tuple(range(2, 8))
+    for row in rows[4:7]:
+        row[0] = "2026-11-01"
+    write_rows(path, rows)
+    late = [p for p in problems(mini) if p.code == "YZ-RULE-011"]
+    assert [p.where.row for p in late if p.where] == [2, 3, 4]
+    assert str(late[0]) == expected(f"{SERVICES}.csv 第2行 A列「日期」", "YZ-RULE-011", "（警告）", **values)
+
+
 def test_mistyped_level_is_not_repeated_for_its_villages(mini: Path) -> None:
     path = mini / f"{STATIONS}.csv"
     rows = read_rows(path)

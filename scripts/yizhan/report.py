@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 from . import messages
@@ -13,6 +15,17 @@ NOTE = "note"  # what was read differently from how it was typed (a sheet chosen
 MARKS = {ERROR: "", WARNING: "（警告）", NOTE: "（说明）"}
 GROUP_AFTER = 3  # more rows than this with one problem in one column become one message
 FIRST_ROWS = 5
+
+
+def _one_for_many(first: Problem, rows: tuple[int, ...]) -> Problem:
+    """The message for one problem on many rows, shown by the first of them."""
+    shown = "、".join(str(r) for r in rows[:FIRST_ROWS])
+    problem, _ = messages.text(
+        "YZ-DATA-013", count=len(rows), rows=shown, first=rows[0], example=first.problem, fix=first.fix
+    )
+    assert first.where is not None
+    where = Location(first.where.file, column=first.where.column, title=first.where.title)
+    return Problem(first.code, first.severity, where, problem, first.fix, rows)
 
 
 def column_letter(index: int) -> str:
@@ -63,6 +76,7 @@ class Report:
     """Every problem of one run, in the order found."""
 
     problems: list[Problem] = field(default_factory=list)
+    each_row: bool = False  # add_rows reports every row (an import sets bad rows aside one by one)
 
     def add(self, code: str, where: Location, severity: str = ERROR, **values: object) -> None:
         problem, fix = messages.text(code, **values)
@@ -72,19 +86,39 @@ class Report:
         self, code: str, places: list[tuple[Location, dict[str, object]]], severity: str = ERROR
     ) -> None:
         """One problem on many rows of one column: each row when few, else one message with the count."""
-        if len(places) <= GROUP_AFTER:
+        if self.each_row or len(places) <= GROUP_AFTER:
             for where, values in places:
                 self.add(code, where, severity, **values)
             return
-        first, values = places[0]
-        example, fix = messages.text(code, **values)
-        rows = tuple(where.row or 0 for where, _ in places)
-        shown = "、".join(str(r) for r in rows[:FIRST_ROWS])
-        problem, _ = messages.text(
-            "YZ-DATA-013", count=len(rows), rows=shown, first=rows[0], example=example, fix=fix
-        )
-        where = Location(first.file, column=first.column, title=first.title)
-        self.problems.append(Problem(code, severity, where, problem, fix, rows))
+        first = Problem(code, severity, places[0][0], *messages.text(code, **places[0][1]))
+        self.problems.append(_one_for_many(first, tuple(where.row or 0 for where, _ in places)))
+
+    @contextmanager
+    def by_column(self) -> Iterator[None]:
+        """Row by row checks inside the block report as add_rows does (see group_rows)."""
+        start = len(self.problems)
+        try:
+            yield
+        finally:
+            self.group_rows(start)
+
+    def group_rows(self, start: int = 0) -> None:
+        """Problems from `start` on: one found on more than a few rows of one column of one file
+        becomes one message, in the place of its first row."""
+        added = self.problems[start:]
+        del self.problems[start:]
+        groups: dict[object, list[Problem]] = {}
+        for index, problem in enumerate(added):
+            where = problem.where
+            alone = where is None or not where.row or problem.rows
+            key = index if alone else (problem.code, problem.severity, where.file, where.column)
+            groups.setdefault(key, []).append(problem)
+        for members in groups.values():
+            if len(members) <= GROUP_AFTER:
+                self.problems.extend(members)
+            else:
+                rows = tuple(m.where.row or 0 for m in members if m.where)
+                self.problems.append(_one_for_many(members[0], rows))
 
     def extend(self, other: Report) -> None:
         self.problems.extend(other.problems)

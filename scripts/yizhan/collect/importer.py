@@ -114,7 +114,8 @@ def drop_superseded(incoming: Dataset, source: str, report: Report) -> int:
 def _by_row(problems: Report) -> dict[int, list[str]]:
     rows: dict[int, list[str]] = {}
     for problem in problems.errors:
-        rows.setdefault(problem.where.row or 1, []).append(f"{problem.problem}（{problem.fix}）")
+        for row in problem.rows or (problem.where.row or 1,):  # row 1: the header, so every row
+            rows.setdefault(row, []).append(f"{problem.problem}（{problem.fix}）")
     return rows
 
 
@@ -126,7 +127,7 @@ def _read_candidates(
     keys = [c.key for c in spec.columns]
     candidates: list[Candidate] = []
     for path in paths:
-        problems = Report()
+        problems = Report(each_row=True)  # each bad row is set aside with its own reasons
         collected = read_collected(path, form, spec, problems)
         if collected is None:
             result.report.extend(problems)
@@ -137,8 +138,9 @@ def _read_candidates(
             fill_register(incoming, policy_of(project, form.code))
         result.duplicates += drop_superseded(incoming, path.name, problems)
         check_incoming(project, incoming, form, problems)
-        result.report.extend(problems)
         errors = _by_row(problems)
+        problems.group_rows()  # shown as `yizhan validate` shows them
+        result.report.extend(problems)
         if 1 in errors:  # a header problem makes every row of the file unusable
             errors = {row: errors[1] for row in incoming.frame.index} | errors
         rejected: list[str] = []

@@ -47,10 +47,11 @@ def validate(project: Project) -> Report:
     for dataset in project.datasets.values():
         tables.check_types(dataset, report)
         tables.check_values(dataset, report)
-    _check_references(project, report)
-    for name, keys in DONE_DATES.items():
-        if edition is not None and name in project.datasets:
-            tables.check_not_after(project.datasets[name], keys, edition.isoformat(), report)
+    with report.by_column():
+        _check_references(project, report)
+        for name, keys in DONE_DATES.items():
+            if edition is not None and name in project.datasets:
+                tables.check_not_after(project.datasets[name], keys, edition.isoformat(), report)
     return report
 
 
