@@ -76,7 +76,7 @@ def screenshot(
         )
     page.wait_for_timeout(500)  # let the theme's transitions (0.25 s) finish
     path = tmp / f"{'whole' if whole else 'critical'}.png"
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), animations="disabled")  # and any still running jump to their end
     context.close()
     return Image.open(path).convert("RGB")
 
