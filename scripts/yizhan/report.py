@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 from . import messages
@@ -92,15 +90,6 @@ class Report:
             return
         first = Problem(code, severity, places[0][0], *messages.text(code, **places[0][1]))
         self.problems.append(_one_for_many(first, tuple(where.row or 0 for where, _ in places)))
-
-    @contextmanager
-    def by_column(self) -> Iterator[None]:
-        """Row by row checks inside the block report as add_rows does (see group_rows)."""
-        start = len(self.problems)
-        try:
-            yield
-        finally:
-            self.group_rows(start)
 
     def group_rows(self, start: int = 0) -> None:
         """Problems from `start` on: one found on more than a few rows of one column of one file

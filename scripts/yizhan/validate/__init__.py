@@ -47,11 +47,12 @@ def validate(project: Project) -> Report:
     for dataset in project.datasets.values():
         tables.check_types(dataset, report)
         tables.check_values(dataset, report)
-    with report.by_column():
-        _check_references(project, report)
-        for name, keys in DONE_DATES.items():
-            if edition is not None and name in project.datasets:
-                tables.check_not_after(project.datasets[name], keys, edition.isoformat(), report)
+    row_checks = len(report.problems)  # from here on, checks report row by row: grouped below
+    _check_references(project, report)
+    for name, keys in DONE_DATES.items():
+        if edition is not None and name in project.datasets:
+            tables.check_not_after(project.datasets[name], keys, edition.isoformat(), report)
+    report.group_rows(row_checks)
     return report
 
 
