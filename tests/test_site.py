@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 
 from conftest import REPO, read_rows
 from yizhan.messages import text
+from yizhan.vocab import ACTIVE, CLOSED
 from yizhan.website.search import SearchSetupError, check_search_index
 
 Run = Callable[..., tuple[int, str, str]]
@@ -100,8 +101,18 @@ def test_finder_data_is_a_script_with_every_station(site: Path, mini: Path) -> N
     body = (site / "stations/finder-data.js").read_text(encoding="utf-8")
     assert body.startswith("window.YZ_STATIONS=")
     data = json.loads(body.removeprefix("window.YZ_STATIONS=").rstrip().rstrip(";"))
-    rows = read_rows(mini / "datasets/驿站名录.csv")[1:]
-    assert [s[0] for s in data["stations"]] == [r[0] for r in rows]
+    header, *rows = read_rows(mini / "datasets/驿站名录.csv")
+    assert [s["id"] for s in data["stations"]] == [r[0] for r in rows]
+    # Named fields: village, group and status only where the register has them (status: not running).
+    column = {title: header.index(title) for title in ("驿站名称", "所属乡镇", "所属村", "所属组", "状态")}
+    for station, row in zip(data["stations"], rows, strict=True):
+        assert station["name"] == row[column["驿站名称"]]
+        assert data["towns"][station["town"]] == row[column["所属乡镇"]]
+        assert station.get("village", "") == row[column["所属村"]]
+        assert station.get("group", "") == row[column["所属组"]]
+        assert station.get("status", ACTIVE) == row[column["状态"]]
+        assert set(station) <= {"id", "name", "level", "town", "village", "group", "status"}
+    assert any(s.get("status") == CLOSED for s in data["stations"])
     assert soup(site / "stations/index.html").select_one('script[src="finder-data.js"]') is not None
 
 

@@ -9,6 +9,8 @@ import pytest
 
 from conftest import FIXTURES, REPO
 from yizhan import vocab
+from yizhan.load import load_specs
+from yizhan.report import Report
 
 ENUMS = {
     ("驿站名录", "level"): vocab.LEVELS,
@@ -17,6 +19,8 @@ ENUMS = {
     ("意见建议", "category"): vocab.FEEDBACK_CATEGORIES,
     ("民生工程项目", "status"): vocab.PROJECT_STATUSES,
     ("救助对象", "category"): vocab.RECIPIENT_CATEGORIES,
+    ("意见建议", "revisit"): vocab.REVISIT_RESULTS,
+    ("申请受理登记", "status"): vocab.APPLICATION_STATUSES,
 }
 
 
@@ -24,11 +28,46 @@ ENUMS = {
     "project", [REPO, FIXTURES / "mini", FIXTURES / "urban"], ids=["example", "mini", "urban"]
 )
 def test_schema_value_lists_are_the_vocabulary(project: Path) -> None:
+    report = Report()
+    specs = {spec.title: spec for spec in load_specs(project, report).values()}
+    assert report.problems == []
     for (table, key), words in ENUMS.items():
-        schema = json.loads((project / f"datasets/schemas/{table}.schema.json").read_text(encoding="utf-8"))
+        schema = specs[table].descriptor
         field = next(f for f in schema["fields"] if f["key"] == key)
         assert tuple(field["constraints"]["enum"]) == words, (table, key)
         assert {f.get("publication", vocab.PUBLIC) for f in schema["fields"]} <= set(vocab.PUBLICATIONS)
+
+
+@pytest.mark.parametrize("fixture", ["mini", "urban"])
+def test_fixtures_read_the_data_packages_schemas(fixture: str) -> None:
+    """The fixtures keep no schema copies: every table's schema is the repository's, kind and vocab included."""
+    assert not (FIXTURES / fixture / "datasets/schemas").exists()
+    report = Report()
+    specs = load_specs(FIXTURES / fixture, report)
+    assert report.problems == []
+    assert set(specs) == set(load_specs(REPO, Report()))
+    for spec in specs.values():
+        path = REPO / "datasets/schemas" / f"{spec.title}.schema.json"
+        assert spec.descriptor == json.loads(path.read_text(encoding="utf-8")), spec.title
+    assert any(c.vocab for spec in specs.values() for c in spec.columns)
+    assert any(c.kind for spec in specs.values() for c in spec.columns)
+
+
+def test_a_projects_own_schema_comes_first_and_a_missing_one_is_reported(tmp_path: Path) -> None:
+    project = tmp_path / "county"
+    (project / "datasets/schemas").mkdir(parents=True)
+    package = json.loads((REPO / "datasets/datapackage.json").read_text(encoding="utf-8"))
+    own = json.loads((REPO / "datasets/schemas/驿站名录.schema.json").read_text(encoding="utf-8"))
+    own["fields"][1]["publication"] = vocab.PRIVATE
+    (project / "datasets/schemas/驿站名录.schema.json").write_text(json.dumps(own), encoding="utf-8")
+    package["resources"][-1]["schema"] = "schemas/没有这张表.schema.json"
+    (project / "datasets/datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    report = Report()
+    specs = load_specs(project, report)
+    assert specs["stations"].column("name").publication == vocab.PRIVATE
+    assert [(p.code, p.where.file if p.where else None) for p in report.problems] == [
+        ("YZ-FILE-001", "datasets/schemas/没有这张表.schema.json")
+    ]
 
 
 def test_named_townships_answer_to_their_government() -> None:

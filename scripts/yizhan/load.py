@@ -11,6 +11,7 @@ import pandas as pd
 
 from .model import Column, Dataset, Project, TableSpec
 from .normalize import WHAT, id_damage, lost_zero, normalize_column
+from .paths import tool_root
 from .report import NOTE, WARNING, Location, Report, column_letter
 from .tabular import RawTable, TableReadError, normalize_header, read_table
 from .yamlfile import YamlDoc, YamlError, read_yaml
@@ -92,11 +93,22 @@ def load_specs(root: Path, report: Report) -> dict[str, TableSpec]:
     return specs
 
 
+def schema_file(root: Path, path: Path) -> Path:
+    """The project's own schema file, else the example county's of the same name (the data package's)."""
+    if path.exists():
+        return path
+    try:
+        example = tool_root() / path.relative_to(root)
+    except ValueError:
+        return path
+    return example if example.exists() else path
+
+
 def _spec(root: Path, package_path: Path, resource: dict[str, Any], report: Report) -> TableSpec | None:
     """One resource of the data package with its schema read; None when the schema file is unreadable."""
     schema = resource["schema"]
     if isinstance(schema, str):
-        schema = _read_json(root, package_path.parent / schema, report)
+        schema = _read_json(root, schema_file(root, package_path.parent / schema), report)
         if schema is None:
             return None
     columns = tuple(

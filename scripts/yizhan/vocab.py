@@ -28,14 +28,23 @@ STATION_KINDS = {
     "网格": "网格民生驿站",
 }
 
+COUNTY = "县"  # the level above the townships, in a policy's procedure
+
 # A policy's `where`: the level that decides its applications, and the stem of that service list's page.
-DECIDED_AT = {"乡镇办理": "township", "村级办理": "village"}
-STEP_LEVELS = ("村", "乡镇", "县")  # who carries out one step of a policy's procedure
+DECIDED_BY_TOWNSHIP, DECIDED_BY_VILLAGE = "乡镇办理", "村级办理"
+DECIDED_AT = {DECIDED_BY_TOWNSHIP: "township", DECIDED_BY_VILLAGE: "village"}
+STEP_LEVELS = (VILLAGE, TOWNSHIP, COUNTY)  # who carries out one step of a policy's procedure
 
 ACTIVE, CLOSED = "运行", "停用"
 STATION_STATUSES = (ACTIVE, CLOSED)
-FEEDBACK_STATUSES = ("待办", "办理中", "已办结")
-PROJECT_STATUSES = ("未开工", "在建", "已完工")
+WAITING, IN_PROGRESS, HANDLED = "待办", "办理中", "已办结"
+FEEDBACK_STATUSES = (WAITING, IN_PROGRESS, HANDLED)
+NOT_STARTED, BUILDING, BUILT = "未开工", "在建", "已完工"
+PROJECT_STATUSES = (NOT_STARTED, BUILDING, BUILT)
+# 回访结果 of an opinion: the first two count as satisfied in 回访满意率; an opinion not yet revisited.
+SATISFIED = ("满意", "基本满意")
+NOT_REVISITED = "未回访"
+REVISIT_RESULTS = (*SATISFIED, "不满意", NOT_REVISITED)
 FEEDBACK_CATEGORIES = ("资金类", "建设类", "保险类", "其他")
 RECIPIENT_CATEGORIES = ("城乡低保", "特困供养", "临时救助")
 # 申请受理登记: the steps of 限时办结, in order, and how an application may end.
@@ -118,9 +127,20 @@ class PlaceWords:
     notice_board: str = "村务公开栏"
     county: str = "县"
 
-    def of(self, tier: str) -> str:
-        """This county's word for a tier (乡镇, 村 or 组), e.g. in a policy's accept_at."""
-        return {TOWNSHIP: self.township, VILLAGE: self.village, GROUP: self.group}.get(tier, tier)
+    def of(self, level: str) -> str:
+        """This county's word for a tier (乡镇, 村 or 组) or 县, e.g. in a policy's accept_at or steps."""
+        words = {TOWNSHIP: self.township, VILLAGE: self.village, GROUP: self.group, COUNTY: self.county}
+        return words.get(level, level)
+
+    def decided(self, where: str) -> str:
+        """A policy's `where` in this county's words: 乡镇办理 → 街道办理, 村级办理 → 社区级办理."""
+        return {DECIDED_BY_TOWNSHIP: f"{self.township}办理", DECIDED_BY_VILLAGE: f"{self.village}级办理"}.get(
+            where, where
+        )
+
+    def step(self, status: str) -> str:
+        """An application status in this county's words: 转报乡镇 → 转报街道 (the register keeps 转报乡镇)."""
+        return f"转报{self.township}" if status == FORWARDED else status
 
 
 def government_of(township: str) -> str:

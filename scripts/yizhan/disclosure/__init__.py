@@ -36,7 +36,7 @@ def derive_disclosure(
     register = tables.get("applications")
     on_time = None
     if register is not None and policies is not None:
-        on_time = timeliness(register, stations, policies, county.edition, county.calendar)
+        on_time = timeliness(register, stations, policies, county.edition, county.calendar, whole)
     return Disclosure(
         notices=notice_book(
             tables["recipients"],

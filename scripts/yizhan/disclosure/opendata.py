@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cells import safe_text
-from ..vocab import FEEDBACK_CATEGORIES, PlaceWords
+from ..vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, WAITING, PlaceWords
 from . import Disclosure
 from .services import SERVICE_TYPES
 
@@ -81,7 +81,7 @@ def descriptor(resources: list[Resource], county: str, edition: dt.date) -> dict
     }
 
 
-def notice_resource(data: Disclosure) -> Resource:
+def notice_resource(data: Disclosure, places: PlaceWords) -> Resource:
     rows = [
         [e.edition.batch, e.edition.status, row["category"], row["notice_type"], row["name"], row["township"],
          row["village"], row["household_size"], row["amount"], row["reason"], row["start_date"]]
@@ -92,7 +92,8 @@ def notice_resource(data: Disclosure) -> Resource:
         "救助对象公示名单（已脱敏）",
         "网站上仍在公示或归档的各批次救助对象名单。姓名已部分隐去，不含身份证号、电话和住址门牌。",
         [("批次", "string"), ("公示状态", "string"), ("救助类别", "string"), ("公示类型", "string"),
-         ("户主姓名", "string"), ("所属乡镇", "string"), ("所属村", "string"), ("家庭人口", "integer"),
+         ("户主姓名", "string"), (f"所属{places.township}", "string"), (f"所属{places.village}", "string"),
+         ("家庭人口", "integer"),
          ("保障金额", "number"), ("救助事由", "string"), ("起始日期", "date")],
         rows,
     )  # fmt: skip
@@ -104,7 +105,8 @@ def progress_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
         "minsheng-gongcheng",
         "民生工程项目进度",
         "每个项目的投资、拨付和进度；逾期指计划开工（完工）日期已过仍未开工（完工）。",
-        [("项目编号", "string"), ("项目名称", "string"), ("所属乡镇", "string"), ("所属村", "string"),
+        [("项目编号", "string"), ("项目名称", "string"), (f"所属{places.township}", "string"),
+         (f"所属{places.village}", "string"),
          ("计划投资(万元)", "number"), ("已拨付(万元)", "number"), ("资金拨付率(%)", "number"),
          ("状态", "string"), ("逾期情况", "string")],
         [[p["id"], p["name"], p["township"], p["village"], p["planned"], p["paid"], p["pay_rate"],
@@ -114,7 +116,7 @@ def progress_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
         "minsheng-gongcheng-xiangzhen",
         f"民生工程进度（按{places.township}汇总）",
         f"各{places.township}及全{places.county}的项目数、开工率、完工率、资金拨付率和逾期项目数。",
-        [("乡镇", "string"), ("项目数", "integer"), ("已开工", "integer"), ("已完工", "integer"),
+        [(places.township, "string"), ("项目数", "integer"), ("已开工", "integer"), ("已完工", "integer"),
          ("开工率(%)", "number"), ("完工率(%)", "number"), ("计划投资(万元)", "number"),
          ("已拨付(万元)", "number"), ("资金拨付率(%)", "number"), ("逾期项目", "integer")],
         [[t.label, t.projects, t.started, t.finished, t.start_rate, t.finish_rate, t.planned, t.paid,
@@ -136,15 +138,15 @@ def feedback_resource(data: Disclosure, places: PlaceWords) -> Resource:
         "yijian-jianyi-yuedu",
         f"意见建议办理情况（按月、按{places.township}）",
         f"每月收集的意见建议数、办理情况、类别和回访满意率；逾期指超过 {data.feedback.limit_days} 天仍未办结。",
-        [("月份", "string"), ("乡镇", "string"), ("收集", "integer"), ("已办结", "integer"),
-         ("办理中", "integer"), ("待办", "integer"), *[(c, "integer") for c in FEEDBACK_CATEGORIES],
+        [("月份", "string"), (places.township, "string"), ("收集", "integer"), (HANDLED, "integer"),
+         (IN_PROGRESS, "integer"), (WAITING, "integer"), *[(c, "integer") for c in FEEDBACK_CATEGORIES],
          ("逾期", "integer"), ("回访满意率(%)", "number")],
         rows,
     )  # fmt: skip
 
 
-def service_resources(data: Disclosure) -> list[Resource]:
-    fields = [("乡镇", "string"), ("村", "string"), ("驿站编号", "string"), ("驿站名称", "string"),
+def service_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
+    fields = [(places.township, "string"), (places.village, "string"), ("驿站编号", "string"), ("驿站名称", "string"),
               *[(t, "integer") for t in SERVICE_TYPES], ("合计人次", "integer")]  # fmt: skip
     columns = ["township", "village", "station_id", "station_name", *SERVICE_TYPES, "total"]
 
@@ -163,13 +165,13 @@ def service_resources(data: Disclosure) -> list[Resource]:
 def open_data(
     data: Disclosure, county: str, edition: dt.date, places: PlaceWords | None = None
 ) -> tuple[list[Resource], dict[str, bytes]]:
-    """The resources and the files to put under build/site/data/ (column names stay the same everywhere)."""
+    """The resources and the files to put under build/site/data/ (places named in the county's words)."""
     places = places or PlaceWords()
     resources = [
-        notice_resource(data),
+        notice_resource(data, places),
         *progress_resources(data, places),
         feedback_resource(data, places),
-        *service_resources(data),
+        *service_resources(data, places),
     ]
     files = {f"data/{r.path}": to_csv(r) for r in resources}
     package = json.dumps(descriptor(resources, county, edition), ensure_ascii=False, indent=2) + "\n"

@@ -8,7 +8,7 @@ from typing import Any
 from ..ids import place_slug
 from ..model import County
 from ..templating import render_template
-from ..vocab import FEEDBACK_CATEGORIES
+from ..vocab import FEEDBACK_CATEGORIES, HANDLED
 from . import Disclosure
 from .charts import Series, bar_chart
 from .services import SERVICE_TYPES
@@ -64,7 +64,7 @@ def feedback_pages(data: Disclosure, county: County, templates: Path) -> dict[st
         [m.month for m in months],
         [
             Series("收集", [m.total.collected for m in months]),
-            Series("已办结", [m.total.closed for m in months]),
+            Series(HANDLED, [m.total.closed for m in months]),
         ],
         unit="件",
     )

@@ -35,7 +35,7 @@ def timeliness_pages(data: Timeliness | None, county: County, templates: Path) -
     for month, total, townships in data.months:
         late = [a for a in data.overdue if a.received.strftime("%Y-%m") == month]
         docs[f"{FOLDER}/{month}.md"] = render_template(
-            templates, "site/disclosure/timeliness_month.md.j2", month=month, total=total,
+            templates, "site/disclosure/timeliness_month.md.j2", county=county, month=month, total=total,
             townships=townships, late=late,
         )  # fmt: skip
     return docs

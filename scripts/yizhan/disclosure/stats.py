@@ -8,10 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..vocab import FEEDBACK_CATEGORIES
+from ..vocab import COUNTY, FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, NOT_REVISITED, SATISFIED, WAITING
 from ..workdays import WorkCalendar
 
-SATISFIED = ("满意", "基本满意")
 NOT_STARTED_LATE, NOT_FINISHED_LATE = "逾期未开工", "逾期未完工"
 
 
@@ -80,7 +79,7 @@ def progress_row(label: str, group: pd.DataFrame) -> ProgressRow:
     )
 
 
-def project_progress(projects: pd.DataFrame, edition: dt.date, whole: str = "全县") -> Progress:
+def project_progress(projects: pd.DataFrame, edition: dt.date, whole: str = f"全{COUNTY}") -> Progress:
     """Per project, per township and for the county, as of the edition date."""
     day = pd.Timestamp(edition)
     frame = projects.copy()
@@ -125,16 +124,16 @@ class FeedbackGroup:
 
 def feedback_group(label: str, group: pd.DataFrame) -> FeedbackGroup:
     status = group["status"]
-    revisit = group.loc[status == "已办结", "revisit"].fillna("未回访")
+    revisit = group.loc[status == HANDLED, "revisit"].fillna(NOT_REVISITED)
     return FeedbackGroup(
         label=label,
         collected=len(group),
-        closed=int((status == "已办结").sum()),
-        in_progress=int((status == "办理中").sum()),
-        waiting=int((status == "待办").sum()),
+        closed=int((status == HANDLED).sum()),
+        in_progress=int((status == IN_PROGRESS).sum()),
+        waiting=int((status == WAITING).sum()),
         overdue=int(group["overdue"].sum()),
         by_category={c: int((group["category"] == c).sum()) for c in FEEDBACK_CATEGORIES},
-        revisited=int((revisit != "未回访").sum()),
+        revisited=int((revisit != NOT_REVISITED).sum()),
         satisfied=int(revisit.isin(SATISFIED).sum()),
     )
 
@@ -187,17 +186,17 @@ def feedback_stats(
     edition: dt.date,
     limit: int,
     workdays: WorkCalendar,
-    whole: str = "全县",
+    whole: str = f"全{COUNTY}",
 ) -> FeedbackStats:
     """Per month and township, with the open opinions past the county's time limit (工作日) flagged 逾期."""
     frame = with_places(feedback, stations)
     frame["age"] = [workdays.between(d.date(), edition) if pd.notna(d) else 0 for d in frame["date"]]
-    frame["overdue"] = (frame["status"] != "已办结") & (frame["age"] > limit)
+    frame["overdue"] = (frame["status"] != HANDLED) & (frame["age"] > limit)
     frame["month"] = frame["date"].dt.strftime("%Y-%m")
     months = []
     for month, group in sorted(frame.groupby("month"), key=lambda pair: pair[0], reverse=True):
         townships = [feedback_group(t, g) for t, g in group.groupby("township", sort=True)]
-        closed = group[group["status"] == "已办结"].sort_values("feedback_id")
+        closed = group[group["status"] == HANDLED].sort_values("feedback_id")
         measures = [
             {
                 "id": item["feedback_id"],
@@ -206,14 +205,14 @@ def feedback_stats(
                 "category": item["category"],
                 "topic": item["topic"],
                 "measures": text(item["measures"]),
-                "revisit": text(item["revisit"]) or "未回访",
+                "revisit": text(item["revisit"]) or NOT_REVISITED,
             }
             for item in closed.to_dict("records")
         ]
         months.append(FeedbackMonth(str(month), feedback_group(str(month), group), townships, measures))
     late = frame[frame["overdue"]].sort_values(["age", "feedback_id"], ascending=[False, True])
     overdue = [_open_item(item) for item in late.to_dict("records")]
-    near = frame[(frame["status"] != "已办结") & ~frame["overdue"] & (frame["age"] > limit - SOON_DAYS)]
+    near = frame[(frame["status"] != HANDLED) & ~frame["overdue"] & (frame["age"] > limit - SOON_DAYS)]
     soon = [
         _open_item(item)
         for item in near.sort_values(["age", "feedback_id"], ascending=[False, True]).to_dict("records")

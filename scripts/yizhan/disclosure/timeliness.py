@@ -15,12 +15,12 @@ from typing import Any
 import pandas as pd
 
 from ..model import Policy
-from ..vocab import APPROVED, DONE, FORWARDED, RECEIVED, REFUSED, REVIEWED, TOWNSHIP, VILLAGE, tier_of
+from ..vocab import APPROVED, COUNTY, DONE, FORWARDED, RECEIVED, REFUSED, REVIEWED, TOWNSHIP, VILLAGE, tier_of
 from ..workdays import WorkCalendar
 from .stats import rate, with_places
 
 NEXT_STEP = {RECEIVED: FORWARDED, FORWARDED: REVIEWED, REVIEWED: APPROVED, APPROVED: DONE}
-STEP_LEVEL = {FORWARDED: VILLAGE, REVIEWED: TOWNSHIP, APPROVED: "县"}
+STEP_LEVEL = {FORWARDED: VILLAGE, REVIEWED: TOWNSHIP, APPROVED: COUNTY}
 SOON = 3  # working days: an open step due within this many days is 即将到期
 
 
@@ -120,8 +120,9 @@ def timeliness(
     policies: list[Policy],
     day: dt.date,
     workdays: WorkCalendar,
+    whole: str = f"全{COUNTY}",
 ) -> Timeliness:
-    """Per month of receipt and township: received, handled in time, overdue, 按时办结率."""
+    """Per month of receipt and township: received, handled in time, overdue, 按时办结率 (`whole`: the total's label)."""
     by_id = {p.id: p for p in policies}
     frame = with_places(register, stations) if len(register) else register.assign(township="", village="")
     apps = [
@@ -136,4 +137,4 @@ def timeliness(
         groups = [_group(t, [a for a in in_month if a.township == t], day) for t in towns]
         months.append((month, _group(month, in_month, day), groups))
     late = sorted((a for a in apps if a.overdue), key=lambda a: (-a.late_days, a.id))
-    return Timeliness(months, _group("全县", apps, day), late, apps)
+    return Timeliness(months, _group(whole, apps, day), late, apps)

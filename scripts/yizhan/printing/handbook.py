@@ -14,8 +14,6 @@ HANDBOOK_PATH = "handbook/政策手册.pdf"
 BOOKLET_PATH = "handbook/政策手册-A5小册子拼版.pdf"
 LEAFLET_GROUP = "leaflet"
 LEVEL_LIST_GROUP = "level-service-list"
-# 服务事项清单 by where a service is decided (Policy.where), with file names.
-WHERE_LISTS = tuple((where, f"{where}事项") for where in DECIDED_AT)
 
 
 def leaflet_path(policy_id: str) -> str:
@@ -72,7 +70,9 @@ def leaflet_job(data: PublicData, templates: Path, policy: Policy) -> PrintJob:
     return PrintJob(leaflet_path(policy.id), html, LEAFLET_GROUP, title, subject, FIT_STEPS)
 
 
-def level_list_job(data: PublicData, templates: Path, where: str, name: str) -> PrintJob:
+def level_list_job(data: PublicData, templates: Path, where: str) -> PrintJob:
+    """The 服务事项清单 of the services decided at one level (Policy.where), named in the county's words."""
+    name = f"{data.county.places.decided(where)}事项"
     title = f"{data.county.county}{name}清单"
     items = [p for p in data.policies if p.where == where]
     html = render_print(
@@ -90,6 +90,6 @@ def level_list_job(data: PublicData, templates: Path, where: str, name: str) -> 
 def policy_jobs(data: PublicData, templates: Path) -> list[PrintJob]:
     """The handbook, the two level lists and every policy's leaflet."""
     jobs = handbook_jobs(data, templates)
-    jobs += [level_list_job(data, templates, where, name) for where, name in WHERE_LISTS]
+    jobs += [level_list_job(data, templates, where) for where in DECIDED_AT]
     jobs += [leaflet_job(data, templates, p) for p in data.policies]
     return jobs

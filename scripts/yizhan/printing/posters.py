@@ -169,7 +169,7 @@ def station_jobs(data: PublicData, templates: Path) -> list[PrintJob]:
                 bundle_path(township_slug(township, members)),
                 "",
                 title=f"{township}民生驿站公示牌合订本",
-                subject=f"乡镇「{township}」",
+                subject=f"{data.county.places.township}「{township}」",
                 parts=tuple(poster_path(s.station_id) for s in members),
             )
         )

@@ -8,15 +8,15 @@ from dataclasses import replace
 
 from ..model import Dataset
 from ..report import WARNING, Location, Report
-from ..vocab import APPLICATION_STATUSES, DONE, REFUSED
+from ..vocab import APPLICATION_STATUSES, APPROVED, DONE, FORWARDED, REFUSED, REVIEWED
 from ..workdays import WorkCalendar
 from .tables import _date_pair, _status_needs, where
 
 # The date each status needs, in the order of the steps.
 STEP_DATES = {
-    "转报乡镇": "forwarded_date",
-    "审核": "reviewed_date",
-    "审批": "approved_date",
+    FORWARDED: "forwarded_date",
+    REVIEWED: "reviewed_date",
+    APPROVED: "approved_date",
     DONE: "closed_date",
 }
 DATE_ORDER = ("received_date", "forwarded_date", "reviewed_date", "approved_date", "closed_date")

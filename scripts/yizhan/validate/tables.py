@@ -13,7 +13,7 @@ from frictionless import Schema
 from ..model import Dataset
 from ..numbers import id_number_problem, is_phone
 from ..report import WARNING, Location, Report
-from ..vocab import GROUP, LEVELS, TOWNSHIP, VILLAGE, tier_of
+from ..vocab import BUILDING, BUILT, GROUP, HANDLED, LEVELS, NOT_STARTED, TOWNSHIP, VILLAGE, tier_of
 
 TYPE_NAMES = {
     "integer": ("整数", "请填写整数，不要带单位或小数点"),
@@ -248,11 +248,11 @@ def check_projects(projects: Dataset, policy_ids: set[str], report: Report) -> N
         _date_pair(projects, row, item, "actual_start", "actual_end", report)
         _date_pair(projects, row, item, "planned_start", "planned_end", report)
         status = item["status"]
-        if status in ("在建", "已完工"):
+        if status in (BUILDING, BUILT):
             _status_needs(projects, row, item, status, "actual_start", report)
-        if status == "已完工":
+        if status == BUILT:
             _status_needs(projects, row, item, status, "actual_end", report)
-        for key in ("actual_start", "actual_end") if status == "未开工" else ():
+        for key in ("actual_start", "actual_end") if status == NOT_STARTED else ():
             if item[key]:
                 title = projects.spec.column(key).title
                 report.add("YZ-RULE-010", where(projects, row, key), status=status, title=title)
@@ -261,8 +261,8 @@ def check_projects(projects: Dataset, policy_ids: set[str], report: Report) -> N
 def check_feedback(feedback: Dataset, report: Report) -> None:
     for row, item in feedback.frame.iterrows():
         _date_pair(feedback, row, item, "date", "closed_date", report)
-        if item["status"] == "已办结":
-            _status_needs(feedback, row, item, "已办结", "closed_date", report)
+        if item["status"] == HANDLED:
+            _status_needs(feedback, row, item, HANDLED, "closed_date", report)
 
 
 def check_not_after(dataset: Dataset, keys: tuple[str, ...], edition: str, report: Report) -> None:

@@ -9,7 +9,7 @@ from ..derive import PublicData
 from ..model import Policy
 from ..output import Output
 from ..templating import mkdocs_title, render_template
-from ..vocab import DECIDED_AT
+from ..vocab import DECIDED_AT, DECIDED_BY_TOWNSHIP, PlaceWords
 
 # Where a policy is decided → the page listing those services (服务事项清单).
 SERVICE_LISTS = {where: f"handbook/{stem}.md" for where, stem in DECIDED_AT.items()}
@@ -31,9 +31,14 @@ def by_category(data: PublicData) -> list[tuple[str, list[Policy]]]:
     return [(c, items) for c, items in groups if items]
 
 
+def list_title(places: PlaceWords, where: str) -> str:
+    """The title of a service list in the county's words: 乡镇办理事项, 街道办理事项."""
+    return f"{places.decided(where)}事项"
+
+
 def policy_nav(data: PublicData) -> list[Any]:
     sections: list[Any] = [{"手册首页": "policies/index.md"}]
-    sections += [{f"{where}事项": path} for where, path in SERVICE_LISTS.items()]
+    sections += [{list_title(data.county.places, where): path} for where, path in SERVICE_LISTS.items()]
     sections.append({"便民政策一本通": QA_PAGE})
     for category, items in by_category(data):
         sections.append({mkdocs_title(category): [{mkdocs_title(p.name): policy_path(p.id)} for p in items]})
@@ -43,11 +48,19 @@ def policy_nav(data: PublicData) -> list[Any]:
 def render_policies(data: PublicData, templates: Path) -> Output:
     output = Output()
     context = {"county": data.county, "policies": data.policies, "categories": by_category(data)}
-    output.docs["policies/index.md"] = render_template(templates, "site/policy_index.md.j2", **context)
+    lists = [(list_title(data.county.places, where), stem) for where, stem in DECIDED_AT.items()]
+    output.docs["policies/index.md"] = render_template(
+        templates, "site/policy_index.md.j2", service_lists=lists, **context
+    )
     for where, path in SERVICE_LISTS.items():
         items = [p for p in data.policies if p.where == where]
         output.docs[path] = render_template(
-            templates, "site/service_list.md.j2", where=where, items=items, **context
+            templates,
+            "site/service_list.md.j2",
+            title=list_title(data.county.places, where),
+            by_township=where == DECIDED_BY_TOWNSHIP,
+            items=items,
+            **context,
         )
     output.docs[QA_PAGE] = render_template(templates, "site/qa.md.j2", **context)
     for policy in data.policies:

@@ -48,18 +48,42 @@ def station_tree(stations: list[Station]) -> Tree:
     return tree
 
 
+def finder_row(station: Station, towns: list[str]) -> dict[str, str | int]:
+    """One station for the finder, by name: level and town as indexes into `levels` and `towns`.
+
+    Village and group only when the station has them, status only when it is not running (停用):
+    the finder shows the status word as given, and the file stays small on a phone.
+    """
+    row: dict[str, str | int] = {
+        "id": station.station_id,
+        "name": station.name,
+        "level": TIERS.index(station.tier),
+        "town": towns.index(station.township),
+    }
+    optional = {"village": station.village, "group": station.group}
+    row.update({key: value for key, value in optional.items() if value})
+    if not station.active:
+        row["status"] = station.status
+    return row
+
+
 def finder_data(stations: list[Station], places: PlaceWords) -> str:
     """The finder's data as a script assigning one global, so it also loads from file://."""
     towns = list(dict.fromkeys(s.township for s in stations))
-    rows = [
-        [s.station_id, s.name, TIERS.index(s.tier), towns.index(s.township), s.village, s.group, s.status]
-        for s in stations
-    ]
+    rows = [finder_row(s, towns) for s in stations]
     levels = [f"{word}级" for word in (places.township, places.village, places.group)]
     words = {"county": places.county, "township": places.township, "village": places.village}
     payload = {"levels": levels, "places": words, "towns": towns, "stations": rows}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return f"window.{FINDER_GLOBAL}={body};\n"
+
+
+def name_examples(stations: list[Station]) -> list[str]:
+    """A village name (without its level word) and a group name of this county, as the finder's hint."""
+    village = next((s for s in stations if s.tier == VILLAGE), None)
+    group = next((s.group for s in stations if s.tier == GROUP and s.group), None)
+    examples = [village.village.removesuffix(village.level) or village.village] if village else []
+    return examples + ([group] if group else [])
 
 
 def render_stations(data: PublicData, templates: Path) -> Output:
@@ -68,7 +92,12 @@ def render_stations(data: PublicData, templates: Path) -> Output:
     tree = station_tree(stations)
     towns = [s for s in stations if s.tier == TOWNSHIP]
     output.docs[FINDER_PAGE] = render_template(
-        templates, "site/finder.md.j2", county=data.county, towns=towns, total=len(stations)
+        templates,
+        "site/finder.md.j2",
+        county=data.county,
+        towns=towns,
+        total=len(stations),
+        examples=name_examples(stations),
     )
     output.docs[FINDER_DATA] = finder_data(stations, data.county.places)
     services = {tier: services_for(data.policies, tier) for tier in TIERS}

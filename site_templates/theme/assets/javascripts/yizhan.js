@@ -36,20 +36,20 @@
       var seen = {};
       while (village.options.length > 1) village.remove(1);
       data.stations.forEach(function (s) {
-        var townName = data.towns[s[3]];
-        if (!s[4] || (town.value && townName !== town.value)) return;
-        var key = townName + "|" + s[4];
+        var townName = data.towns[s.town];
+        if (!s.village || (town.value && townName !== town.value)) return;
+        var key = townName + "|" + s.village;
         if (seen[key]) return;
         seen[key] = true;
-        village.appendChild(option(key, town.value ? s[4] : s[4] + "（" + townName + "）"));
+        village.appendChild(option(key, town.value ? s.village : s.village + "（" + townName + "）"));
       });
     }
 
     function matches(s, terms) {
-      var townName = data.towns[s[3]];
+      var townName = data.towns[s.town];
       if (town.value && townName !== town.value) return false;
-      if (village.value && townName + "|" + s[4] !== village.value) return false;
-      var text = [s[1], townName, s[4], s[5], s[0]].join(" ").toLowerCase();
+      if (village.value && townName + "|" + s.village !== village.value) return false;
+      var text = [s.name, townName, s.village, s.group, s.id].filter(Boolean).join(" ").toLowerCase();
       return terms.every(function (t) { return text.indexOf(t) !== -1; });
     }
 
@@ -67,11 +67,12 @@
       found.slice(0, limit).forEach(function (s) {
         var item = document.createElement("li");
         var link = document.createElement("a");
-        link.href = s[0] + ".html";
-        link.textContent = s[1];
+        link.href = s.id + ".html";
+        link.textContent = s.name;
         var where = document.createElement("small");
-        where.textContent = data.levels[s[2]] + " · " + [data.towns[s[3]], s[4], s[5]].filter(Boolean).join(" ") +
-          (s[6] !== "运行" ? " · " + s[6] : "");
+        // A station's status is in the data only when it is not running (停用): shown as given.
+        where.textContent = data.levels[s.level] + " · " + [data.towns[s.town], s.village, s.group].filter(Boolean).join(" ") +
+          (s.status ? " · " + s.status : "");
         link.appendChild(where);
         item.appendChild(link);
         list.appendChild(item);
