@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,15 @@ from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, read_rows
 from yizhan.cli import main as yizhan_main
-from yizhan.vocab import PlaceWords, place_words, station_kind
+from yizhan.load import load
+from yizhan.vocab import PlaceWords, canonical, place_words, station_kind
 
 URBAN = FIXTURES / "urban"
 RURAL_WORDS = re.compile("乡镇|全县|村|组")
+DISTRICT = place_words(["街道", "社区", "网格"], "示例区")
+# Every word a rural county's pages use for its places (乡镇, 村, 组, 村民组, 乡镇人民政府, 村务公开栏, 县)
+# that the district's own words do not contain: none may appear on its pages or in its PDFs.
+RURAL_PLACE_WORDS = sorted(set(astuple(PlaceWords())) - set(astuple(DISTRICT)), key=lambda w: (-len(w), w))
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -29,8 +35,13 @@ def texts(page: BeautifulSoup, selector: str) -> list[str]:
 
 
 def stations() -> list[dict[str, str]]:
+    """The register as published: levels and statuses in the standard words (居委会 → 社区, 正常 → 运行)."""
     rows = read_rows(URBAN / "datasets/驿站名录.csv")
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    found = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    for station in found:
+        station["层级"] = canonical("level", station["层级"])
+        station["状态"] = canonical("station_status", station["状态"])
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +178,95 @@ def test_the_village_notice_sheet_names_the_subdistrict_office(urban: Path) -> N
     assert sheets
     text = pdf_text(sheets[0])
     assert "街道办事处民政办反映" in text and "人民政府" not in text
+
+
+def test_the_district_spells_some_words_its_own_way_and_the_schemas_read_them() -> None:
+    """The fixture reads the data package's schemas (vocab included): aliases are normalised, with a note."""
+    rows = read_rows(URBAN / "datasets/驿站名录.csv")
+    typed = {row[rows[0].index("层级")] for row in rows[1:]} | {
+        row[rows[0].index("状态")] for row in rows[1:]
+    }
+    assert {"居委会", "网格级", "正常", "在用"} <= typed
+    project = load(URBAN)
+    notes = {(p.code, p.where.title) for p in project.load_report.problems if p.where}
+    assert {("YZ-NOTE-003", "层级"), ("YZ-NOTE-003", "状态"), ("YZ-NOTE-003", "办理状态")} <= notes
+    assert set(project.datasets) == {spec.name for spec in project.specs.values()}
+    assert len(project.datasets) == 9
+
+
+def rural_words_in(text: str) -> list[str]:
+    """Each rural place word in `text`, with a few characters around it."""
+    pattern = re.compile("|".join(map(re.escape, RURAL_PLACE_WORDS)))
+    return [text[max(0, m.start() - 6) : m.end() + 6] for m in pattern.finditer(text)]
+
+
+# Every kind of page and print document, so that the scan below cannot silently miss one.
+SITE_PAGES = (
+    "index.html", "promises.html", "policies/index.html", "policies/dibao.html", "handbook/township.html",
+    "handbook/village.html", "handbook/qa.html", "stations/index.html", "stations/YZ-01-001-01.html",
+    "disclosure/index.html", "disclosure/xianshi/index.html", "disclosure/xianshi/2026-10.html",
+    "disclosure/gongshi/*/index.html", "disclosure/gongshi/*/YZ-01-001.html", "disclosure/gongcheng/index.html",
+    "disclosure/yijian/index.html", "disclosure/yijian/yuqi.html", "disclosure/fuwu/index.html", "data/index.html",
+)  # fmt: skip
+PRINT_DOCUMENTS = (
+    "posters/*.pdf", "bundles/*.pdf", "service-lists/*.pdf", "service-lists/stations/*.pdf", "leaflets/*.pdf",
+    "handbook/*.pdf", "disclosure/*/*/*.pdf", "内部-预警提醒单/*/*.pdf",
+)  # fmt: skip
+
+
+def test_no_page_or_pdf_carries_a_rural_place_word(urban: Path) -> None:
+    """What yizhan writes around the district's own (urban-worded) content follows the district's words."""
+    assert RURAL_PLACE_WORDS == ["乡镇人民政府", "村务公开栏", "村民组", "乡镇", "县", "村", "组"]
+    for pattern in SITE_PAGES:
+        assert list((urban / "site").glob(pattern)), pattern
+    for pattern in PRINT_DOCUMENTS:
+        assert list((urban / "print").glob(pattern)), pattern
+    found = {}
+    for page in sorted((urban / "site").rglob("*.html")):
+        body = soup(page).body
+        assert body is not None, page
+        found[str(page.relative_to(urban))] = rural_words_in(body.get_text(" ", strip=True))
+    for document in sorted((urban / "print").rglob("*.pdf")):
+        found[str(document.relative_to(urban))] = rural_words_in(pdf_text(document))
+    assert len(found) > 100
+    assert {path: words for path, words in found.items() if words} == {}
+
+
+def test_timeliness_pages_and_warning_sheets_use_the_districts_words(urban: Path) -> None:
+    index = soup(urban / "site/disclosure/xianshi/index.html")
+    assert texts(index, "article table.yz-list thead th")[:3] == ["受理编号", "街道", "社区"]
+    steps = {
+        row[0]: row[6] for row in (texts(tr, "td") for tr in index.select("article table.yz-list tbody tr"))
+    }
+    assert steps["SQ202609-0004"] == "待转报街道"  # received, never forwarded: the register says 转报乡镇
+    assert steps["SQ202610-0001"] == "待审核"
+    assert "## 各月详情（按街道）" not in index.get_text() and "各月详情（按街道）" in texts(
+        index, "article h2"
+    )
+    month = soup(urban / "site/disclosure/xianshi/2026-10.html")
+    assert texts(month, "article table caption")[0] == "2026-10各街道受理的申请"
+    assert texts(month, "article table thead th")[0] == "街道"
+    sheet = pdf_text(urban / "print/内部-预警提醒单/2026-11-20/YZ-01.pdf")
+    assert "城关街道限时办结预警提醒单" in sheet and "供街道民政办和驿站工作人员督办" in sheet
+    assert "待转报街道" in sheet and "受理编号社区政策" in sheet
+    soon = pdf_text(urban / "print/内部-预警提醒单/2026-11-20/YZ-02.pdf")
+    assert "SQ202610-0003" in soon and "转报街道" in soon
+
+
+def test_policy_index_and_service_lists_name_the_districts_levels(urban: Path) -> None:
+    index = soup(urban / "site/policies/index.html")
+    assert [a.get_text() for a in index.select("article li a[href*='handbook/']")][:2] == [
+        "街道办理事项",
+        "社区级办理事项",
+    ]
+    township = soup(urban / "site/handbook/township.html")
+    assert texts(township, "article h1") == ["街道办理事项清单"]
+    assert "由街道办事处审核确认" in township.select_one("article p").get_text()
+    assert sorted(p.name for p in (urban / "print/service-lists").glob("*.pdf")) == [
+        "社区级办理事项.pdf",
+        "街道办理事项.pdf",
+    ]
+    assert "示例区街道办理事项清单" not in pdf_text(urban / "print/service-lists/街道办理事项.pdf")
+    assert "街道办理事项清单" in pdf_text(urban / "print/service-lists/街道办理事项.pdf")
+    steps = texts(soup(urban / "site/policies/dibao.html"), "article .yz-step-who")
+    assert steps[0] == "社区办理 · 当场办理" and steps[-1] == "区办理 · 3个工作日"
