@@ -97,6 +97,23 @@ def test_finder_filters_as_you_type(open_page, site: Path) -> None:
     assert page.locator("article h1").inner_text() == "福塘村一组民生驿站"
 
 
+def test_finder_lists_level_place_and_status_by_name(open_page) -> None:
+    """The finder reads its data by field name: level word, township, village, group, and 停用 when stopped."""
+    page = open_page("stations/index.html", PHONE)
+    page.fill("#yz-name", "白石村五组")
+    assert page.locator("#yz-results a").all_inner_texts() == [
+        "白石村五组民生驿站\n组级 · 城关镇 白石村 五组 · 停用"
+    ]
+    page.fill("#yz-name", "白石村四组")
+    assert page.locator("#yz-results a").all_inner_texts() == [
+        "白石村四组民生驿站\n组级 · 城关镇 白石村 四组"
+    ]
+    page.fill("#yz-name", "")
+    page.select_option("#yz-town", "城关镇")
+    villages = page.locator("#yz-village option").all_inner_texts()
+    assert villages[0] == "全部村" and "白石村" in villages
+
+
 @pytest.mark.parametrize("rel", PAGES)
 def test_phone_layout(open_page, rel: str) -> None:
     page = open_page(rel, PHONE)

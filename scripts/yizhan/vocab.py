@@ -57,6 +57,9 @@ RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED = (
     "不予受理",
 )
 APPLICATION_STATUSES = (RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED)
+# Where a month's recipient notice stands on the edition date (yizhan decides it, nobody types it).
+ON_NOTICE, ARCHIVED, EXPIRED, NOT_YET = "公示中", "已归档", "已撤下", "未发布"
+NOTICE_STATUSES = (ON_NOTICE, ARCHIVED, EXPIRED, NOT_YET)
 # Dates that must not come before another date of the same record: dataset → (earlier, later) keys.
 DATE_ORDER = {
     "feedback": (("date", "closed_date"),),

@@ -6,9 +6,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from ..vocab import ARCHIVED, EXPIRED, NOT_YET, ON_NOTICE
 from ..workdays import WorkCalendar
-
-ON_NOTICE, ARCHIVED, EXPIRED, NOT_YET = "公示中", "已归档", "已撤下", "未发布"
 
 
 @dataclass(frozen=True)

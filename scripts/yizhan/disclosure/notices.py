@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 
 from ..ids import place_slug
-from ..vocab import RECIPIENT_CATEGORIES, TOWNSHIP, VILLAGE, tier_of
+from ..vocab import NOT_YET, ON_NOTICE, RECIPIENT_CATEGORIES, TOWNSHIP, VILLAGE, tier_of
 from ..workdays import WorkCalendar
-from .lifecycle import ON_NOTICE, Edition, editions
+from .lifecycle import Edition, editions
 
 CATEGORIES = dict(zip(RECIPIENT_CATEGORIES, ("dibao", "tekun", "linshi"), strict=True))  # slugs in paths
 NOTICE_TYPES = {"初审公示": "chushen", "审批结果": "shenpi", "终止名单": "zhongzhi"}
@@ -153,7 +153,7 @@ def notice_book(
     book = NoticeBook([])
     for edition in editions(list(by_batch), day, days, retention, workdays):
         if not edition.on_site:
-            if edition.status != "未发布":
+            if edition.status != NOT_YET:
                 book.withdrawn.append(edition)
             continue
         batch = by_batch[edition.batch]
