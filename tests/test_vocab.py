@@ -73,3 +73,34 @@ def test_a_projects_own_schema_comes_first_and_a_missing_one_is_reported(tmp_pat
 def test_named_townships_answer_to_their_government() -> None:
     assert vocab.government_of("城关镇") == "城关镇人民政府"
     assert vocab.government_of("城关街道") == "城关街道办事处"
+
+
+RURAL = vocab.PlaceWords()
+URBAN = vocab.place_words(["街道", "社区", "网格"], "示例区")
+BOTH = vocab.place_words(["乡镇", "街道", "村", "社区", "组"], "某县")
+
+
+@pytest.mark.parametrize(
+    ("words", "levels", "decided", "forwarded"),
+    [
+        (RURAL, ["村", "乡镇", "县", "组"], ["乡镇办理", "村级办理"], "转报乡镇"),
+        (URBAN, ["社区", "街道", "区", "网格"], ["街道办理", "社区级办理"], "转报街道"),
+        (
+            BOTH,
+            ["村（社区）", "乡镇（街道）", "县", "组"],
+            ["乡镇（街道）办理", "村（社区）级办理"],
+            "转报乡镇（街道）",
+        ),
+    ],
+    ids=["rural", "urban", "both"],
+)
+def test_standard_words_are_shown_in_the_countys_words(
+    words: vocab.PlaceWords, levels: list[str], decided: list[str], forwarded: str
+) -> None:
+    """A policy's step levels and `where`, and the register's 转报乡镇, as each kind of county reads them."""
+    assert [words.of(level) for level in (*vocab.STEP_LEVELS, vocab.GROUP)] == levels
+    assert [words.decided(where) for where in vocab.DECIDED_AT] == decided
+    assert words.step(vocab.FORWARDED) == forwarded
+    others = [s for s in vocab.APPLICATION_STATUSES if s != vocab.FORWARDED]
+    assert [words.step(s) for s in others] == others
+    assert words.decided("别处办理") == "别处办理" and words.of("省") == "省"
