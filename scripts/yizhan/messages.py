@@ -6,6 +6,43 @@ messages from the same templates, so wording changes in one place.
 
 from __future__ import annotations
 
+# One wording for each way a single answer can be wrong. The validator (YZ-DATA-004/009/010, YZ-YAML-011),
+# the XLSForm's constraint messages and the offline web form (through the data generated into its page)
+# all say these; the web form fills in {placeholders} the same way.
+FIELD: dict[str, str] = {
+    "phone": "电话号码格式不对",
+    "phone_fix": "请填写11位手机号，或带区号的固定电话（如 0369-5201234）",
+    "id_number": "不是有效的身份证号",
+    "id_number_fix": "请核对18位身份证号；最后一位是校验码（数字或X）",
+    "id_old": "这是停用的15位旧号码，请换成18位身份证号",
+    "id_length": "应为18位，实际 {length} 位",
+    "id_characters": "前17位应为数字，最后一位为数字或X",
+    "id_birth": "出生日期 {birth} 不存在",
+    "id_check": "校验码不对（可能有数字录错）",
+    "date": "请按 2026-11-20 的格式填写日期",
+    "integer": "请填写整数，不要带单位或小数点",
+    "number": "请填写数字，不要带单位（如“元”“万元”）",
+    "minimum": "不能小于 {minimum}",
+    "maximum": "不能大于 {maximum}",
+    "min_length": "至少 {count} 个字",
+    "max_length": "最多 {count} 个字",
+    "required": "请填写「{title}」",
+    "choice": "请从选项中选择",
+    "pattern": "格式不对",
+}
+
+
+def field_text(kind: str, **values: object) -> str:
+    """The one wording of a field-level message, with its values filled in."""
+    return FIELD[kind].format(**values)
+
+
+def field_sentence(kind: str) -> str:
+    """What is wrong and how to fix it in one sentence (XLSForm constraint messages, the web form)."""
+    fix = FIELD.get(f"{kind}_fix")
+    return f"{FIELD[kind]}：{fix}" if fix else FIELD[kind]
+
+
 CATALOGUE: dict[str, tuple[str, str]] = {
     # files
     "YZ-FILE-001": ("找不到文件", "请确认文件名和位置，或用 yizhan init 新建项目"),
@@ -62,7 +99,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "YZ-YAML-009": ("政策编号 {value} 重复（另见 {other}）", "每项政策的 id 必须唯一"),
     "YZ-YAML-010": ("引用的表格 {value} 不存在", "请在 forms/ 下添加 {value}.yml，或删去该引用"),
-    "YZ-YAML-011": ("电话 {value} 格式不对", "请填写带区号的固定电话（如 0369-5201234）或11位手机号"),
+    "YZ-YAML-011": ('"{value}" ' + FIELD["phone"], FIELD["phone_fix"]),
     "YZ-YAML-012": ("日期 {value} 格式不对", "请按 2026-11-20 的格式填写"),
     "YZ-YAML-013": (
         "用了锚点或别名（{mark}），政策和表格文件中不需要它们",
@@ -126,14 +163,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-DATA-006": ('"{value}" 格式不对', "{fix}"),
     "YZ-DATA-007": ('"{value}" 小于 {minimum}', "请填写不小于 {minimum} 的数"),
     "YZ-DATA-008": ('"{value}" 与第{other}行重复', "{title}必须唯一，请核对后修改其中一行"),
-    "YZ-DATA-009": (
-        '"{value}" 不是有效的身份证号：{reason}',
-        "请核对18位身份证号；最后一位是校验码（数字或X）",
-    ),
-    "YZ-DATA-010": (
-        '"{value}" 不是有效的电话号码',
-        "请填写11位手机号或带区号的固定电话（如 0369-5201234）",
-    ),
+    "YZ-DATA-009": ('"{value}" ' + FIELD["id_number"] + "：{reason}", FIELD["id_number_fix"]),
+    "YZ-DATA-010": ('"{value}" ' + FIELD["phone"], FIELD["phone_fix"]),
     "YZ-DATA-011": ('"{value}" 大于 {maximum}', "请填写不大于 {maximum} 的数"),
     "YZ-DATA-012": ("本行比表头多出 {count} 个单元格", "请删除多余的内容，或补上缺少的列标题"),
     "YZ-DATA-013": ("{count} 行有同样的问题（第{rows}行等），如第{first}行：{example}", "{fix}"),
