@@ -47,7 +47,8 @@
       if (R.idCheck.charAt(sum % R.idCheck.length) !== v.charAt(R.idLength - 1)) { return say("id_check"); }
       return "";
     }
-    function phoneProblem(value) { return PHONE.test(trim(fold(value))) ? "" : say("phone"); }
-    return { fold: fold, canonicalId: canonicalId, idProblem: idProblem, phoneProblem: phoneProblem, say: say };
+    function phoneProblem(value) { return PHONE.test(clean(value)) ? "" : say("phone"); }
+    function clean(value) { return trim(fold(value)); }
+    return { fold: fold, clean: clean, canonicalId: canonicalId, idProblem: idProblem, phoneProblem: phoneProblem, say: say };
   };
 })();
