@@ -82,7 +82,10 @@ def fold_runs() -> list[tuple[int, int, int]]:
     return [(first, last, target) for first, last, target in runs]
 
 
-SPACES = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())  # what str.strip() removes
+@cache
+def spaces() -> str:
+    """What str.strip() removes: the web form trims exactly these."""
+    return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
 
 
 # What may stand between the digit groups of one number: a space, a dash or a dot (spaces round it).
@@ -340,7 +343,7 @@ def js_rules() -> dict[str, object]:
     """The same rules as data for the offline web form, which interprets them and writes none of its own."""
     return {
         "fold": fold_runs(),
-        "spaces": SPACES,
+        "spaces": spaces(),
         "phone": f"^{PHONE_PATTERN}$",
         "separator": _SEP,
         "idLength": ID_LENGTH,

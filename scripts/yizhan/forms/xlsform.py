@@ -44,7 +44,7 @@ def date_order(field: Field, form: Form) -> list[tuple[str, str]]:
     """`. >= ${earlier}` for a date that must not come before another date of the form (vocab.DATE_ORDER)."""
     keys = {f.key: f for f in form.value_fields}
     return [
-        (f". >= ${{{earlier}}}", f"不能早于「{keys[earlier].label}」")
+        (f". >= ${{{earlier}}}", field_text("not_before", title=keys[earlier].label))
         for earlier, later in DATE_ORDER.get(form.dataset, ())
         if later == field.key and earlier in keys
     ]
