@@ -134,3 +134,11 @@ def test_build_help_lists_catalogue_texts(capsys: pytest.CaptureFixture[str]) ->
     shown = " ".join(capsys.readouterr().out.split())
     for key in ("out", "only", "project"):
         assert " ".join(messages.HELP[key].split()) in shown
+
+
+def test_the_field_wording_publishes_no_number() -> None:
+    """The web form and the XLSForm publish the field wording: a phone in it would stop every build."""
+    from yizhan.numbers import find_numbers
+
+    for kind in messages.FIELD:
+        assert list(find_numbers(messages.FIELD[kind], every_id=True)) == [], kind

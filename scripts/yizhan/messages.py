@@ -13,7 +13,8 @@ from collections.abc import Iterable
 # all say these; the web form fills in {placeholders} the same way.
 FIELD: dict[str, str] = {
     "phone": "电话号码格式不对",
-    "phone_fix": "请填写11位手机号，或带区号的固定电话（如 0369-5201234）",
+    # No real-looking number here: the web form and the XLSForm publish it, and the privacy gate would stop.
+    "phone_fix": "请填写11位手机号，或带区号的固定电话（区号-号码，如 0XXX-XXXXXXX）",
     "id_number": "不是有效的身份证号",
     "id_number_fix": "请核对18位身份证号；最后一位是校验码（数字或X）",
     "id_old": "这是停用的15位旧号码，请换成18位身份证号",
