@@ -18,6 +18,7 @@ from pathlib import Path
 
 from example_register import HEADER as REGISTER_HEADER
 from example_register import make_register
+from yizhan.numbers import id_check_char
 
 SEED = 20261120
 EDITION = date(2026, 11, 20)
@@ -68,7 +69,6 @@ GIVEN = words("""
     安 和 喜 水 生 翠 香 菊 花 元 光 友 发 才 佳 宇 晨 欣 怡 雨 婷 浩 博 子 俊 鹏 辉
 """)
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 MOBILE_PREFIXES = (
     [f"13{d}" for d in "0123456789"]
     + [f"15{d}" for d in "012356789"]
@@ -157,16 +157,10 @@ class People:
     def id_number(self, town_no: int, born: date) -> str:
         while True:
             body = f"99{town_no:02d}01{born:%Y%m%d}{self.rng.randint(1, 999):03d}"
-            number = body + id_checksum(body)
+            number = body + id_check_char(body)
             if number not in self.ids:
                 self.ids.add(number)
                 return number
-
-
-def id_checksum(body: str) -> str:
-    """GB 11643 第 18 位校验码。"""
-    total = sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11]
 
 
 def random_date(rng: random.Random, first: date, last: date) -> date:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from yizhan import environment
+from yizhan import environment, messages
+from yizhan.errors import located
+from yizhan.report import ERROR, WARNING, Problem
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -23,6 +25,9 @@ def test_missing_cjk_font_stops_with_exit_2(mini: Path, run: Run, monkeypatch: p
     code, _, err = run("build", "--project", str(mini), "--out", str(out))
     assert code == 2
     assert "没有找到中文字体" in err and "apt-get install -y fonts-noto-cjk" in err
+    values = {"family": environment.CJK_FAMILY, "command": environment.INSTALL_FONT}
+    line = located(Problem("YZ-ENV-001", ERROR, None, *messages.text("YZ-ENV-001", **values)))
+    assert messages.say("YZ-CLI-004", error=line) in err.splitlines()
     assert not out.exists()
 
 
@@ -39,3 +44,5 @@ def test_missing_subsetter_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None
     report = environment.check_environment()
     assert not report.errors
     assert "libharfbuzz-subset0" in report.warnings[0] and "20—40倍" in report.warnings[0]
+    texts = messages.text("YZ-ENV-002", command=environment.INSTALL_HB)
+    assert report.warnings == [located(Problem("YZ-ENV-002", WARNING, None, *texts))]

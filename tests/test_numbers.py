@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,9 @@ import pytest
 from conftest import read_rows, write_rows
 from yizhan.load import load
 from yizhan.numbers import (
+    BIRTH_DATE_PATTERN,
+    LATEST_BIRTH_YEAR,
+    OLDEST_BIRTH_YEAR,
     find_numbers,
     fold,
     id_check_char,
@@ -207,3 +212,17 @@ def test_one_wrong_digit_breaks_the_checksum() -> None:
 @pytest.mark.parametrize(("index", "letter"), [(0, "A"), (10, "K"), (25, "Z"), (26, "AA"), (701, "ZZ")])
 def test_column_letters(index: int, letter: str) -> None:
     assert column_letter(index) == letter
+
+
+def test_the_birth_date_pattern_is_the_calendar() -> None:
+    """The one birth-date pattern (used by Python, XPath and the web form) matches exactly the real dates."""
+    pattern = re.compile(BIRTH_DATE_PATTERN)
+    for year in range(OLDEST_BIRTH_YEAR - 5, LATEST_BIRTH_YEAR + 5):
+        for month in range(14):
+            for day in range(33):
+                text = f"{year:04d}{month:02d}{day:02d}"
+                try:
+                    real = OLDEST_BIRTH_YEAR <= dt.date(year, month, day).year <= LATEST_BIRTH_YEAR
+                except ValueError:
+                    real = False
+                assert bool(pattern.fullmatch(text)) == real, text

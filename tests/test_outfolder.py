@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from yizhan.errors import located
 from yizhan.messages import text
 from yizhan.outfolder import MARKER, OutFolderError, inside, lock_file, locked, written_files
 from yizhan.output import Output, PrintJob
 from yizhan.publish import publish
+from yizhan.report import ERROR, Problem
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -33,8 +35,7 @@ def tree(folder: Path) -> dict[str, str]:
 def refused(run: Run, mini: Path, where: str, code: str, **values: object) -> str:
     status, stdout, err = run("build", "--project", str(mini), "--out", where, "--only", "site")
     assert status == 2, stdout + err
-    problem, fix = text(code, **values)
-    assert f"错误：{problem}。{fix}" in err
+    assert f"错误：{located(Problem(code, ERROR, None, *text(code, **values)))}" in err.splitlines()
     assert "Traceback" not in err
     return err
 

@@ -8,6 +8,7 @@ are left as they are: they are what the column holds, and a number is no formula
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +25,18 @@ def safe_text(value: str, kind: str = "string") -> str:
     return "'" + value
 
 
+def unguarded(value: str) -> str:
+    """A cell as it was before `safe_text` guarded it: what a CSV yizhan wrote back reads as again."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+def neutralise_cells(cells: Iterable[Any]) -> None:
+    """Store these openpyxl cells as strings, never formulas (cells written into an officer's own workbook)."""
+    for cell in cells:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def neutralise_workbook(book: Any) -> None:
     """Store every text cell of an openpyxl workbook as a string, never a formula.
 
@@ -33,6 +46,4 @@ def neutralise_workbook(book: Any) -> None:
     """
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
+            neutralise_cells(row)

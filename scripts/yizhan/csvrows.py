@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from .cells import unguarded
+
 CHUNK_ROWS = 50_000  # rows parsed at a time: their cells are strings only until coded
 
 
@@ -35,13 +37,16 @@ class Columns:
         self.parts[index].append(codes[local])
 
     def columns(self) -> list[pd.Categorical]:
-        return [
-            pd.Categorical.from_codes(
-                np.concatenate(parts) if parts else np.zeros(0, np.int32),
-                categories=pd.Index(list(known), dtype=object),
-            )
-            for parts, known in zip(self.parts, self.seen, strict=True)
-        ]
+        """The columns, each cell read as it was before yizhan guarded it against formulas ('=… → =…)."""
+        columns = []
+        for parts, known in zip(self.parts, self.seen, strict=True):
+            codes = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+            texts = list(known)
+            if any(t.startswith("'") for t in texts):
+                remap, uniques = pd.factorize(np.asarray([unguarded(t) for t in texts], dtype=object))
+                codes, texts = remap.astype(np.int32)[codes], list(uniques)
+            columns.append(pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object)))
+        return columns
 
 
 def fast_columns(

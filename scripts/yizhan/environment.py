@@ -7,6 +7,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+from . import messages
+from .errors import located
+from .report import ERROR, WARNING, Problem
+
 CJK_FAMILY = "Noto Sans CJK SC"
 INSTALL_FONT = "sudo apt-get install -y fonts-noto-cjk"
 INSTALL_HB = "sudo apt-get install -y libharfbuzz-subset0"
@@ -30,15 +34,15 @@ def has_hb_subset() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
+def _line(code: str, severity: str, **values: object) -> str:
+    problem, fix = messages.text(code, **values)
+    return located(Problem(code, severity, None, problem, fix))
+
+
 def check_environment() -> EnvironmentReport:
     report = EnvironmentReport()
     if not has_cjk_font():
-        report.errors.append(
-            f"没有找到中文字体「{CJK_FAMILY}」，生成的 PDF 会全是方框，因此停止。请先安装字体：{INSTALL_FONT}"
-        )
+        report.errors.append(_line("YZ-ENV-001", ERROR, family=CJK_FAMILY, command=INSTALL_FONT))
     if not has_hb_subset():
-        report.warnings.append(
-            "没有找到 HarfBuzz 字体子集库（libharfbuzz-subset0），"
-            f"PDF 仍能生成，但会慢20—40倍。建议安装：{INSTALL_HB}"
-        )
+        report.warnings.append(_line("YZ-ENV-002", WARNING, command=INSTALL_HB))
     return report

@@ -14,15 +14,30 @@ EXIT_INVALID, EXIT_USAGE = 1, 2
 
 
 class Failure(Exception):
-    """An expected failure: one located message from the catalogue, and the exit code it deserves."""
+    """An expected failure: one located message from the catalogue, and the exit code it deserves.
+
+    Every exception a user can meet is one of these (or of a subclass): it carries a catalogue code
+    starting with the class's `prefix`, and the command line prints it as it is, never a traceback.
+    """
+
+    prefix = "YZ-"  # the catalogue codes this kind of failure carries
+    exit_code = EXIT_INVALID
 
     def __init__(
-        self, code: str, where: Location | None = None, exit_code: int = EXIT_INVALID, **values: object
+        self, code: str, where: Location | None = None, exit_code: int | None = None, **values: object
     ) -> None:
+        if not code.startswith(self.prefix):
+            raise ValueError(f"{type(self).__name__} carries {self.prefix} codes, not {code}")
         problem, fix = messages.text(code, **values)
         self.problem = Problem(code, ERROR, where, problem, fix)
-        self.exit_code = exit_code
+        self.values = values
+        if exit_code is not None:
+            self.exit_code = exit_code
         super().__init__(located(self.problem))
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
 
     def __reduce__(self) -> tuple[object, ...]:
         # As it is, not rebuilt from the catalogue: a failure raised in a worker process reaches the

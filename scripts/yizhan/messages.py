@@ -6,6 +6,47 @@ messages from the same templates, so wording changes in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+# One wording for each way a single answer can be wrong. The validator (YZ-DATA-004/009/010, YZ-YAML-011),
+# the XLSForm's constraint messages and the offline web form (through the data generated into its page)
+# all say these; the web form fills in {placeholders} the same way.
+FIELD: dict[str, str] = {
+    "phone": "电话号码格式不对",
+    # No real-looking number here: the web form and the XLSForm publish it, and the privacy gate would stop.
+    "phone_fix": "请填写11位手机号，或带区号的固定电话（区号-号码，如 0XXX-XXXXXXX）",
+    "id_number": "不是有效的身份证号",
+    "id_number_fix": "请核对18位身份证号；最后一位是校验码（数字或X）",
+    "id_old": "这是停用的15位旧号码，请换成18位身份证号",
+    "id_length": "应为18位，实际 {length} 位",
+    "id_characters": "前17位应为数字，最后一位为数字或X",
+    "id_birth": "出生日期 {birth} 不存在",
+    "id_check": "校验码不对（可能有数字录错）",
+    "date": "请按 2026-11-20 的格式填写日期",
+    "integer": "请填写整数，不要带单位或小数点",
+    "number": "请填写数字，不要带单位（如“元”“万元”）",
+    "minimum": "不能小于 {minimum}",
+    "maximum": "不能大于 {maximum}",
+    "not_before": "不能早于「{title}」",
+    "min_length": "至少 {count} 个字",
+    "max_length": "最多 {count} 个字",
+    "required": "请填写「{title}」",
+    "choice": "请从选项中选择",
+    "pattern": "格式不对",
+}
+
+
+def field_text(kind: str, **values: object) -> str:
+    """The one wording of a field-level message, with its values filled in."""
+    return FIELD[kind].format(**values)
+
+
+def field_sentence(kind: str) -> str:
+    """What is wrong and how to fix it in one sentence (XLSForm constraint messages, the web form)."""
+    fix = FIELD.get(f"{kind}_fix")
+    return f"{FIELD[kind]}：{fix}" if fix else FIELD[kind]
+
+
 CATALOGUE: dict[str, tuple[str, str]] = {
     # files
     "YZ-FILE-001": ("找不到文件", "请确认文件名和位置，或用 yizhan init 新建项目"),
@@ -62,7 +103,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "YZ-YAML-009": ("政策编号 {value} 重复（另见 {other}）", "每项政策的 id 必须唯一"),
     "YZ-YAML-010": ("引用的表格 {value} 不存在", "请在 forms/ 下添加 {value}.yml，或删去该引用"),
-    "YZ-YAML-011": ("电话 {value} 格式不对", "请填写带区号的固定电话（如 0369-5201234）或11位手机号"),
+    "YZ-YAML-011": ('"{value}" ' + FIELD["phone"], FIELD["phone_fix"]),
     "YZ-YAML-012": ("日期 {value} 格式不对", "请按 2026-11-20 的格式填写"),
     "YZ-YAML-013": (
         "用了锚点或别名（{mark}），政策和表格文件中不需要它们",
@@ -124,17 +165,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-DATA-004": ('"{value}" 不是有效的{type_name}', "{fix}"),
     "YZ-DATA-005": ('"{value}" 不在可选值中', "请填写以下之一：{choices}"),
     "YZ-DATA-006": ('"{value}" 格式不对', "{fix}"),
-    "YZ-DATA-007": ('"{value}" 小于 {minimum}', "请填写不小于 {minimum} 的数"),
+    "YZ-DATA-007": ('"{value}" ' + FIELD["minimum"], "请填写不小于 {minimum} 的数"),
     "YZ-DATA-008": ('"{value}" 与第{other}行重复', "{title}必须唯一，请核对后修改其中一行"),
-    "YZ-DATA-009": (
-        '"{value}" 不是有效的身份证号：{reason}',
-        "请核对18位身份证号；最后一位是校验码（数字或X）",
-    ),
-    "YZ-DATA-010": (
-        '"{value}" 不是有效的电话号码',
-        "请填写11位手机号或带区号的固定电话（如 0369-5201234）",
-    ),
-    "YZ-DATA-011": ('"{value}" 大于 {maximum}', "请填写不大于 {maximum} 的数"),
+    "YZ-DATA-009": ('"{value}" ' + FIELD["id_number"] + "：{reason}", FIELD["id_number_fix"]),
+    "YZ-DATA-010": ('"{value}" ' + FIELD["phone"], FIELD["phone_fix"]),
+    "YZ-DATA-011": ('"{value}" ' + FIELD["maximum"], "请填写不大于 {maximum} 的数"),
     "YZ-DATA-012": ("本行比表头多出 {count} 个单元格", "请删除多余的内容，或补上缺少的列标题"),
     "YZ-DATA-013": ("{count} 行有同样的问题（第{rows}行等），如第{first}行：{example}", "{fix}"),
     "YZ-DATA-014": (
@@ -317,12 +352,97 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "程序内部错误（{detail}）",
         "请加 --debug 重新运行，把显示的全部内容发给技术支持；原有的输出文件保持不变",
     ),
+    "YZ-RUN-007": (
+        "目录 {target} 已存在且不是空的",
+        "请换一个新目录名，yizhan init 只在新的或空的目录里新建项目",
+    ),
+    "YZ-ENV-001": (
+        "没有找到中文字体「{family}」，生成的 PDF 会全是方框，因此停止",
+        "请先安装字体：{command}",
+    ),
+    "YZ-ENV-002": (
+        "没有找到 HarfBuzz 字体子集库（libharfbuzz-subset0），PDF 仍能生成，但会慢20—40倍",
+        "建议安装：{command}",
+    ),
     "YZ-RUN-006": (
         "生成到一半停下了：{detail}",
         "多半是电脑内存不够。请关掉其他程序后重新运行；内存较小的电脑可以分两次生成，"
         "先加 --only site 生成网站，再加 --only print 生成印刷品。原有的输出文件保持不变",
     ),
 }
+
+# What the command line says while it works, keyed by code: cli.py writes no sentence of its own.
+SAY: dict[str, str] = {
+    "YZ-CLI-001": "· {step}……",
+    "YZ-CLI-002": "  {step}完成（{seconds:.1f} 秒）",
+    "YZ-CLI-003": "注意：{warning}",
+    "YZ-CLI-004": "错误：{error}",
+    "YZ-CLI-005": "没有改动：数据、内容、模板和工具都和上次生成时一样，{out} 保持不变。",
+    "YZ-CLI-006": "数据有错误，没有生成任何文件（原有的 build 保持不变）。请按上面的提示修改后重试。",
+    "YZ-CLI-007": "本次生成已作废，原有的 {name}/ 保持不变。",
+    "YZ-CLI-008": "检查发现 {count} 处问题，本次生成已作废，原有的 {name}/ 保持不变。",
+    "YZ-CLI-009": (
+        "其中有问题出在本次没有重新生成的{parts}部分：它是按上次的数据生成的"
+        "（例如刚改过的电话号码还留在上面）。请去掉 --only，全部重新生成。"
+    ),
+    "YZ-CLI-010": "完成：{out}",
+    "YZ-CLI-011": "检查完成：{count} 处问题。",
+    "YZ-CLI-012": "预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）",
+    "YZ-CLI-013": (
+        "已在 {target} 新建空白县项目：datasets/ 中是空白表格模板（{tables}），\n"
+        "请在 content/county.yml 中填写本县的 {settings}，\n"
+        "再按 content/README.md 修改政策内容；yizhan validate 会列出尚未填写的项目。"
+    ),
+    "YZ-CLI-014": "已在 {target} 新建县项目（内容为示例县，请按 content/README.md 修改）。",
+    "YZ-CLI-015": "已中断。",
+}
+
+# The steps of a build as the command line names them while it works.
+STEPS = {
+    "load": "读取项目",
+    "validate": "检查数据",
+    "derive": "整理公开数据",
+    "render": "生成页面",
+    "publish": "发布",
+    "check": "隐私与链接检查",
+}
+PARTS = {"site": "网站", "print": "印刷品"}  # what `--only` builds
+
+# The command line's own help (yizhan --help, yizhan build --help …).
+HELP = {
+    "prog": "民生驿站发布工具：政策手册、公示牌、表格、信息公开",
+    "debug": "出错时显示程序内部的调用过程（供技术人员排查）",
+    "debug_short": "出错时显示调用过程",
+    "commands": "命令",
+    "actions": "操作",
+    "project": "县项目目录（默认当前目录）",
+    "build": "检查数据并生成网站、印刷品、表格和开放数据",
+    "out": "输出目录（默认 build；只归 yizhan 使用）",
+    "only": "只生成网站（含表格下载、信息公开、开放数据）或只生成印刷品，可重复",
+    "scheduler_name": "地址",
+    "scheduler": "在 Dask 集群上生成印刷品，给出调度器地址，如 tcp://10.0.0.5:8786（需安装可选组件 dask）",
+    "validate": "检查 content/ 和 datasets/，列出所有问题",
+    "check": "检查已生成的文件：个人信息泄露、失效链接",
+    "serve": "生成网站并在本机预览",
+    "collect": "把驿站收集的表格数据汇入县数据集",
+    "import": "校验并追加导入网页表格、Excel 或 Kobo/ODK 导出的数据",
+    "form": "表格代码，如 yijian",
+    "files": "CSV 或 XLSX 文件",
+    "skip_invalid": "跳过有错误的行，另存到 *.未导入.csv",
+    "init": "以示例县为模板新建一个县项目",
+    "empty": "不复制示例县的数据：datasets/ 中放空白表格模板，县级设置留空待填",
+}
+
+
+def say(code: str, **values: object) -> str:
+    """A line the command line prints while it works, with its values filled in."""
+    return SAY[code].format(**values)
+
+
+def listing(items: Iterable[object]) -> str:
+    """Several names in one Chinese list: a、b、c."""
+    return "、".join(str(item) for item in items)
+
 
 # Progress of long work in logs (when the output is not a terminal), about every tenth of the way.
 PROGRESS_LINE = "  {label}：已完成 {done}/{total} 份（{percent}%）"

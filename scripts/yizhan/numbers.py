@@ -8,15 +8,22 @@ digits, `+86`/`0086` in front, brackets round an area code, a lowercase x at the
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+
+from .messages import field_sentence, field_text
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
-OLDEST_BIRTH_YEAR = 1900
+ID_CHECK = "10X98765432"  # the check character for each remainder of the weighted sum (mod 11)
+ID_LENGTH, OLD_ID_LENGTH = 18, 15
+ID_BIRTH = (6, 14)  # where the birth date YYYYMMDD sits in an 18-character ID number
+OLDEST_BIRTH_YEAR, LATEST_BIRTH_YEAR = 1900, 2099  # the pattern's years; "not after today" is checked too
 
 # Hex digests in file names and records, with letters for digits: the privacy gate reads long
 # digit runs as phone numbers, so a digest must not look like one.
@@ -53,6 +60,34 @@ def fold(text: str) -> str:
     return text
 
 
+@cache
+def fold_runs() -> list[tuple[int, int, int]]:
+    """`fold` as data for the web form: (first, last, ASCII code of first) for each run of code points.
+
+    Within a run, consecutive code points fold to consecutive ASCII characters (０-９ → 0-9); every code
+    point that `fold` changes is in exactly one run, and the web form folds with nothing else.
+    """
+    changed = {
+        code: ord(fold(chr(code)))
+        for code in range(0x80, sys.maxunicode + 1)
+        if code in _FOLD or (not 0xD800 <= code <= 0xDFFF and unicodedata.category(chr(code)) == "Nd")
+    }
+    runs: list[list[int]] = []
+    for code in sorted(changed):
+        last = runs[-1] if runs else None
+        if last and last[1] == code - 1 and last[2] + code - last[0] == changed[code]:
+            last[1] = code
+        else:
+            runs.append([code, code, changed[code]])
+    return [(first, last, target) for first, last, target in runs]
+
+
+@cache
+def spaces() -> str:
+    """What str.strip() removes: the web form trims exactly these."""
+    return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
 # What may stand between the digit groups of one number: a space, a dash or a dot (spaces round it).
 # Only between the groups people write (3-4-4 for a mobile, 6-8-4 for an ID), never between any two
 # digits: SVG paths and stylesheets are full of digits and spaces.
@@ -65,8 +100,11 @@ SERVICE = rf"(?:[19]\d{{4}}|[48]00{_SEP}?\d{{3}}{_SEP}?\d{{4}})"
 _COUNTRY = r"(?:(?:\+|00)[ \t]*86|\(\+?86\))[ \t-]?"
 # A phone number in any accepted spelling (apply to `fold`ed text); the web form and XLSForm use it too.
 PHONE_PATTERN = rf"(?:(?:{_COUNTRY})?{MOBILE}|{LANDLINE}|{SERVICE})"
-ID_PATTERN = r"^\d{17}[\dXx]$"  # an ID number as stored (Table Schema, XLSForm)
-ID18 = rf"\d{{6}}{_SEP}?\d{{8}}{_SEP}?\d{{3}}[\dXx]"
+_ID_LAST = r"[\dXx]"  # the check character: a digit or X, typed in either case
+# An ID number: as stored (Table Schema, XLSForm) and, after `canonical_id`, the rule itself.
+ID_PATTERN = rf"^\d{{{ID_LENGTH - 1}}}{_ID_LAST}$"
+OLD_ID_PATTERN = rf"^\d{{{OLD_ID_LENGTH}}}$"  # the 15-digit numbers issued before 1999
+ID18 = rf"\d{{6}}{_SEP}?\d{{8}}{_SEP}?\d{{3}}{_ID_LAST}"
 ID15 = rf"\d{{6}}{_SEP}?\d{{6}}{_SEP}?\d{{3}}"
 _PHONE_FULL = re.compile(
     rf"(?:(?:{_COUNTRY})?(?P<mobile>{MOBILE})|(?P<landline>{LANDLINE})|(?P<service>{SERVICE}))", re.ASCII
@@ -149,41 +187,90 @@ def mask_phone_number(phone: Phone) -> str:
 
 
 def id_check_char(first17: str) -> str:
+    """The GB 11643 check character of the first 17 digits."""
     total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
+    return ID_CHECK[total % len(ID_CHECK)]
 
 
 def canonical_id(value: str) -> str:
     """An ID number as stored: folded, without spaces or dashes, X in capitals."""
-    return re.sub(rf"{_SEP}", "", fold(value).strip()).upper()
+    return re.sub(_SEP, "", fold(value).strip()).upper()
+
+
+def _number_range(first: int, last: int, width: int) -> str:
+    """A pattern for the numbers first..last written with `width` digits (with leading zeros)."""
+    whole, singles = [], {}
+    number = first
+    while number <= last:
+        step = next(
+            s for s in (10**k for k in range(width, -1, -1)) if number % s == 0 and number + s - 1 <= last
+        )
+        free = len(str(step)) - 1
+        text = f"{number:0{width}d}"
+        if free:
+            whole.append(text[: width - free] + r"\d" * free)
+        else:
+            singles.setdefault(text[:-1], []).append(text[-1])
+        number += step
+    for prefix, digits in singles.items():
+        whole.append(prefix + (digits[0] if len(digits) == 1 else f"[{digits[0]}-{digits[-1]}]"))
+    return "(?:" + "|".join(whole) + ")"
+
+
+def _birth_date_pattern(first: int, last: int) -> str:
+    """YYYYMMDD of a real date in the years first..last, from the calendar (XPath and JavaScript have none)."""
+    by_length: dict[int, list[str]] = {}
+    for month in range(1, 13):
+        by_length.setdefault(calendar.monthrange(2001, month)[1], []).append(f"{month:02d}")
+    days = "|".join(
+        f"(?:{'|'.join(months)}){_number_range(1, length, 2)}" for length, months in by_length.items()
+    )
+    leap = "|".join(str(y) for y in range(first, last + 1) if calendar.isleap(y))
+    return rf"^(?:{_number_range(first, last, 4)}(?:{days})|(?:{leap})0229)$"
+
+
+# The birth date rule: a real date from OLDEST_BIRTH_YEAR on (and, checked beside it, not after today).
+# Python, the XLSForm's XPath and the web form all test this one pattern.
+BIRTH_DATE_PATTERN = _birth_date_pattern(OLDEST_BIRTH_YEAR, LATEST_BIRTH_YEAR)
+_BIRTH_DATE = re.compile(BIRTH_DATE_PATTERN)
+_ID = re.compile(ID_PATTERN)
+_OLD_ID = re.compile(OLD_ID_PATTERN)
+
+
+def birth_text(value: str) -> str:
+    """The YYYYMMDD inside an 18-character ID number, or inside a 15-digit one (where the year is 19YY)."""
+    if len(value) == OLD_ID_LENGTH:
+        return "19" + value[6:12]
+    return value[slice(*ID_BIRTH)]
 
 
 def birth_date(value: str, today: dt.date | None = None) -> dt.date | None:
     """The birth date inside an 18- or 15-digit ID number, when it is a real, plausible one."""
-    text = value[6:14] if len(value) == 18 else "19" + value[6:12]
-    try:
-        born = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
+    text = birth_text(value)
+    if not _BIRTH_DATE.fullmatch(text) or text > (today or dt.date.today()).strftime("%Y%m%d"):
         return None
-    if born.year < OLDEST_BIRTH_YEAR or born > (today or dt.date.today()):
-        return None
-    return born
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 
 
 def id_number_problem(value: str) -> str | None:
     """Why `value` is not a valid 18-character ID number (GB 11643), or None when it is."""
     value = canonical_id(value)
-    if len(value) == 15 and value.isdigit():
-        return "这是停用的15位旧号码，请换成18位身份证号"
-    if len(value) != 18:
-        return f"应为18位，实际 {len(value)} 位"
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return "前17位应为数字，最后一位为数字或X"
+    if _OLD_ID.fullmatch(value):
+        return field_text("id_old")
+    if len(value) != ID_LENGTH:
+        return field_text("id_length", length=len(value))
+    if not _ID.fullmatch(value):
+        return field_text("id_characters")
     if birth_date(value) is None:
-        return f"出生日期 {value[6:14]} 不存在"
-    if id_check_char(value[:17]) != value[17]:
-        return "校验码不对（可能有数字录错）"
+        return field_text("id_birth", birth=birth_text(value))
+    if id_check_char(value[: ID_LENGTH - 1]) != value[-1]:
+        return field_text("id_check")
     return None
+
+
+def phone_problem(value: str) -> str | None:
+    """Why `value` is not a phone number, or None when it is one."""
+    return None if is_phone(value) else field_sentence("phone")
 
 
 @dataclass(frozen=True)
@@ -253,21 +340,20 @@ def mask_numbers(text: str, every_id: bool = False) -> str:
 
 
 def js_rules() -> dict[str, object]:
-    """The same rules for the offline web form's JavaScript (which folds with String.normalize)."""
+    """The same rules as data for the offline web form, which interprets them and writes none of its own."""
     return {
+        "fold": fold_runs(),
+        "spaces": spaces(),
         "phone": f"^{PHONE_PATTERN}$",
+        "separator": _SEP,
+        "idLength": ID_LENGTH,
+        "idPattern": ID_PATTERN,
+        "oldIdPattern": OLD_ID_PATTERN,
+        "birth": list(ID_BIRTH),
+        "birthPattern": BIRTH_DATE_PATTERN,
         "idWeights": list(ID_WEIGHTS),
         "idCheck": ID_CHECK,
-        "oldestBirthYear": OLDEST_BIRTH_YEAR,
     }
-
-
-# YYYYMMDD of a real date from 1900 to 2099 (leap years included): the birth date rule as a pattern, for
-# XPath, which has no calendar. `birth_date` above is the reference; tests check that the two agree.
-BIRTH_DATE_PATTERN = (
-    r"^(?:(?:19|20)\d\d(?:(?:0[13578]|1[02])(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)(?:0[1-9]|[12]\d|30)"
-    r"|02(?:0[1-9]|1\d|2[0-8]))|(?:19|20)(?:0[48]|[2468][048]|[13579][26])0229|20000229)$"
-)
 
 
 def _xpath_literal(text: str) -> str:
@@ -281,11 +367,11 @@ def xpath_rules() -> dict[str, str]:
     X, a real birth date (BIRTH_DATE_PATTERN, not after today) and the GB 11643 check character.
     """
     weighted = " + ".join(f"number(substr(., {i}, {i + 1})) * {w}" for i, w in enumerate(ID_WEIGHTS))
-    birth = "substr(., 6, 14)"
+    birth = "substr(., {}, {})".format(*ID_BIRTH)
     id_rule = (
         f"regex(., {_xpath_literal(ID_PATTERN)}) and regex({birth}, {_xpath_literal(BIRTH_DATE_PATTERN)})"
         f" and {birth} <= format-date(today(), '%Y%m%d')"
-        f" and substr('{ID_CHECK}', ({weighted}) mod 11, ({weighted}) mod 11 + 1)"
-        " = translate(substr(., 17, 18), 'x', 'X')"
+        f" and substr('{ID_CHECK}', ({weighted}) mod {len(ID_CHECK)}, ({weighted}) mod {len(ID_CHECK)} + 1)"
+        f" = translate(substr(., {ID_LENGTH - 1}, {ID_LENGTH}), 'x', 'X')"
     )
     return {"phone": f"regex(., {_xpath_literal('^' + PHONE_PATTERN + '$')})", "id_number": id_rule}

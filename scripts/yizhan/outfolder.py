@@ -17,19 +17,20 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .messages import text
+from .errors import EXIT_USAGE, Failure
 
 MARKER = ".yizhan-output"  # no suffix: the privacy gate has nothing to read in it
 LISTED = 5  # foreign files named in the message
 
 
-class OutFolderError(Exception):
+class OutFolderError(Failure):
     """The output folder may not be built into (or a path left it); the message says why and how to fix."""
 
+    prefix = "YZ-OUT-"
+    exit_code = EXIT_USAGE
+
     def __init__(self, code: str, **values: object) -> None:
-        problem, fix = text(code, **values)
-        super().__init__(f"{problem}。{fix}")
-        self.code = code
+        super().__init__(code, None, **values)
 
 
 def _within(path: Path, folder: Path) -> bool:

@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .cells import neutralise_workbook
 from .forms.xlsform import _fixed_zip  # one way to make a workbook byte-identical between builds
 from .memo import remembered
 from .model import Column, TableSpec
@@ -119,6 +120,7 @@ def template_bytes(spec: TableSpec, edition: dt.date) -> bytes:
     for column in spec.columns:
         guide.append([column.title, what_goes_here(spec, column)])
     guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 18, 90
+    neutralise_workbook(book)
     stamp = dt.datetime(edition.year, edition.month, edition.day)
     book.properties.created = stamp
     buffer = io.BytesIO()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import csvrows, workbook
+from .errors import Failure
 from .numbers import fold
 from .workbook import Sheet
 
@@ -30,13 +31,11 @@ TOTALS = re.compile(r"^(?:合计|小计|总计|共计)[:：]?$")
 BOOKS = (".xlsx", ".xlsm", ".xls")
 
 
-class TableReadError(Exception):
-    """A file that cannot be read as the table; carries a catalogue code and its values."""
+class TableReadError(Failure):
+    """A file that cannot be read as the table; carries a catalogue code and its values (the caller adds the file)."""
 
     def __init__(self, code: str, **values: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.values = values
+        super().__init__(code, None, **values)
 
 
 class RawTable:

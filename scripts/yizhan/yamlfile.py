@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from .errors import Failure
+
 Path_ = tuple[str | int, ...]
 
 
@@ -21,15 +23,15 @@ MAX_DEPTH = 32  # nested mappings and lists; a policy needs about five
 MAX_BYTES = 1 << 20  # the longest policy is a few kilobytes
 
 
-class YamlError(Exception):
-    """A file that cannot be read; `code` and `values` fill its catalogue message."""
+class YamlError(Failure):
+    """A file that cannot be read; `code` and `values` fill its catalogue message (the caller adds the file)."""
+
+    prefix = "YZ-YAML-"
 
     def __init__(self, line: int | None, detail: str, code: str = "YZ-YAML-001", **values: object) -> None:
-        super().__init__(detail)
+        super().__init__(code, None, **(values or {"detail": detail}))
         self.line = line
         self.detail = detail
-        self.code = code
-        self.values: dict[str, object] = values or {"detail": detail}
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import messages
+from ..cells import safe_text
 from ..forms import with_datasets
 from ..forms.model import Form, to_form
 from ..load import load
@@ -286,8 +287,9 @@ def write_rejects(first: Path, bad: list[Rejected]) -> Path:
     header = next((r.header for r in bad if r.header), [])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["来源文件", *header, ERRORS_TITLE])
+    # Rows from outside submissions, opened by officers in Excel: no cell may run as a formula.
+    writer.writerow([safe_text(c) for c in ["来源文件", *header, ERRORS_TITLE]])
     for rejected in bad:
-        writer.writerow([rejected.path.name, *rejected.cells, rejected.errors])
+        writer.writerow([safe_text(c) for c in [rejected.path.name, *rejected.cells, rejected.errors]])
     _atomic_write(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
     return target

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cells import neutralise_cells, safe_text
 from ..model import Dataset
 from ..tabular import normalize_header, read_table
 from .merge import Merged
@@ -58,6 +59,12 @@ def save(dataset: Dataset, merged: Merged) -> Path:
     backup = path.with_name(path.name + ".bak")
     shutil.copy2(path, backup)
     keys = [c.key for c in dataset.spec.columns]
+    kinds = {c.key: c.type for c in dataset.spec.columns}
+
+    def written(key: str | None, value: object) -> str:
+        """A value the import writes, guarded: collected answers come from outside (formula guard)."""
+        return safe_text(str(value), kinds.get(key or "", "string")) if key else ""
+
     new = merged.frame.loc[[i for i in merged.frame.index if i not in dataset.frame.index]]
     if path.suffix.lower() == ".xlsx":
         _save_xlsx(path, dataset, merged)
@@ -72,7 +79,7 @@ def save(dataset: Dataset, merged: Merged) -> Path:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
         for _, values in new[keys].iterrows():
-            writer.writerow([values.get(k, "") if k else "" for k in order])
+            writer.writerow([written(k, values.get(k, "")) for k in order])
         old = path.read_bytes()
         if old and not old.endswith(b"\n"):
             old += b"\r\n" if crlf else b"\n"
@@ -87,11 +94,11 @@ def save(dataset: Dataset, merged: Merged) -> Path:
         cells = cells + [""] * (len(header) - len(cells))
         if number in merged.frame.index:
             current = merged.frame.loc[number]
-            cells = [str(current[k]) if k in current and _touched(merged, number, k, missing, titles) else c
+            cells = [written(k, current[k]) if k in current and _touched(merged, number, k, missing, titles) else c
                      for k, c in zip(order, cells, strict=True)]  # fmt: skip
         writer.writerow(cells)
     for _, values in new.iterrows():
-        writer.writerow([values.get(k, "") if k else "" for k in order])
+        writer.writerow([written(k, values.get(k, "")) for k in order])
     bom = "\ufeff" if dataset.encoding == "utf-8-sig" else ""
     _atomic_write(path, (bom + buffer.getvalue()).encode(encoding))
     return backup
@@ -124,9 +131,11 @@ def _save_xlsx(path: Path, dataset: Dataset, merged: Merged) -> None:
             if key and (
                 key == "submission_id" or any(c.row == number and c.key == key for c in merged.changes)
             ):
-                sheet.cell(row=number, column=column, value=str(merged.frame.at[number, key]))
+                cell = sheet.cell(row=number, column=column, value=str(merged.frame.at[number, key]))
+                neutralise_cells([cell])
     for number in (i for i in merged.frame.index if i not in dataset.frame.index):
         sheet.append([str(merged.frame.at[number, k]) if k else "" for k in order])
+        neutralise_cells(sheet[sheet.max_row])
     temp = path.with_name(f".{path.name}.tmp")
     book.save(temp)
     os.replace(temp, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..messages import FIELD, field_sentence
 from ..model import County
 from ..numbers import js_rules
 from ..templating import render_template
@@ -27,6 +28,15 @@ def field_spec(item: Field, title: str) -> dict[str, Any]:
     return spec
 
 
+RULES_SCRIPT = Path(__file__).with_name("rules.js")  # the interpreter of `web_rules`, part of the tool
+
+
+def web_rules() -> dict[str, Any]:
+    """The number rules and the field-level wording as data, for the interpreter in rules.js."""
+    words = {kind: field_sentence(kind) for kind in FIELD if not kind.endswith("_fix")}
+    return {"numbers": js_rules(), "messages": words}
+
+
 def web_spec(form: Form) -> dict[str, Any]:
     titles = column_titles(form)
     return {
@@ -34,7 +44,7 @@ def web_spec(form: Form) -> dict[str, Any]:
         "title": form.title,
         "version": form.version,
         "fields": [field_spec(f, titles[f.key]) for f in flatten(form.fields) if f.has_value],
-        "rules": js_rules(),
+        "rules": web_rules(),
         # The exported CSV carries each record's own number and the form version, as the dataset names them.
         "idTitle": form.dataset_columns.get("submission_id", "提交编号"),
         "versionTitle": form.dataset_columns.get("form_version", "表格版本"),
@@ -50,5 +60,6 @@ def web_html(form: Form, county: County, templates: Path) -> str:
         county=county,
         spec=web_spec(form),
         conditions=condition_labels(form),
-        script=(templates / "site" / "forms" / "webform.js").read_text(encoding="utf-8"),
+        script=RULES_SCRIPT.read_text(encoding="utf-8")
+        + (templates / "site" / "forms" / "webform.js").read_text(encoding="utf-8"),
     )

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from ..cells import neutralise_workbook
 from ..memo import remembered
+from ..messages import field_sentence, field_text
 from ..numbers import xpath_rules
 from ..vocab import DATE_ORDER
 from .model import CHOICE_KINDS, Field, Form
@@ -43,7 +44,7 @@ def date_order(field: Field, form: Form) -> list[tuple[str, str]]:
     """`. >= ${earlier}` for a date that must not come before another date of the form (vocab.DATE_ORDER)."""
     keys = {f.key: f for f in form.value_fields}
     return [
-        (f". >= ${{{earlier}}}", f"不能早于「{keys[earlier].label}」")
+        (f". >= ${{{earlier}}}", field_text("not_before", title=keys[earlier].label))
         for earlier, later in DATE_ORDER.get(form.dataset, ())
         if later == field.key and earlier in keys
     ]
@@ -57,25 +58,23 @@ def constraint(field: Field, form: Form | None = None) -> tuple[str, str]:
         words.append(word)
     if field.min is not None:
         tests.append(f". >= {field.min:g}")
-        words.append(f"不能小于 {field.min:g}")
+        words.append(field_text("minimum", minimum=f"{field.min:g}"))
     if field.max is not None:
         tests.append(f". <= {field.max:g}")
-        words.append(f"不能大于 {field.max:g}")
+        words.append(field_text("maximum", maximum=f"{field.max:g}"))
     if field.min_length is not None:
         tests.append(f"string-length(.) >= {field.min_length}")
-        words.append(f"至少 {field.min_length} 个字")
+        words.append(field_text("min_length", count=field.min_length))
     if field.max_length is not None:
         tests.append(f"string-length(.) <= {field.max_length}")
-        words.append(f"最多 {field.max_length} 个字")
+        words.append(field_text("max_length", count=field.max_length))
     rule = xpath_rules().get(field.kind)
-    if rule or field.pattern:
-        tests.append(rule or f"regex(., {_quote(field.pattern)})")
-        words.append(
-            field.hint
-            or {"id_number": "请填写18位身份证号", "phone": "请填写手机号或带区号的固定电话"}.get(
-                field.kind, "格式不对"
-            )
-        )
+    if rule:
+        tests.append(rule)
+        words.append(field_sentence(field.kind))
+    elif field.pattern:
+        tests.append(f"regex(., {_quote(field.pattern)})")
+        words.append(field.hint or field_sentence("pattern"))
     return " and ".join(tests), "；".join(words)
 
 

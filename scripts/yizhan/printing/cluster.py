@@ -10,18 +10,20 @@ import contextlib
 from collections.abc import Iterator
 from concurrent.futures import Executor
 
-from .. import messages
+from ..errors import EXIT_USAGE, Failure
 
 CONNECT_TIMEOUT = "20s"
 
 
-class ClusterError(Exception):
+class ClusterError(Failure):
     """The cluster cannot be used; the message says why and what to do."""
+
+    prefix = "YZ-PRINT-"
+    exit_code = EXIT_USAGE
 
 
 def _failure(code: str, **values: object) -> ClusterError:
-    problem, fix = messages.text(code, **values)
-    return ClusterError(f"[{code}] {problem}。{fix}。")
+    return ClusterError(code, None, **values)
 
 
 @contextlib.contextmanager

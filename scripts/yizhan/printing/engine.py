@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ..errors import Failure
 from ..output import PrintJob
 from ..paths import tool_root
 from .fonts import with_cuts
@@ -18,11 +19,18 @@ DOC_CLASS = "yz-doc"
 PDF_OPTIONS = {"pdf_tags": True, "full_fonts": False, "uncompressed_pdf": False}
 
 
-class DocumentError(Exception):
-    """A document failed to render; carries the job so the message can name the station."""
+class PrintError(Failure):
+    """A located, Chinese message for a document that could not be made."""
+
+    prefix = "YZ-PRINT-"
+
+
+class DocumentError(PrintError):
+    """A document failed to render (or did not fit its page); names the station or policy and the file."""
 
     def __init__(self, job: PrintJob, detail: str, overflow: bool = False) -> None:
-        super().__init__(detail)
+        code = "YZ-PRINT-002" if overflow else "YZ-PRINT-001"
+        super().__init__(code, None, subject=job.subject or job.title, path=job.path, detail=detail)
         self.job = job
         self.detail = detail
         self.overflow = overflow

@@ -19,12 +19,11 @@ from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from ..errors import Failure
 from ..numbers import LETTERS_ONLY
 from ..output import PrintJob
 from ..progress import Progress
 from . import fonts
-from .engine import DocumentError, Rendered, render_safely, style_key
+from .engine import DocumentError, PrintError, Rendered, render_safely, style_key
 from .stamp import render_stamped, whole
 
 MANIFEST = ".manifest.json"
@@ -33,10 +32,6 @@ STAMP_BATCH = 40  # stamped documents per batch: the tops of whole buckets, laid
 ENGINE = "yizhan-print-5"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
-
-
-class PrintError(Failure):
-    """A located, Chinese message for a document that could not be made."""
 
 
 def _failure(code: str, **values: object) -> PrintError:
@@ -197,13 +192,6 @@ def local_pool(workers: int | None = None, few: bool = False) -> Executor | None
     return ProcessPoolExecutor(1 if few else cores, mp_context=get_context("fork"))
 
 
-def _report(error: DocumentError) -> PrintError:
-    code = "YZ-PRINT-002" if error.overflow else "YZ-PRINT-001"
-    return _failure(
-        code, subject=error.job.subject or error.job.title, path=error.job.path, detail=error.detail
-    )
-
-
 def bind(job: PrintJob, out: Path, titles: dict[str, str]) -> bytes:
     """A bundle: the part PDFs one after another, one bookmark per part."""
     from pypdf import PdfWriter
@@ -354,16 +342,13 @@ class PrintRun:
         out = self.out
         try:
             with self.bar:
-                try:
-                    if self.writer is not None:
-                        self.writer.join()
-                        if self.failure is not None:
-                            raise self.failure
-                    else:
-                        for batch in self.work:
-                            self._write(render_any(batch))
-                except DocumentError as error:
-                    raise _report(error) from error
+                if self.writer is not None:
+                    self.writer.join()
+                    if self.failure is not None:
+                        raise self.failure
+                else:
+                    for batch in self.work:
+                        self._write(render_any(batch))
                 titles = {j.path: j.title for j in self.jobs}
                 made = [j for j in self.todo if j.parts]
                 # Bundles read the files just written: on the local pool's workers, which share them;

@@ -10,15 +10,16 @@ import numpy as np
 import pandas as pd
 from frictionless import Schema
 
+from ..messages import FIELD
 from ..model import Dataset
-from ..numbers import id_number_problem, is_phone
+from ..numbers import id_number_problem, phone_problem
 from ..report import WARNING, Location, Report
 from ..vocab import BUILDING, BUILT, GROUP, HANDLED, LEVELS, NOT_STARTED, TOWNSHIP, VILLAGE, tier_of
 
 TYPE_NAMES = {
-    "integer": ("整数", "请填写整数，不要带单位或小数点"),
-    "number": ("数字", "请填写数字，不要带单位（如“元”“万元”）"),
-    "date": ("日期", "请按 2026-11-20 的格式填写日期"),
+    "integer": ("整数", FIELD["integer"]),
+    "number": ("数字", FIELD["number"]),
+    "date": ("日期", FIELD["date"]),
     "boolean": ("是/否", "请填写 是 或 否"),
 }
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -125,17 +126,13 @@ def check_values(dataset: Dataset, report: Report) -> None:
         if check not in ("id_number", "phone"):
             continue
         skip = dataset.reported.get(key, set())
-        rule = id_number_problem if check == "id_number" else _phone_problem
+        rule = id_number_problem if check == "id_number" else phone_problem
         places = [
             (where(dataset, row, key), {"value": value, "reason": reason})
             for row, value, reason in _rows_of(frame, key, lambda v, rule=rule: rule(v) if v else None)
             if row not in skip
         ]
         report.add_rows("YZ-DATA-009" if check == "id_number" else "YZ-DATA-010", places)
-
-
-def _phone_problem(value: str) -> str | None:
-    return None if is_phone(value) else "电话"
 
 
 def check_hierarchy(stations: Dataset, report: Report) -> tuple[set[str], set[tuple[str, str]], set[str]]:

@@ -25,6 +25,8 @@ _TAG = re.compile(r"\s*<[^>]+>\s*")
 class SearchSetupError(Failure):
     """The site's search would find nothing: the build must stop."""
 
+    prefix = "YZ-SITE-"
+
 
 def check_search_setup(config: Any) -> None:
     """Before building: jieba importable (and quiet) and the configured separator splits jieba's words."""

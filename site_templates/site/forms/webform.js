@@ -50,43 +50,21 @@
     return f.when.values.some(function (v) { return given.indexOf(v) >= 0; }) && shown(byKey[f.when.field] || {}, answers);
   }
 
-  // The phone and ID rules come from the Python side (yizhan/numbers.py), never written here.
-  var RULES = spec.rules, PHONE = new RegExp(RULES.phone);
-  function fold(v) {
-    return v.normalize("NFKC").replace(/[\u2010-\u2015\u2212]/g, "-").replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, " ");
-  }
-  function idProblem(v) {
-    v = fold(v).replace(/[\s.\-·]/g, "").toUpperCase();
-    if (v.length === 15 && /^\d+$/.test(v)) { return "这是停用的15位旧号码，请换成18位身份证号"; }
-    if (v.length !== 18) { return "身份证号应为18位，现在是" + v.length + "位"; }
-    if (!/^\d{17}[\dX]$/.test(v)) { return "身份证号前17位应为数字，最后一位为数字或X"; }
-    var y = +v.slice(6, 10), m = +v.slice(10, 12), d = +v.slice(12, 14);
-    var date = new Date(y, m - 1, d);
-    if (date.getFullYear() !== y || date.getMonth() !== m - 1 || date.getDate() !== d ||
-        y < RULES.oldestBirthYear || date > new Date()) {
-      return "身份证号中的出生日期 " + v.slice(6, 14) + " 不存在";
-    }
-    var sum = 0;
-    for (var i = 0; i < 17; i++) { sum += (+v[i]) * RULES.idWeights[i]; }
-    if (RULES.idCheck[sum % 11] !== v[17]) { return "身份证号校验码不对，可能有数字录错，请核对"; }
-    return "";
-  }
-  function isPhone(v) {
-    return PHONE.test(fold(v).trim());
-  }
+  // The number rules and the wording come from the Python side (yizhan/numbers.py, messages.py), never written here.
+  var rules = window.yizhanRules(spec.rules), say = rules.say;
   function problem(f, v) {
-    if (!v) { return f.required ? "请填写「" + f.label + "」" : ""; }
-    if (f.kind === "id_number") { return idProblem(v); }
-    if (f.kind === "phone" && !isPhone(v)) { return "电话号码格式不对：请填写11位手机号，或带区号的固定电话（区号-号码，如 0XXX-XXXXXXX）"; }
-    if (f.kind === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) { return "请按 2026-11-20 的格式填写日期"; }
-    if (f.kind === "integer" && !/^-?\d+$/.test(v)) { return "请填写整数，不要带单位或小数点"; }
-    if ((f.kind === "decimal" || f.kind === "money") && !/^-?\d+(\.\d+)?$/.test(v)) { return "请填写数字，不要带单位（如“元”）"; }
-    if (f.min !== undefined && +v < f.min) { return "不能小于 " + f.min; }
-    if (f.max !== undefined && +v > f.max) { return "不能大于 " + f.max; }
-    if (f.min_length !== undefined && v.length < f.min_length) { return "至少要 " + f.min_length + " 个字"; }
-    if (f.max_length !== undefined && v.length > f.max_length) { return "最多 " + f.max_length + " 个字，现在是 " + v.length + " 个"; }
-    if (f.pattern && !new RegExp(f.pattern).test(v)) { return "格式不对" + (f.hint ? "：" + f.hint : ""); }
-    if (f.choices && f.kind !== "multi" && f.choices.indexOf(v) < 0) { return "请从选项中选择"; }
+    if (!v) { return f.required ? say("required", { title: f.label }) : ""; }
+    if (f.kind === "id_number") { return rules.idProblem(v); }
+    if (f.kind === "phone") { return rules.phoneProblem(v); }
+    if (f.kind === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) { return say("date"); }
+    if (f.kind === "integer" && !/^-?\d+$/.test(v)) { return say("integer"); }
+    if ((f.kind === "decimal" || f.kind === "money") && !/^-?\d+(\.\d+)?$/.test(v)) { return say("number"); }
+    if (f.min !== undefined && +v < f.min) { return say("minimum", { minimum: f.min }); }
+    if (f.max !== undefined && +v > f.max) { return say("maximum", { maximum: f.max }); }
+    if (f.min_length !== undefined && v.length < f.min_length) { return say("min_length", { count: f.min_length }); }
+    if (f.max_length !== undefined && v.length > f.max_length) { return say("max_length", { count: f.max_length }); }
+    if (f.pattern && !new RegExp(f.pattern).test(v)) { return f.hint ? say("pattern") + "：" + f.hint : say("pattern"); }
+    if (f.choices && f.kind !== "multi" && f.choices.indexOf(v) < 0) { return say("choice"); }
     return "";
   }
   function check(answers) {
