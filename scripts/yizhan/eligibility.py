@@ -217,6 +217,9 @@ def requirements(conditions: ConditionSet) -> dict[str, tuple[str, ...]]:
         keys = matching_options(question.condition, conditions)
         if keys:
             needed[question.key] = keys
+    if list(needed) == ["income"]:
+        # Income alone is the whole test: "说不清" would list it for everyone, so only a stated income does.
+        needed["income"] = tuple(k for k in needed["income"] if k != "unsure")
     return needed
 
 

@@ -22,6 +22,7 @@ from .policies import page_title
 GUIDE_PAGE = "guide/index.md"
 GUIDE_DATA = "guide/guide-data.js"
 GUIDE_GLOBAL = "YZ_GUIDE"
+ADULT = 18
 
 
 def situation_path(option: Option) -> str:
@@ -61,11 +62,15 @@ def guide_data(policies: list[Policy]) -> str:
 
 def situation_matches(question: Question, option: Option, policies: list[Policy]) -> list[Match]:
     """Policies a situation may concern: a condition group accepting this answer, or the policy's 情形 list."""
+    child = question.key == "age" and option.high < ADULT  # a child's age: the children's policies too
     found = []
     for policy in policies:
         why: list[str] | None = None
         for group in policy.conditions:
-            if option.key in requirements(group).get(question.key, ()):
+            need = requirements(group)
+            if option.key in need.get(question.key, ()) or (
+                child and "age" not in need and "children" in need
+            ):
                 why = describe(group)
                 break
         if why is None and option.value and option.value in policy.situations:

@@ -153,7 +153,7 @@
   if (typeof module !== "undefined" && module.exports) { module.exports = api; return; }
   window.YZSearch = api;
 
-  /* 页面上：接管主题的搜索框（主题自带的搜索已关掉），打开时才下载索引。 */
+  /* 页面上：接管主题的搜索框（主题自带的搜索已关掉）。索引由 search-early 提前下载，没有的话打开时下载。 */
   function start() {
     var box = document.querySelector("[data-yz-search]");
     if (!box) return;
@@ -164,16 +164,26 @@
     var config = JSON.parse(document.getElementById("__config").textContent);
     var base = config.base || ".";
     var pending = null;
+    var loading = meta.textContent.trim();  // “正在加载搜索”，写在页面里
 
     function load(done) {
       if (window.YZ_SEARCH) return done(window.YZ_SEARCH);
       pending = done;
-      if (document.getElementById("yz-search-index")) return;
-      var script = document.createElement("script");
-      script.id = "yz-search-index";
-      script.src = base + "/" + box.getAttribute("data-yz-search");
-      script.onload = function () { if (pending) pending(window.YZ_SEARCH); pending = null; };
-      document.head.appendChild(script);
+      var script = document.getElementById("yz-search-index");
+      if (!script) {
+        script = document.createElement("script");
+        script.id = "yz-search-index";
+        script.src = base + "/" + box.getAttribute("data-yz-search");
+        document.head.appendChild(script);
+      }
+      if (!script.getAttribute("data-yz-watched")) {
+        script.setAttribute("data-yz-watched", "1");
+        script.addEventListener("load", function () {
+          var next = pending;
+          pending = null;
+          if (next) next(window.YZ_SEARCH);
+        });
+      }
     }
 
     function say(text) { meta.textContent = text; }
@@ -182,6 +192,7 @@
       var query = input.value.trim();
       list.textContent = "";
       if (!query) { say(box.getAttribute("data-yz-empty")); return; }
+      if (!window.YZ_SEARCH) say(loading);
       load(function (index) {
         if (input.value.trim() !== query) return;
         var found = search(index, query).slice(0, 10);
