@@ -227,3 +227,8 @@ def test_finder_and_search_have_no_serious_accessibility_problems(
     ask(page, "孤寡老人有什么补助")
     found = Axe().run(page).response["violations"]
     assert not [(v["id"], v["impact"]) for v in found if v["impact"] in ("serious", "critical")]
+    for rel in ("guide/alone.html", "policies/gaoling.html"):  # a situation page, conditions beside the text
+        page.goto((site / rel).as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        found = Axe().run(page).response["violations"]
+        assert not [(v["id"], v["impact"]) for v in found if v["impact"] in ("serious", "critical")], rel

@@ -43,7 +43,7 @@ SYNONYMS = {
     "爸妈": "父母", "爹妈": "父母", "爹娘": "父母", "爸爸": "父亲", "妈妈": "母亲", "娃": "孩子", "娃娃": "孩子",
     "小孩": "孩子", "儿女": "子女", "坐牢": "服刑", "没了": "去世", "走了": "去世", "过世": "去世",
     "老伴": "配偶", "瘫痪": "失能", "瘫": "失能", "工钱": "工资", "看病": "就医", "住院费": "医疗费",
-    "房子": "住房", "屋": "住房", "疯": "精神", "傻": "智力",
+    "房子": "住房", "屋": "住房", "疯": "精神", "傻": "智力", "当兵": "退役军人", "退伍": "退役",
 }  # fmt: skip
 # Spoken numbers in a question ("八十岁") become digits, as the policies write them.
 NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -87,12 +87,14 @@ class SearchDoc:
 
 @cache
 def _jieba() -> Any:
+    """A jieba tokenizer of our own: words added here must not change the theme's index, cut by the shared one."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # it announces its dictionary in English otherwise
+    tokenizer = jieba.Tokenizer()
     for word in (*QUESTION_WORDS, *FILLER_WORDS, *SYNONYMS):
-        jieba.add_word(word)
-    return jieba
+        tokenizer.add_word(word)
+    return tokenizer
 
 
 def words(text: str) -> list[str]:
