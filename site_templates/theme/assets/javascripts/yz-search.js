@@ -195,10 +195,10 @@
       if (!window.YZ_SEARCH) say(loading);
       load(function (index) {
         if (input.value.trim() !== query) return;
-        var found = search(index, query).slice(0, 10);
+        var all = search(index, query), found = all.slice(0, 20);
         list.textContent = "";
         if (!found.length) { say(box.getAttribute("data-yz-none")); return; }
-        say(box.getAttribute("data-yz-count").replace("{n}", found.length));
+        say(box.getAttribute("data-yz-count").replace("{n}", all.length));
         found.forEach(function (r) {
           var item = document.createElement("li");
           item.className = "md-search-result__item";
