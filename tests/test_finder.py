@@ -8,11 +8,18 @@ from pathlib import Path
 import yaml
 
 from yizhan import messages
-from yizhan.eligibility import QUESTIONS, ConditionSet, describe, requirements
+from yizhan.eligibility import CONDITION_WORDS, QUESTIONS, ConditionSet, describe, requirements
 from yizhan.load import load
 from yizhan.validate import to_model, validate
-from yizhan.website.guide import guide_data, situation_matches
-from yizhan.website.search_index import INDEX_GLOBAL, QUESTION_WORDS, build_index, render_search, search_docs
+from yizhan.website.guide import guide_data, render_guide, situation_matches
+from yizhan.website.search_index import (
+    INDEX_GLOBAL,
+    QUESTION_WORDS,
+    SYNONYMS,
+    build_index,
+    render_search,
+    search_docs,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 INDEX_BUDGET = 250 * 1024
@@ -166,3 +173,24 @@ def test_search_index_is_small_deterministic_and_knows_pinyin_and_question_words
     assert set(QUESTION_WORDS) <= set(index["stop"])
     assert not set(index["terms"]) & set(QUESTION_WORDS)  # never matched, so never outranking
     assert build_index(search_docs(model))["docs"][0][0] == f"policies/{model.policies[0].id}.html"
+
+
+def test_rules_and_words_live_in_python_not_in_the_scripts() -> None:
+    """The browser scripts hold no condition word, question word or synonym: they read generated data."""
+    scripts = REPO / "site_templates/theme/assets/javascripts"
+    guide = (scripts / "yz-guide.js").read_text(encoding="utf-8")
+    search = (scripts / "yz-search.js").read_text(encoding="utf-8")
+    code = [
+        line.split("//")[0] for line in (guide + search).splitlines() if not line.strip().startswith("/*")
+    ]
+    body = "\n".join(code)
+    words = {w for ws in CONDITION_WORDS.values() for w in ws} | set(QUESTION_WORDS) | set(SYNONYMS)
+    assert [w for w in words if len(w) > 1 and f'"{w}"' in body] == []
+    assert "低保" not in body and "怎么" not in body
+
+
+def test_guide_pages_are_the_same_bytes_every_time() -> None:
+    model = to_model(load(REPO))
+    first = render_guide(model, REPO / "site_templates").docs
+    assert first == render_guide(model, REPO / "site_templates").docs
+    assert "guide/index.md" in first and "guide/alone.md" in first
