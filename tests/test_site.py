@@ -21,7 +21,7 @@ from yizhan.vocab import ACTIVE, CLOSED
 from yizhan.website.search import SearchSetupError, check_search_index
 
 Run = Callable[..., tuple[int, str, str]]
-NAV_ORDER = ["首页", "政策手册", "找驿站", "服务承诺", "表格下载", "信息公开", "数据开放"]
+NAV_ORDER = ["首页", "政策手册", "政策找人", "找驿站", "服务承诺", "表格下载", "信息公开", "数据开放"]
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -114,6 +114,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "文件有 {size} KB，超过上限 {limit} KB",
         "请确认这是政策或表格文件；过长的内容请拆成几个文件",
     ),
+    # policy aliases and 政策找人 conditions (content/policies/*.yml)
+    "YZ-FIND-001": (
+        "群众叫法「{value}」有 {length} 个字，太长了（最多 {limit} 个字）",
+        "请只写群众口头的叫法（如 尊老金、孤寡老人），整句话写进常见问题",
+    ),
+    "YZ-FIND-002": (
+        "群众叫法「{value}」已经是 {other} 的名称或叫法",
+        "一个叫法只能指一项政策，请删去其中一处，或写得更具体些",
+    ),
+    "YZ-FIND-003": (
+        "年龄条件不对：{detail}",
+        "请填写 0 到 {limit} 之间的整数周岁，min 不大于 max（如 age: {{min: 80}}）",
+    ),
+    "YZ-FIND-004": (
+        "第 {index} 组政策找人条件是空的",
+        "请写至少一项条件（如 income: 低保标准以下），或删去这一组",
+    ),
     "YZ-YAML-016": (
         "{title} {value} 不能用作文件名",
         "请只用英文字母（政策编号和表格代码用小写）、数字和连字符（-），以字母或数字开头和结尾，不超过 {limit} 个字符，"

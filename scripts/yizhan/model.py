@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from .eligibility import ConditionSet
 from .report import Report
 from .vocab import PlaceWords
 from .workdays import WorkCalendar
@@ -89,6 +90,9 @@ class Policy:
     faq: tuple[Faq, ...] = ()
     forms: tuple[str, ...] = ()
     source: str = ""
+    aliases: tuple[str, ...] = ()  # what residents call it (尊老金 for 高龄津贴): search finds these
+    conditions: tuple[ConditionSet, ...] = ()  # 政策找人: groups of structured conditions, any one fits
+    situations: tuple[str, ...] = ()  # 情形 words it belongs under besides those its conditions name
 
 
 @dataclass(frozen=True)

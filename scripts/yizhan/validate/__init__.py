@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..eligibility import CONDITION_WORDS, ConditionSet
 from ..forms import with_datasets
 from ..forms.check import check_forms
 from ..ids import MAX_LENGTH, is_safe_id
@@ -122,7 +123,21 @@ def to_policy(data: dict[str, Any], source: str) -> Policy:
         faq=tuple(Faq(str(f["q"]), str(f["a"])) for f in data.get("faq") or ()),
         forms=_strings(data.get("forms")),
         source=source,
+        aliases=tuple(dict.fromkeys(str(a).strip() for a in data.get("aliases") or ())),
+        conditions=tuple(to_conditions(c) for c in data.get("conditions") or ()),
+        situations=_strings(data.get("situations")),
     )
+
+
+def to_conditions(data: dict[str, Any]) -> ConditionSet:
+    """One validated group of 政策找人 conditions."""
+    age = data.get("age") or {}
+    words = tuple(
+        (key, _strings(value if isinstance(value, list) else [value]))
+        for key, value in data.items()
+        if key in CONDITION_WORDS and value
+    )
+    return ConditionSet(age.get("min"), age.get("max"), str(data.get("hukou") or ""), words)
 
 
 def to_county(data: dict[str, Any]) -> County:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..eligibility import AGE_LIMIT, CONDITION_TITLES, CONDITION_WORDS, HUKOU_WORDS, situation_words
 from ..ids import MAX_LENGTH, is_safe_id
 from ..model import HANDBOOK_SIZES
 from ..numbers import is_phone
@@ -54,6 +55,19 @@ COUNTY_KEYS = (
     ),
 )
 
+ALIAS_LIMIT = 12  # characters: a name people say, not a sentence
+
+AGE_KEYS = (Key("min", "最小年龄", "int", required=False), Key("max", "最大年龄", "int", required=False))
+CONDITION_KEYS = (
+    Key("age", CONDITION_TITLES["age"], "mapping", required=False, items=AGE_KEYS),
+    Key("hukou", CONDITION_TITLES["hukou"], "text", required=False, choices=HUKOU_WORDS),
+    Key("income", CONDITION_TITLES["income"], "text", required=False, choices=CONDITION_WORDS["income"]),
+    *(
+        Key(key, CONDITION_TITLES[key], "list", required=False, choices=CONDITION_WORDS[key])
+        for key in ("disability", "household", "children", "housing", "illness", "events")
+    ),
+)
+
 POLICY_KEYS = (
     Key("id", "政策编号", "text"),
     Key("name", "政策名称", "text"),
@@ -89,6 +103,9 @@ POLICY_KEYS = (
         "faq", "常见问题", "list", required=False, items=(Key("q", "问题", "text"), Key("a", "回答", "text"))
     ),
     Key("forms", "相关表格", "list", required=False),
+    Key("aliases", "群众叫法", "list", required=False),
+    Key("conditions", "政策找人条件", "list", required=False, items=CONDITION_KEYS),
+    Key("situations", "相关情形", "list", required=False, choices=tuple(situation_words())),
 )
 
 EXPECTED = {
@@ -244,3 +261,63 @@ def check_policies(
         for index, code in enumerate(data.get("forms") or []):
             if str(code) not in form_codes:
                 report.add("YZ-YAML-010", Location(source, line=doc.line("forms", index)), value=code)
+        _check_conditions(doc, data.get("conditions"), source, report)
+    _check_aliases(docs, report)
+
+
+def _names(data: dict[str, Any]) -> list[tuple[str, tuple[str | int, ...]]]:
+    """A policy's name, short name and aliases, each with its YAML path."""
+    found: list[tuple[str, tuple[str | int, ...]]] = [
+        (str(data[key]), (key,)) for key in ("name", "short_name") if isinstance(data.get(key), str)
+    ]
+    aliases = data.get("aliases")
+    for index, alias in enumerate(aliases if isinstance(aliases, list) else []):
+        if isinstance(alias, str | int) and not isinstance(alias, bool):
+            found.append((str(alias).strip(), ("aliases", index)))
+    return found
+
+
+def _check_aliases(docs: dict[str, YamlDoc], report: Report) -> None:
+    """Aliases are short spoken names, and each name or alias points at one policy only."""
+    owner: dict[str, str] = {}
+    for source, doc in docs.items():
+        if isinstance(doc.data, dict):
+            for name, path in _names(doc.data):
+                if path[0] != "aliases":
+                    owner.setdefault(name, source)
+    for source, doc in docs.items():
+        if not isinstance(doc.data, dict):
+            continue
+        own = {name for name, path in _names(doc.data) if path[0] != "aliases"}
+        for name, path in _names(doc.data):
+            if path[0] != "aliases":
+                continue
+            where = Location(source, line=doc.line(*path))
+            if len(name) > ALIAS_LIMIT:
+                report.add("YZ-FIND-001", where, value=name, length=len(name), limit=ALIAS_LIMIT)
+            elif name in own:
+                continue  # repeating its own name is harmless
+            elif owner.get(name, source) != source:
+                report.add("YZ-FIND-002", where, value=name, other=owner[name])
+            else:
+                owner[name] = source
+
+
+def _check_conditions(doc: YamlDoc, groups: Any, source: str, report: Report) -> None:
+    """Each group of 政策找人 conditions names something, and its ages make a range."""
+    for index, group in enumerate(groups if isinstance(groups, list) else []):
+        where = Location(source, line=doc.line("conditions", index))
+        if isinstance(group, dict) and not any(v not in (None, "", [], {}) for v in group.values()):
+            report.add("YZ-FIND-004", where, index=index + 1)
+        age = group.get("age") if isinstance(group, dict) else None
+        if not isinstance(age, dict):
+            continue
+        low, high = age.get("min"), age.get("max")
+        at = Location(source, line=doc.line("conditions", index, "age"))
+        for value in (low, high):
+            if isinstance(value, int) and not isinstance(value, bool) and value > AGE_LIMIT:
+                report.add("YZ-FIND-003", at, detail=f"{value} 岁超过 {AGE_LIMIT} 岁", limit=AGE_LIMIT)
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            report.add("YZ-FIND-003", at, detail=f"最小 {low} 岁大于最大 {high} 岁", limit=AGE_LIMIT)
+        if low is None and high is None:
+            report.add("YZ-FIND-003", at, detail="没有写 min 或 max", limit=AGE_LIMIT)

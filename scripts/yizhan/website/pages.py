@@ -13,6 +13,8 @@ from ..templating import render_template
 from ..vocab import ACTIVE, TIERS, tier_of, tier_words
 from . import policies as site_policies
 from . import stations as site_stations
+from .guide import GUIDE_PAGE, render_guide
+from .search_index import INDEX_FILE, render_search
 
 # Top-level pages that later stages fill with their own content (same paths, merged after ours).
 STUB_PAGES = {
@@ -61,6 +63,7 @@ def site_nav(data: PublicData) -> list[Any]:
     nav: list[Any] = [
         {"首页": "index.md"},
         {"政策手册": site_policies.policy_nav(data)},
+        {"政策找人": GUIDE_PAGE},
         {"找驿站": site_stations.FINDER_PAGE},
         {"服务承诺": "promises.md"},
     ]
@@ -84,6 +87,8 @@ def render_site(data: PublicData, templates: Path) -> Output:
         output.docs[path] = render_template(templates, f"site/stub_{name}.md.j2", **context)
     output.merge(site_policies.render_policies(data, templates))
     output.merge(site_stations.render_stations(data, templates))
+    output.merge(render_guide(data, templates))
+    output.docs[INDEX_FILE] = render_search(data)
     for name, text in data.pages.items():
         output.docs[f"about/{name}"] = text
     output.nav.extend(site_nav(data))

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..derive import PublicData
+from ..eligibility import describe
 from ..model import Policy
 from ..output import Output
 from ..templating import mkdocs_title, render_template
@@ -70,6 +71,8 @@ def render_policies(data: PublicData, templates: Path) -> Output:
             policy=policy,
             title=page_title(policy),
             forms=data.forms,
+            conditions=[describe(group) for group in policy.conditions],
+            situations=policy.situations,
             **context,
         )
     return output

@@ -2,6 +2,8 @@
 
 Without jieba, or with a separator that does not split on U+200B, mkdocs-material still
 builds, but the index finds nothing; a county would ship a broken search without noticing.
+The search box itself now reads the residents' index (`search_index.py`); the theme's index is
+still built by mkdocs and checked here.
 """
 
 from __future__ import annotations

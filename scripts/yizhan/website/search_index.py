@@ -1,0 +1,204 @@
+"""The residents' search: a small index built from the policies, with the words and rules its script uses.
+
+Residents ask whole spoken questions ("低保怎么申请"), use local names (尊老金, 五保户) and type
+pinyin (dibao, db). The index is built here, at build time, with jieba's words and pypinyin; the
+browser script (`assets/javascripts/yz-search.js`) only cuts the query into the words this index
+knows and adds up the weights given here. Question words and fillers come from this module too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..derive import PublicData
+from ..model import Policy
+
+INDEX_FILE = "search/yz-search-index.js"
+INDEX_GLOBAL = "YZ_SEARCH"
+
+# Words that carry the question, not its subject: never counted.
+QUESTION_WORDS = (
+    "怎么", "怎样", "怎么样", "如何", "什么", "啥", "哪里", "哪儿", "哪个", "哪些", "在哪", "去哪", "多少",
+    "几", "吗", "呢", "吧", "啊", "呀", "了", "的", "地", "得", "是", "不是", "有没有", "能不能", "可不可以",
+    "可以", "能", "会", "要", "想", "我", "我们", "我家", "咱", "俺", "俺家", "你", "他", "她", "家里",
+    "有", "没", "没有", "和", "跟", "还", "也", "都", "就", "请问", "一下", "这个", "那个", "这种", "给",
+    "为什么", "是不是", "谁", "到", "去", "找", "吗？", "请", "帮", "帮忙", "问", "问问", "告诉", "知道",
+    "现在", "今年", "一个", "个", "人", "上", "下", "里", "多少钱", "几个", "多大",
+)  # fmt: skip
+# Words common to every service: counted, at a tenth of their weight.
+FILLER_WORDS = (
+    "申请", "办理", "办", "领", "领取", "补贴", "补助", "政策", "手续", "材料", "条件", "需要", "国家",
+    "政府", "钱", "给钱", "发", "交", "办事", "符合", "享受", "标准", "拿", "每个月", "一个月", "每月", "管",
+)  # fmt: skip
+# What residents say → the word the policies use (爸妈 → 父母): the script reads the query with these.
+SYNONYMS = {
+    "爸妈": "父母", "爹妈": "父母", "爹娘": "父母", "爸爸": "父亲", "妈妈": "母亲", "娃": "孩子", "娃娃": "孩子",
+    "小孩": "孩子", "儿女": "子女", "坐牢": "服刑", "没了": "去世", "走了": "去世", "过世": "去世",
+    "老伴": "配偶", "瘫痪": "失能", "瘫": "失能", "工钱": "工资", "看病": "就医", "住院费": "医疗费",
+    "房子": "住房", "屋": "住房", "疯": "精神", "傻": "智力", "当兵": "退役军人", "退伍": "退役",
+}  # fmt: skip
+# Spoken numbers in a question ("八十岁") become digits, as the policies write them.
+NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+            "八": 8, "九": 9, "十": 10, "百": 100}  # fmt: skip
+
+# How much a word counts by where it stands in a policy.
+NAME_WEIGHT, PART_WEIGHT, SUMMARY_WEIGHT, TEXT_WEIGHT = 60, 24, 12, 4
+# An age in a question also says the word policies use for that age (八十岁 → 高龄).
+AGE_WORDS = ((80, "高龄"), (60, "老年人"))
+MAX_TERM = 8  # the longest word the script looks for in a query
+_WORDLIKE = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]", re.IGNORECASE)
+
+
+# The site's own pages a resident may look for: path, title, the line under it, and the words that find it.
+SITE_PAGES = (
+    ("guide/index.html", "政策找人", "回答几个简单问题，看看您家可能享受哪些政策",
+     ["政策找人", "我能享受什么政策", "能领什么", "有哪些政策", "帮扶"]),
+    ("stations/index.html", "找驿站", "按乡镇、村名查驿站的地址和电话",
+     ["驿站", "找驿站", "地址", "电话", "民生员", "服务站", "管理员"]),
+    ("forms/index.html", "表格下载", "申请表、告知书，打印后填写", ["表格", "申请表", "下载", "打印", "表"]),
+    ("disclosure/index.html", "信息公开", "救助对象公示、民生工程进度、意见建议办理",
+     ["公示", "名单", "信息公开", "工程进度", "意见建议", "反映问题"]),
+    ("promises.html", "服务承诺", "首问负责、一次性告知、限时办结",
+     ["服务承诺", "首问负责", "一次性告知", "限时办结", "投诉", "监督电话"]),
+    ("handbook/qa.html", "便民政策一本通", "常见问题一问一答", ["一本通", "问答", "常见问题"]),
+)  # fmt: skip
+
+
+@dataclass
+class SearchDoc:
+    """One result the search can show: a page, its title, a line under it, and its words by field."""
+
+    url: str
+    title: str
+    line: str
+    names: list[str] = field(default_factory=list)  # name, short name, aliases: a match here ranks first
+    summary: str = ""
+    text: list[str] = field(default_factory=list)
+    ages: tuple[int, int] | None = None  # the ages the policy's conditions name, if any
+
+
+@cache
+def _jieba() -> Any:
+    """A jieba tokenizer of our own: words added here must not change the theme's index, cut by the shared one."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces its dictionary in English otherwise
+    tokenizer = jieba.Tokenizer()
+    for word in (*QUESTION_WORDS, *FILLER_WORDS, *SYNONYMS):
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+def words(text: str) -> list[str]:
+    """jieba's words for search (whole words and their parts), lower-case, without punctuation."""
+    return [w.lower() for w in _jieba().cut_for_search(text) if _WORDLIKE.search(w)]
+
+
+def name_parts(names: Iterable[str]) -> list[str]:
+    """The jieba words inside names (最低生活保障 → 最低, 生活, 保障), the names themselves left out."""
+    whole = {n.lower() for n in names}
+    return [w for name in names for w in words(name) if w not in whole]
+
+
+def pinyin_keys(names: Iterable[str]) -> list[str]:
+    """Full pinyin and initials of each name: 尊老金 → zunlaojin, zlj."""
+    from pypinyin import lazy_pinyin
+
+    keys: list[str] = []
+    for name in names:
+        syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.isalpha()]
+        if len(syllables) < 2:
+            continue
+        keys.append("".join(syllables).lower())
+        keys.append("".join(s[0] for s in syllables).lower())
+    return list(dict.fromkeys(keys))
+
+
+def policy_doc(policy: Policy, url: str, title: str) -> SearchDoc:
+    names = [policy.name, policy.short_name, *policy.aliases]
+    text = [*policy.eligibility, *policy.benefits, *(m.name for m in policy.materials)]
+    text += [f"{s.title} {s.detail}" for s in policy.steps]
+    text += [f"{f.q} {f.a}" for f in policy.faq]
+    ages = [
+        (c.age_min or 0, 120 if c.age_max is None else c.age_max)
+        for c in policy.conditions
+        if c.age_min is not None or c.age_max is not None
+    ]
+    span = (min(a for a, _ in ages), max(b for _, b in ages)) if ages else None
+    line = policy.summary
+    return SearchDoc(url, title, line, [n for n in names if n], policy.summary, text, span)
+
+
+def _weights(doc: SearchDoc) -> Counter[str]:
+    """Each word's weight in one document: the best field it appears in, more for repeats in the text."""
+    weight: Counter[str] = Counter()
+    for word in set(name_parts(doc.names)):
+        weight[word] = PART_WEIGHT
+    for word in doc.names:
+        weight[word.lower()] = NAME_WEIGHT
+    for word in set(words(doc.summary)):
+        weight[word] = max(weight[word], SUMMARY_WEIGHT)
+    counts = Counter(w for t in doc.text for w in words(t))
+    for word, count in counts.items():
+        extra = round(TEXT_WEIGHT * (1 + math.log(count)))
+        weight[word] = max(weight[word], extra) if weight[word] < SUMMARY_WEIGHT else weight[word] + extra
+    return weight
+
+
+def build_index(docs: list[SearchDoc]) -> dict[str, Any]:
+    """The index the script reads: documents, word → [doc, weight, …], pinyin, ages and the word lists."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    pinyin: list[list[Any]] = []
+    ages: list[list[int]] = []
+    stop = set(QUESTION_WORDS)
+    for number, doc in enumerate(docs):
+        for word, weight in sorted(_weights(doc).items()):
+            if word not in stop:
+                postings[word] += [number, weight]
+        for key in pinyin_keys(doc.names):
+            pinyin.append([number, key])
+        if doc.ages:
+            ages.append([number, *doc.ages])
+    return {
+        "docs": [[d.url, d.title, d.line] for d in docs],
+        "terms": dict(sorted(postings.items())),
+        "pinyin": pinyin,
+        "ages": ages,
+        "stop": sorted(stop),
+        "fillers": sorted(set(FILLER_WORDS)),
+        "numerals": NUMERALS,
+        "synonyms": SYNONYMS,
+        "maxTerm": MAX_TERM,
+        "weights": {"name": NAME_WEIGHT},
+        "ageWords": [list(pair) for pair in AGE_WORDS],
+    }
+
+
+def search_docs(data: PublicData) -> list[SearchDoc]:
+    """Every policy page, then the site's own pages (政策找人, 找驿站, 表格下载 …)."""
+    from .policies import page_title, policy_path
+
+    docs = [
+        policy_doc(p, policy_path(p.id).removesuffix(".md") + ".html", page_title(p)) for p in data.policies
+    ]
+    docs += [SearchDoc(url, title, line, [title], line, keys) for url, title, line, keys in SITE_PAGES]
+    return docs
+
+
+def render_search(data: PublicData) -> str:
+    """The search index script for the site."""
+    return index_script(build_index(search_docs(data)))
+
+
+def index_script(index: dict[str, Any]) -> str:
+    """The index as a script assigning one global, so that it also loads from file:// (no fetch there)."""
+    body = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return f"window.{INDEX_GLOBAL}={body};\n"
