@@ -70,6 +70,13 @@ def test_cuts_are_deterministic_and_named_after_their_source(tmp_path: Path) -> 
     )
 
 
+def test_a_file_harfbuzz_cannot_read_or_cut_gives_no_cut(tmp_path: Path) -> None:
+    garbage = tmp_path / "broken.otf"
+    garbage.write_bytes(b"not a font" * 10)
+    assert print_fonts.cut_font(tmp_path / "missing.otf", 0, [ord("驿")]) is None
+    assert print_fonts.cut_font(garbage, 0, [ord("驿")]) is None
+
+
 def test_unknown_family_is_not_located() -> None:
     assert print_fonts.locate("没有这种字体 Sans", "Regular") is None
 
