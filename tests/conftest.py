@@ -102,31 +102,44 @@ def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], int]) -> Path:
-    """`build(out)` run by the first process of this test run that asks; the others wait and reuse its folder.
+    """`build(folder)` run by the first process of this test run that asks; the others wait and reuse `folder`.
 
     The exit code is kept next to the folder, so a failed build fails every asker without being redone.
     Tests must treat the folder as read-only (copy it first to change anything).
     """
     root = run_root(tmp_path_factory)
-    out, done = root / name / "build", root / f"{name}.exit-code"
+    folder, done = root / name, root / f"{name}.exit-code"
     with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not done.exists():
-            out.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             code = "an exception"
             try:
-                code = str(build(out))
+                code = str(build(folder))
             finally:
                 done.write_text(code, encoding="ascii")
     assert done.read_text(encoding="ascii") == "0", f"building {name} failed"
-    return out
+    return folder
 
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole example county built once per test run, shared by all xdist workers; returns build/."""
-    return built_once(
+    folder = built_once(
         tmp_path_factory,
         "example",
-        lambda out: yizhan_main(["build", "--project", str(REPO), "--out", str(out)]),
+        lambda folder: yizhan_main(["build", "--project", str(REPO), "--out", str(folder / "build")]),
     )
+    return folder / "build"
+
+
+def _build_mini_site(folder: Path) -> int:
+    shutil.copytree(FIXTURES / "mini", folder / "county")
+    out = folder / "county" / "build"
+    return yizhan_main(["build", "--project", str(folder / "county"), "--out", str(out), "--only", "site"])
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini county's site (`--only site`) built once per test run for every module that only reads it."""
+    return built_once(tmp_path_factory, "mini-site", _build_mini_site) / "county" / "build" / "site"

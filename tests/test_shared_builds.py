@@ -12,10 +12,9 @@ from conftest import built_once
 def test_the_first_asker_builds_and_the_others_reuse(tmp_path_factory: pytest.TempPathFactory) -> None:
     made: list[Path] = []
 
-    def build(out: Path) -> int:
-        made.append(out)
-        out.mkdir()
-        (out / "index.html").write_text("ok", encoding="utf-8")
+    def build(folder: Path) -> int:
+        made.append(folder)
+        (folder / "index.html").write_text("ok", encoding="utf-8")
         return 0
 
     first = built_once(tmp_path_factory, "shared-ok", build)
@@ -28,8 +27,8 @@ def test_the_first_asker_builds_and_the_others_reuse(tmp_path_factory: pytest.Te
 def test_a_failed_build_fails_every_asker_once(tmp_path_factory: pytest.TempPathFactory) -> None:
     made: list[Path] = []
 
-    def build(out: Path) -> int:
-        made.append(out)
+    def build(folder: Path) -> int:
+        made.append(folder)
         return 1
 
     for _ in range(2):

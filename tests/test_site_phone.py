@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +15,6 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 from playwright.sync_api import Browser, Route
-
-from conftest import FIXTURES
-from yizhan.cli import main as yizhan_main
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
@@ -50,11 +46,8 @@ def serve(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def mini_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("phone") / "county"
-    shutil.copytree(FIXTURES / "mini", root)
-    assert yizhan_main(["build", "--project", str(root), "--out", str(root / "build"), "--only", "site"]) == 0
-    yield from serve(root / "build/site")
+def mini_url(mini_site: Path) -> Iterator[str]:
+    yield from serve(mini_site)
 
 
 def open_page(browser: Browser, url: str, viewport: dict[str, int], mode: str | None = None, **options):

@@ -16,6 +16,9 @@ from conftest import FIXTURES, read_rows
 from yizhan.cli import main as yizhan_main
 from yizhan.vocab import PlaceWords, place_words, station_kind
 
+# one xdist worker runs this whole module, so its module-scoped builds are made once
+pytestmark = pytest.mark.xdist_group("urban")
+
 URBAN = FIXTURES / "urban"
 RURAL_WORDS = re.compile("乡镇|全县|村|组")
 
