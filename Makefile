@@ -40,7 +40,7 @@ site: setup ## 生成示例县的网站、印刷品和表格到 build/
 validate: setup ## 检查数据和内容，列出所有问题
 	$(BIN)/yizhan validate --project $(PROJECT)
 
-test: setup-test ## 运行代码检查和全部测试
+test: setup-test ## 运行代码检查和全部测试（pytest-xdist，按本机核数并行）
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/pytest -q -n $(JOBS) --dist loadgroup
