@@ -12,10 +12,12 @@ folder under a name derived from the source font file, so an upgraded font makes
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,6 +31,9 @@ SOURCES = (
 )
 SUFFIX = " YZ"  # the cut's family: the source's name plus this, so pdffonts still shows its origin
 CUT_VERSION = "3"  # bump when the character set or the cutting changes
+# Another yizhan (an older version, the workbench beside the command line) may still use its own cut:
+# a cut with another name is removed only when it has not been made again for this long.
+STALE_AFTER = 30 * 24 * 3600  # seconds
 
 # Unicode blocks kept whole: ASCII, Latin-1, general punctuation, letterlike symbols, number forms,
 # arrows, maths operators, enclosed numbers, box drawing, geometric shapes (□ ■ ●), miscellaneous
@@ -104,10 +109,25 @@ def cut_font(source: Path, index: int, points: list[int]) -> bytes | None:
 
 
 def _file_name(family: str, style: str, source: Path, index: int) -> str:
+    """The cut's name: family and style, and a digest of the source file, the cutting and the HarfBuzz version."""
+    import uharfbuzz
+
     stat = source.stat()
-    identity = f"{CUT_VERSION}|{source}|{index}|{stat.st_size}|{stat.st_mtime_ns}"
+    identity = (
+        f"{CUT_VERSION}|{uharfbuzz.version_string()}|{source}|{index}|{stat.st_size}|{stat.st_mtime_ns}"
+    )
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return f"{re.sub(r'[^A-Za-z]', '', family)}-{style}-{digest}.otf"
+
+
+def _remove_stale(path: Path) -> None:
+    """Other cuts of the same family and style (a replaced font, an older cutting) not used for STALE_AFTER."""
+    for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.otf"):
+        try:
+            if stale != path and time.time() - stale.stat().st_mtime > STALE_AFTER:
+                stale.unlink()
+        except FileNotFoundError:
+            continue  # removed meanwhile by another build
 
 
 @cache
@@ -127,11 +147,14 @@ def cuts() -> tuple[Cut, ...]:
             if data is None:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
-            for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.otf"):
-                stale.unlink(missing_ok=True)  # the cut of a replaced font or an older CUT_VERSION
+            _remove_stale(path)
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, path)
+        else:
+            # in use: its modification time tells other versions' builds to keep it (a read-only folder still serves)
+            with contextlib.suppress(OSError):
+                os.utime(path)
         made.append(Cut(family, weight, path))
     return tuple(made)
 
