@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+LOCK_VENV := /tmp/yizhan-lock
+UV_VERSION := 0.13.8
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 PROJECT ?= .
 OUT ?= build
 N ?= 1168
@@ -13,16 +17,21 @@ N ?= 1168
 help: ## 列出可用命令
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-8s %s\n", $$1, $$2}'
 
+# Running needs only requirements.lock; the tests add requirements-dev.lock (same versions for shared packages).
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements.lock
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
-setup: $(STAMP) ## 安装运行所需的一切（虚拟环境与系统软件包）
+$(TEST_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
+	touch $(TEST_STAMP)
+
+setup: $(STAMP) ## 安装运行所需的一切（虚拟环境与系统软件包），不含测试工具
 	@scripts/setup-system.sh
 
-setup-test: $(STAMP) ## 另外安装测试用的 Chromium
+setup-test: $(TEST_STAMP) ## 另外安装测试工具（requirements-dev.lock）和测试用的 Chromium
 	@scripts/setup-system.sh --test
 
 site: setup ## 生成示例县的网站、印刷品和表格到 build/
@@ -31,10 +40,10 @@ site: setup ## 生成示例县的网站、印刷品和表格到 build/
 validate: setup ## 检查数据和内容，列出所有问题
 	$(BIN)/yizhan validate --project $(PROJECT)
 
-test: setup-test ## 运行代码检查和全部测试
+test: setup-test ## 运行代码检查和全部测试（pytest-xdist，按本机核数并行）
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(JOBS) --dist loadgroup
 
 bench: setup ## 基准测试：N 个驿站的合成县，各阶段耗时与内存；100 万行服务台账的检查
 	PYTHONPATH=scripts $(BIN)/python -m benchmarks --stations $(N)
@@ -48,12 +57,14 @@ serve: setup ## 本地预览网站（http://127.0.0.1:8000）
 data: ## 用固定种子重新生成示例县数据（datasets/*.csv）
 	$(PYTHON) scripts/make_example_data.py
 
-lock: ## 重新锁定依赖版本到 requirements.lock
-	rm -rf /tmp/yizhan-lock && $(PYTHON) -m venv /tmp/yizhan-lock
-	/tmp/yizhan-lock/bin/pip install -q ".[test]"
-	{ echo "# 锁定的依赖版本（由 make lock 生成，pip freeze 格式）。"; \
-	  echo "# Pinned dependency versions; regenerate with 'make lock'."; \
-	  /tmp/yizhan-lock/bin/pip freeze --all --exclude yizhan --exclude pip --exclude setuptools; } > requirements.lock
+lock: ## 重新锁定依赖：requirements.lock（运行）和 requirements-dev.lock（测试与 Dask），带哈希；UPGRADE=1 升级到最新
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install -q uv==$(UV_VERSION)
+	$(LOCK_VENV)/bin/uv pip compile -q --python $(PYTHON) --generate-hashes --no-strip-extras $(if $(UPGRADE),--upgrade) \
+	  --custom-compile-command "make lock" pyproject.toml -o requirements.lock
+	$(LOCK_VENV)/bin/uv pip compile -q --python $(PYTHON) --generate-hashes --no-strip-extras $(if $(UPGRADE),--upgrade) \
+	  --custom-compile-command "make lock" pyproject.toml --extra test --extra dask -c requirements.lock \
+	  -o requirements-dev.lock
 
 clean: ## 删除生成的文件
 	rm -rf $(OUT) .yizhan-cache

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from yizhan.cli import main as yizhan_main
+
+# A loaded machine (or two xdist workers on two cores) can take longer than Hypothesis' 200 ms deadline
+# for one example; the examples and what they check stay the same. HYPOTHESIS_PROFILE=default restores it.
+settings.register_profile("ci", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -87,10 +95,51 @@ def browser():
         chromium.close()
 
 
+def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder this test run's processes share: the xdist workers' common parent, else the run's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], int]) -> Path:
+    """`build(folder)` run by the first process of this test run that asks; the others wait and reuse `folder`.
+
+    The exit code is kept next to the folder, so a failed build fails every asker without being redone.
+    Tests must treat the folder as read-only (copy it first to change anything).
+    """
+    root = run_root(tmp_path_factory)
+    folder, done = root / name, root / f"{name}.exit-code"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            code = "an exception"
+            try:
+                code = str(build(folder))
+            finally:
+                done.write_text(code, encoding="ascii")
+    assert done.read_text(encoding="ascii") == "0", f"building {name} failed"
+    return folder
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole example county built once per test session (all parts); returns build/."""
-    out = tmp_path_factory.mktemp("example") / "build"
-    code = yizhan_main(["build", "--project", str(REPO), "--out", str(out)])
-    assert code == 0, "the example county failed to build"
-    return out
+    """The whole example county built once per test run, shared by all xdist workers; returns build/."""
+    folder = built_once(
+        tmp_path_factory,
+        "example",
+        lambda folder: yizhan_main(["build", "--project", str(REPO), "--out", str(folder / "build")]),
+    )
+    return folder / "build"
+
+
+def _build_mini_site(folder: Path) -> int:
+    shutil.copytree(FIXTURES / "mini", folder / "county")
+    out = folder / "county" / "build"
+    return yizhan_main(["build", "--project", str(folder / "county"), "--out", str(out), "--only", "site"])
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini county's site (`--only site`) built once per test run for every module that only reads it."""
+    return built_once(tmp_path_factory, "mini-site", _build_mini_site) / "county" / "build" / "site"

@@ -22,6 +22,9 @@ from yizhan.disclosure.services import service_stats
 from yizhan.disclosure.stats import NOT_FINISHED_LATE, NOT_STARTED_LATE, feedback_stats, project_progress
 from yizhan.workdays import WorkCalendar
 
+# one xdist worker runs this whole module, so its module-scoped builds are made once
+pytestmark = pytest.mark.xdist_group("disclosure")
+
 DAY = dt.date(2026, 11, 20)
 SITE_URL = "https://mzj.example.gov.cn/yizhan"
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
-from conftest import FIXTURES
-from yizhan.cli import main as yizhan_main
 
 pytestmark = pytest.mark.browser
 # Known theme-level findings (search dialog name, theme colours) belong to the site theme, not to
@@ -17,11 +13,9 @@ CONTENT = {"include": [["article"]]}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("disclosure-browser") / "county"
-    shutil.copytree(FIXTURES / "mini", root)
-    assert yizhan_main(["build", "--project", str(root), "--out", str(root / "build"), "--only", "site"]) == 0
-    return root / "build/site"
+def site(mini_site: Path) -> Path:
+    """The mini county's site, shared with the other modules that only read it (conftest.mini_site)."""
+    return mini_site
 
 
 def test_notice_page_has_no_accessibility_violations(site: Path, browser) -> None:

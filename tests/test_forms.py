@@ -23,6 +23,9 @@ from yizhan.printing.engine import render_pdf
 from yizhan.stations import Station
 from yizhan.validate import to_model, validate
 
+# one xdist worker runs this whole module, so its module-scoped builds are made once
+pytestmark = pytest.mark.xdist_group("forms")
+
 TEMPLATES = REPO / "site_templates"
 CODES = {"dibao", "tekun", "linshi", "yijian", "taizhang", "zoufang", "jiandu", "huifang"}
 

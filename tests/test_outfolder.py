@@ -143,11 +143,24 @@ def test_a_second_build_of_the_same_output_stops_with_a_clear_message(
 
 
 def test_lock_is_released_when_a_build_ends(tmp_path: Path) -> None:
+    import fcntl
+
     out = tmp_path / "build"
     with locked(out):
-        pass
-    with locked(out):  # a stale lock file does not block
-        pass
+        assert lock_file(out).read_text(encoding="ascii") == str(os.getpid())
+        with pytest.raises(OutFolderError) as caught, locked(out):
+            pass  # held: a second build of the same output is refused
+        assert caught.value.code == "YZ-OUT-007"
+    # released: anyone can take the lock again, and the file left behind (a stale holder) does not block
+    with lock_file(out).open("rb") as probe:
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(probe, fcntl.LOCK_UN)
+    lock_file(out).write_text("99999999", encoding="ascii")
+    taken = False
+    with locked(out):
+        taken = True
+        assert lock_file(out).read_text(encoding="ascii") == str(os.getpid())
+    assert taken
 
 
 @pytest.mark.parametrize("rel", ["../escaped.html", "/tmp/escaped.html", "a/../../escaped.html", ".."])

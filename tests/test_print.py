@@ -13,6 +13,9 @@ from pypdf import PdfReader
 from conftest import FIXTURES, read_rows
 from yizhan.cli import main as yizhan_main
 
+# one xdist worker runs this whole module, so its module-scoped builds are made once
+pytestmark = pytest.mark.xdist_group("print")
+
 STATIONS = FIXTURES / "mini" / "datasets" / "驿站名录.csv"
 
 

@@ -70,6 +70,42 @@ def test_cuts_are_deterministic_and_named_after_their_source(tmp_path: Path) -> 
     )
 
 
+def test_a_file_harfbuzz_cannot_read_or_cut_gives_no_cut(tmp_path: Path) -> None:
+    garbage = tmp_path / "broken.otf"
+    garbage.write_bytes(b"not a font" * 10)
+    assert print_fonts.cut_font(tmp_path / "missing.otf", 0, [ord("驿")]) is None
+    assert print_fonts.cut_font(garbage, 0, [ord("驿")]) is None
+
+
+def test_another_versions_cut_is_kept_until_unused_for_a_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two yizhan versions on one machine do not delete each other's cuts; one unused for long goes."""
+    import os
+    import time
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = print_fonts.cache_dir()
+    folder.mkdir(parents=True)
+    recent, old = (
+        folder / "NotoSansCJKSC-Regular-0000000000000001.otf",
+        folder / "NotoSansCJKSC-Regular-0.otf",
+    )
+    recent.write_bytes(b"a cut another version uses")
+    old.write_bytes(b"a cut nobody used for long")
+    long_ago = time.time() - print_fonts.STALE_AFTER - 60
+    os.utime(old, (long_ago, long_ago))
+    print_fonts.cuts.cache_clear()
+    try:
+        cuts = print_fonts.cuts()
+    finally:
+        print_fonts.cuts.cache_clear()
+    made = {cut.path for cut in cuts}
+    assert any(path.name.startswith("NotoSansCJKSC-Regular-") for path in made)
+    assert recent.exists() and not old.exists()
+    assert all(path.parent == folder and path.exists() for path in made)
+
+
 def test_unknown_family_is_not_located() -> None:
     assert print_fonts.locate("没有这种字体 Sans", "Regular") is None
 

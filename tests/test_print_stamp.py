@@ -21,6 +21,9 @@ from yizhan.printing.stamp import render_stamped, whole
 from yizhan.render import render
 from yizhan.validate import to_model, validate
 
+# one xdist worker runs this whole module, so its module-scoped builds are made once
+pytestmark = pytest.mark.xdist_group("print_stamp")
+
 
 @pytest.fixture(scope="module")
 def station_jobs() -> list[PrintJob]:

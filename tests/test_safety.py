@@ -25,6 +25,9 @@ from yizhan.cli import main as yizhan_main
 from yizhan.messages import text
 from yizhan.privacy.published import notice_pages_hidden, script_urls
 
+# one xdist worker runs this whole module, so its module-scoped builds are made once
+pytestmark = pytest.mark.xdist_group("safety")
+
 Run = Callable[..., tuple[int, str, str]]
 STATIONS = "datasets/驿站名录.csv"
 PROJECTS = "datasets/民生工程项目.csv"

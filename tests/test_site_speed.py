@@ -26,11 +26,9 @@ SEPARATOR = re.compile(r"[\s\u200b\-，。、；：？！（）《》“”]+") 
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("speed") / "county"
-    shutil.copytree(FIXTURES / "mini", root)
-    assert yizhan_main(["build", "--project", str(root), "--out", str(root / "build"), "--only", "site"]) == 0
-    return root / "build/site"
+def site(mini_site: Path) -> Path:
+    """The mini county's site, shared with the other modules that only read it (conftest.mini_site)."""
+    return mini_site
 
 
 def soup(path: Path) -> BeautifulSoup:

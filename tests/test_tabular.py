@@ -55,6 +55,30 @@ def test_xlsx_read_with_dates_and_numbers(tmp_path: Path) -> None:
     assert table.rows == [["2026-03-04", "12", ""]]
 
 
+def test_xlsx_read_from_a1_with_very_hidden_and_chart_sheets_left_out(tmp_path: Path) -> None:
+    """A table that starts at C3 keeps the officer's row numbers; very hidden and chart sheets are never read."""
+    from openpyxl.chart import BarChart
+
+    book = Workbook()
+    secret = book.active
+    secret.title = "旧表"
+    secret.append(["驿站编号", "驿站名称"])
+    secret.append(["YZ-09", "旧名称"])
+    secret.sheet_state = "veryHidden"
+    sheet = book.create_sheet("名录")
+    sheet["C3"], sheet["D3"] = "驿站编号", "驿站名称"
+    sheet["C4"], sheet["D4"] = "YZ-01", "青溪镇民生驿站"
+    sheet["C5"], sheet["D5"] = 12, True
+    book.create_chartsheet("图表").add_chart(BarChart())
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    table = read_table(path, titles=["驿站编号", "驿站名称"])
+    assert (table.sheet, table.header_row) == ("名录", 3)
+    assert table.rows == [["", "", "YZ-01", "青溪镇民生驿站"], ["", "", "12", "是"]]
+    assert table.row_numbers.tolist() == [4, 5]
+    assert table.marks == {2: {5: "number"}}
+
+
 @pytest.mark.parametrize(
     ("typed", "iso"),
     [

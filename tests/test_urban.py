@@ -18,6 +18,9 @@ from yizhan.cli import main as yizhan_main
 from yizhan.load import load
 from yizhan.vocab import PlaceWords, canonical, place_words, station_kind
 
+# one xdist worker runs this whole module, so its module-scoped builds are made once
+pytestmark = pytest.mark.xdist_group("urban")
+
 URBAN = FIXTURES / "urban"
 RURAL_WORDS = re.compile("乡镇|全县|村|组")
 DISTRICT = place_words(["街道", "社区", "网格"], "示例区")

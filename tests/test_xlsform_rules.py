@@ -21,6 +21,9 @@ from yizhan.forms.xlsform import xlsform_bytes
 from yizhan.load import load
 from yizhan.numbers import id_check_char, id_number_problem, is_phone
 
+# one xdist worker runs this whole module, so its module-scoped builds are made once
+pytestmark = pytest.mark.xdist_group("xlsform_rules")
+
 CODES = ["yijian", "taizhang", "huifang", "jiandu", "zoufang", "dibao", "linshi", "tekun"]
 STATIONS = [("YZ-01", "城关镇民生驿站"), ("YZ-01-001", "福塘村民生驿站")]
 

@@ -31,6 +31,7 @@ def has_cjk_font(family: str = CJK_FAMILY) -> bool:
 
 
 def has_hb_subset() -> bool:
+    """weasyprint subsets each PDF's fonts with this library (yizhan's own cuts use uharfbuzz's copy)."""
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 

@@ -342,7 +342,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "YZ-PRINT-004": (
         "命令行选项 --scheduler 要用 Dask 集群生成印刷品，但本机没有安装 dask",
-        "请安装可选组件（.venv/bin/pip install dask distributed，版本见 requirements.lock），或去掉 --scheduler 在本机生成",
+        "请安装可选组件（.venv/bin/pip install dask distributed，版本见 requirements-dev.lock），或去掉 --scheduler 在本机生成",
     ),
     "YZ-PRINT-005": (
         "命令行选项 --scheduler 给的 Dask 调度器 {address} 连不上（{detail}）",

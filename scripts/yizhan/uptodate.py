@@ -21,7 +21,7 @@ from .paths import cache_file, tool_root
 RECORD = "last-build.json"
 INPUTS = ("mkdocs.yml", "content", "forms", "datasets", "site_templates")
 TOOLS = ("mkdocs", "mkdocs-material", "weasyprint", "pydyf", "pypdf", "jieba", "jinja2", "frictionless")
-TOOLS += ("pandas", "pyyaml", "openpyxl", "segno", "pyxform", "markdown")
+TOOLS += ("pandas", "pyyaml", "openpyxl", "python-calamine", "segno", "markdown")
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 
 

@@ -1,10 +1,11 @@
-"""The sheets of an Excel workbook (.xlsx with openpyxl, .xls with xlrd): name, visibility, cells as text."""
+"""The sheets of an Excel workbook (.xlsx, .xlsm, .xls, read with calamine): name, visibility, cells as text."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,63 +64,31 @@ def sheets(path: Path) -> list[Sheet]:
     from .tabular import TableReadError
 
     try:
-        if path.suffix.lower() == ".xls":
-            return _xls_sheets(path)
-        return _xlsx_sheets(path)
-    except TableReadError:
-        raise
-    except Exception as error:  # the readers raise many kinds for a damaged or mislabelled file
+        return _book_sheets(path)
+    except Exception as error:  # the reader raises many kinds for a damaged or mislabelled file
         raise TableReadError("YZ-FILE-003") from error
 
 
-def _xlsx_sheets(path: Path) -> list[Sheet]:
-    from openpyxl import load_workbook
+def _book_sheets(path: Path) -> list[Sheet]:
+    """The worksheets through calamine (chart sheets hold no cells); hidden and very hidden are not visible."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    def load(name: str) -> tuple[Grid, Kinds]:
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            return _grid(book[name].iter_rows(values_only=True))
-        finally:
-            book.close()
-
-    book = load_workbook(path, read_only=True, data_only=True)
+    book = CalamineWorkbook.from_path(str(path))
     try:
-        return [
-            Sheet(
-                ws.title,
-                getattr(ws, "sheet_state", "visible") == "visible",
-                _grid(ws.iter_rows(max_row=HEAD_ROWS, values_only=True))[0],
-                lambda name=ws.title: load(name),
-            )
-            for ws in book.worksheets
-        ]
+        found = []
+        for meta in book.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            # every row from A1, so that list positions are the officer's row and column numbers
+            head = sheet.to_python(skip_empty_area=False, nrows=HEAD_ROWS)
+            visible = meta.visible == SheetVisibleEnum.Visible
+            found.append(Sheet(meta.name, visible, _grid(head)[0], partial(_whole, sheet)))
+        return found
     finally:
         book.close()
 
 
-def _xls_sheets(path: Path) -> list[Sheet]:
-    import xlrd
-
-    book = xlrd.open_workbook(str(path))
-
-    def value(cell: Any) -> Any:
-        if cell.ctype == xlrd.XL_CELL_DATE:
-            return xlrd.xldate_as_datetime(cell.value, book.datemode)
-        if cell.ctype == xlrd.XL_CELL_NUMBER:
-            return cell.value
-        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-            return bool(cell.value)
-        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-            return None
-        return cell.value
-
-    found = []
-    for sh in book.sheets():
-
-        def rows(sh: Any = sh, limit: int | None = None) -> Any:
-            count = sh.nrows if limit is None else min(limit, sh.nrows)
-            return ([value(c) for c in sh.row(r)] for r in range(count))
-
-        head, _ = _grid(rows(limit=HEAD_ROWS))
-        found.append(Sheet(sh.name, sh.visibility == 0, head, lambda rows=rows: _grid(rows())))
-    return found
+def _whole(sheet: Any) -> tuple[Grid, Kinds]:
+    """Every row of a calamine sheet from A1."""
+    return _grid(sheet.to_python(skip_empty_area=False))

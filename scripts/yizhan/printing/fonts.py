@@ -6,16 +6,18 @@ ASCII and the punctuation and symbols of our templates) it costs a fraction of t
 come out smaller. A character outside the cut — a rare name, say — falls back to the system font
 named after the cut in the same `font-family` list, so nothing goes missing.
 
-The cuts are made with HarfBuzz's subsetter (a tenth of a second each) and kept in the user's cache
+The cuts are made with HarfBuzz's subsetter through uharfbuzz (a tenth of a second each) and kept in the user's cache
 folder under a name derived from the source font file, so an upgraded font makes new cuts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,7 +30,10 @@ SOURCES = (
     ("Noto Serif CJK SC", 700, "Bold"),
 )
 SUFFIX = " YZ"  # the cut's family: the source's name plus this, so pdffonts still shows its origin
-CUT_VERSION = "2"  # bump when the character set or the cutting changes
+CUT_VERSION = "3"  # bump when the character set or the cutting changes
+# Another yizhan (an older version, the workbench beside the command line) may still use its own cut:
+# a cut with another name is removed only when it has not been made again for this long.
+STALE_AFTER = 30 * 24 * 3600  # seconds
 
 # Unicode blocks kept whole: ASCII, Latin-1, general punctuation, letterlike symbols, number forms,
 # arrows, maths operators, enclosed numbers, box drawing, geometric shapes (□ ■ ●), miscellaneous
@@ -89,74 +94,40 @@ def locate(family: str, style: str) -> tuple[Path, int] | None:
     return Path(file), int(index or 0)
 
 
-def _harfbuzz():  # type: ignore[no-untyped-def]
-    """HarfBuzz and its subsetter through cffi, or None when the subsetter is not installed."""
-    import cffi
-
-    ffi = cffi.FFI()
-    ffi.cdef(
-        """
-        typedef struct hb_blob_t hb_blob_t;
-        typedef struct hb_face_t hb_face_t;
-        typedef struct hb_set_t hb_set_t;
-        typedef struct hb_subset_input_t hb_subset_input_t;
-        hb_blob_t *hb_blob_create_from_file_or_fail (const char *file_name);
-        void hb_blob_destroy (hb_blob_t *blob);
-        const char *hb_blob_get_data (hb_blob_t *blob, unsigned int *length);
-        hb_face_t *hb_face_create (hb_blob_t *blob, unsigned int index);
-        void hb_face_destroy (hb_face_t *face);
-        hb_blob_t *hb_face_reference_blob (hb_face_t *face);
-        void hb_set_add (hb_set_t *set, uint32_t codepoint);
-        hb_subset_input_t *hb_subset_input_create_or_fail (void);
-        void hb_subset_input_destroy (hb_subset_input_t *input);
-        hb_set_t *hb_subset_input_set (hb_subset_input_t *input, int set_type);
-        hb_face_t *hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input);
-        """
-    )
-    try:
-        return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
-    except OSError:
-        return None
-
-
-SETS_UNICODE = 1
-
-
 def cut_font(source: Path, index: int, points: list[int]) -> bytes | None:
     """`source` (face `index`) reduced to `points` with HarfBuzz's default layout features; None when impossible."""
-    libraries = _harfbuzz()
-    if libraries is None:
-        return None
-    ffi, hb, subset = libraries
-    blob = hb.hb_blob_create_from_file_or_fail(str(source).encode())
-    if blob == ffi.NULL:
-        return None
-    face = hb.hb_face_create(blob, index)
-    request = subset.hb_subset_input_create_or_fail()
+    import uharfbuzz
+
+    request = uharfbuzz.SubsetInput()
+    request.unicode_set.update(points)
     try:
-        unicodes = subset.hb_subset_input_set(request, SETS_UNICODE)
-        for point in points:
-            hb.hb_set_add(unicodes, point)
-        result = subset.hb_subset_or_fail(face, request)
-        if result == ffi.NULL:
-            return None
-        data_blob = hb.hb_face_reference_blob(result)
-        length = ffi.new("unsigned int *")
-        data = bytes(ffi.buffer(hb.hb_blob_get_data(data_blob, length), length[0]))
-        hb.hb_blob_destroy(data_blob)
-        hb.hb_face_destroy(result)
-        return data or None
-    finally:
-        subset.hb_subset_input_destroy(request)
-        hb.hb_face_destroy(face)
-        hb.hb_blob_destroy(blob)
+        face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(source), index)
+        result = uharfbuzz.subset(face, request)
+    except (uharfbuzz.HarfBuzzError, RuntimeError):  # an unreadable file; a face HarfBuzz cannot cut
+        return None
+    return result.blob.data or None
 
 
 def _file_name(family: str, style: str, source: Path, index: int) -> str:
+    """The cut's name: family and style, and a digest of the source file, the cutting and the HarfBuzz version."""
+    import uharfbuzz
+
     stat = source.stat()
-    identity = f"{CUT_VERSION}|{source}|{index}|{stat.st_size}|{stat.st_mtime_ns}"
+    identity = (
+        f"{CUT_VERSION}|{uharfbuzz.version_string()}|{source}|{index}|{stat.st_size}|{stat.st_mtime_ns}"
+    )
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return f"{re.sub(r'[^A-Za-z]', '', family)}-{style}-{digest}.otf"
+
+
+def _remove_stale(path: Path) -> None:
+    """Other cuts of the same family and style (a replaced font, an older cutting) not used for STALE_AFTER."""
+    for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.otf"):
+        try:
+            if stale != path and time.time() - stale.stat().st_mtime > STALE_AFTER:
+                stale.unlink()
+        except FileNotFoundError:
+            continue  # removed meanwhile by another build
 
 
 @cache
@@ -176,11 +147,14 @@ def cuts() -> tuple[Cut, ...]:
             if data is None:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
-            for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.otf"):
-                stale.unlink(missing_ok=True)  # the cut of a replaced font or an older CUT_VERSION
+            _remove_stale(path)
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, path)
+        else:
+            # in use: its modification time tells other versions' builds to keep it (a read-only folder still serves)
+            with contextlib.suppress(OSError):
+                os.utime(path)
         made.append(Cut(family, weight, path))
     return tuple(made)
 
