@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..cache import replace_file
+
 # (family in our templates, CSS weight, fontconfig style)
 SOURCES = (
     ("Noto Sans CJK SC", 400, "Regular"),
@@ -178,9 +180,7 @@ def cuts() -> tuple[Cut, ...]:
             path.parent.mkdir(parents=True, exist_ok=True)
             for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.otf"):
                 stale.unlink(missing_ok=True)  # the cut of a replaced font or an older CUT_VERSION
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
+            replace_file(path, data)
         made.append(Cut(family, weight, path))
     return tuple(made)
 

@@ -1,13 +1,14 @@
 """Print documents: HTML → PDF with weasyprint, in batches over worker processes, with a content cache.
 
-`render_jobs` renders only the jobs whose content hash differs from the previous build's manifest;
-`out` starts as a hard-link copy of the previous build, so every file is written new and renamed
-into place, never rewritten in place.
+`render_jobs` renders only the jobs whose key (cache.key of what the job is made of) differs from the
+previous build's manifest; `out` starts as a hard-link copy of the previous build, so every file is
+written by cache.replace_file, never rewritten in place.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -15,10 +16,11 @@ import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
+from .. import cache
+from ..cache import replace_file
 from ..errors import Failure
 from ..numbers import LETTERS_ONLY
 from ..output import PrintJob
@@ -30,7 +32,6 @@ from .stamp import render_stamped, whole
 MANIFEST = ".manifest.json"
 BATCH_SIZE = 10  # documents laid out per weasyprint pass
 STAMP_BATCH = 40  # stamped documents per batch: the tops of whole buckets, laid out in one pass
-ENGINE = "yizhan-print-5"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
 
@@ -43,34 +44,27 @@ def _failure(code: str, **values: object) -> PrintError:
     return PrintError(code, None, **values)  # the message names the station or policy and the file
 
 
-@cache
+@functools.cache
 def environment_key() -> str:
-    """What every document depends on besides its HTML: engine, weasyprint, font files and their cuts.
-
-    The version comes from the installed metadata: importing weasyprint here would cost this process a
-    second, and only the print workers need it."""
-    from importlib.metadata import version
-
+    """What every document depends on besides its HTML: the font files and their cuts (yizhan's code and
+    weasyprint's version are in every cache key)."""
     files = sorted(
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in FONT_DIR.glob("*") if p.is_file()
     )
-    return "|".join([ENGINE, version("weasyprint"), *files, fonts.key()])
+    return "|".join([*files, fonts.key()])
 
 
 def job_hash(job: PrintJob, hashes: dict[str, str]) -> str:
-    """Content hash of a job: its HTML (data, template and CSS inline), fit steps, title, environment."""
-    digest = hashlib.sha256(environment_key().encode())
-    for piece in (job.path, job.title, "\n".join(job.fit), job.html):
-        digest.update(b"\0" + piece.encode("utf-8"))
-    for part in job.parts:
-        digest.update(b"\0" + hashes[part].encode())
-    digest.update(b"\0" + _stamp_hash(job.stamp).encode() + b"\0" + job.bucket.encode())
-    digest.update(b"\0flow" if job.flow else b"\0")
-    # Letters only: the privacy gate would read long digit runs in a hex hash as phone numbers.
-    return digest.hexdigest().translate(LETTERS_ONLY)
+    """Key of a job: everything it is made of (HTML with data, template and CSS inline; fit steps, title,
+    parts, shared body and bucket), the environment, yizhan's code and the library versions."""
+    parts = [hashes[part] for part in job.parts]
+    return cache.key(
+        environment_key(), job.path, job.title, job.fit, job.html, parts, _stamp_hash(job.stamp), job.bucket,
+        job.flow, job.booklet, job.group, job.subject,
+    )  # fmt: skip
 
 
-@cache
+@functools.cache
 def _stamp_hash(stamp: str) -> str:
     """Hash of a shared body (hashed once, though a thousand jobs carry it)."""
     return hashlib.sha256(stamp.encode("utf-8")).hexdigest()
@@ -103,14 +97,6 @@ def read_manifest(folder: Path | None) -> dict[str, str]:
         return dict(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return {}
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write a new file and rename it over `path` (never into a hard-linked file in place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def batches(jobs: list[PrintJob]) -> Iterator[list[PrintJob]]:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import brotli
 
+from ..cache import replace_file
+
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"}
 MIN_BYTES = 1024  # below this a compressed copy saves less than a network packet
 # What every visitor loads (theme script and stylesheets, search index and worker) gets the best
@@ -67,8 +69,7 @@ def _compress(path: Path, rel: Path, previous: Path | None) -> int:
         if len(body) < len(data):
             if _same(copy, body):
                 continue  # already there (an unchanged build keeps its files, links and all)
-            copy.unlink(missing_ok=True)  # the staging folder may hold hard links to the previous build
-            copy.write_bytes(body)
+            replace_file(copy, body)  # the staging folder may hold hard links to the previous build
             written += 1
     return written
 
