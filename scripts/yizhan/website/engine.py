@@ -1,5 +1,8 @@
 """The site engine behind one seam: the only module that imports mkdocs (MkDocs 1.x or its fork ProperDocs).
 
+ProperDocs, the maintained continuation of MkDocs 1.x, is used when it is installed: it answers
+Material's `mkdocs.*` imports itself (`properdocs.replacement`), and builds the same bytes.
+
 What yizhan needs from a site engine, and all it asks of this one:
 
 - **pages in**: a folder of markdown pages with YAML front matter, and the project's `mkdocs.yml`
@@ -28,10 +31,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mkdocs.plugins import BasePlugin
-from mkdocs.utils.meta import get_data
+try:
+    import properdocs.replacement  # noqa: F401  (from here on, `mkdocs.*` imports load ProperDocs)
+    from properdocs.commands.build import build
+    from properdocs.config import load_config
+    from properdocs.plugins import BasePlugin
+    from properdocs.utils.meta import get_data
+
+    ENGINE = "properdocs"
+except ImportError:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.utils.meta import get_data
+
+    ENGINE = "mkdocs"
 
 from ..templating import compiled_cache
 from .search import SearchSetupError, check_separator
@@ -105,7 +119,8 @@ def search_separator(config: Any) -> str:
 
 def build_site(job: SiteBuild) -> None:
     """Build the site of `job` into `job.site`, leaving the kept pages (already there) as they are."""
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    for name in {"mkdocs", ENGINE}:  # Material's plugins log under either name
+        logging.getLogger(name).setLevel(logging.WARNING)
     check_jieba()
     config = load_config(
         config_file=str(job.config_file),
@@ -129,7 +144,7 @@ def build_site(job: SiteBuild) -> None:
     for path in job.kept:
         os.utime(job.docs / path, LONG_AGO)
     hide = _HideDirtyWarning()
-    logger = logging.getLogger("mkdocs.commands.build")
+    logger = logging.getLogger(f"{ENGINE}.commands.build")
     logger.addFilter(hide)
     try:
         build(config, dirty=bool(job.kept))
