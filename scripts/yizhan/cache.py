@@ -256,3 +256,6 @@ class Cache:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
+
+
+NOWHERE = Cache(None)  # for a run that remembers nothing (a check of a folder, a test)

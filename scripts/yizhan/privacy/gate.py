@@ -26,11 +26,11 @@ from urllib.parse import unquote, urlsplit
 import brotli
 
 from .. import messages
-from ..cache import Cache
+from ..cache import NOWHERE, Cache
 from ..model import Model
 from ..numbers import canonical_id, find_numbers, fold, normalize_phone
 from ..vocab import MASKED, PRIVATE
-from .memory import NOWHERE, CheckedPages, CleanFiles, FileDigests
+from .memory import CheckedPages, CleanFiles, FileDigests
 
 TEXT_SUFFIXES = {
     ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".css", ".yml", ".yaml",

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import Cache
+from ..cache import NOWHERE, Cache
 
 if TYPE_CHECKING:
     from .gate import Secrets
@@ -26,7 +26,6 @@ MEMORY_FILE = "privacy-check.json"  # records of the cache (cache.RECORDS)
 DIGESTS_FILE = "file-digests.json"
 PAGES_FILE = "site-check.json"
 SETTLED_NS = 2_000_000_000  # a file modified this shortly before the record is saved is hashed again
-NOWHERE = Cache(None)
 
 
 class FileDigests:

@@ -21,8 +21,8 @@ from typing import Any
 
 import tinycss2
 
-from ..cache import Cache, replace_file
-from ..privacy.memory import NOWHERE, FileDigests
+from ..cache import NOWHERE, Cache, replace_file
+from ..privacy.memory import FileDigests
 
 STYLES_DIR = "assets/stylesheets"
 PLACEHOLDER = "0" * 8  # what the templates write in place of the content hash
