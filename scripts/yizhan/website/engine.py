@@ -1,7 +1,8 @@
 """The site engine behind one seam: the only module that imports mkdocs (MkDocs 1.x or its fork ProperDocs).
 
 ProperDocs, the maintained continuation of MkDocs 1.x, is used when it is installed: it answers
-Material's `mkdocs.*` imports itself (`properdocs.replacement`), and builds the same bytes.
+Material's `mkdocs.*` imports itself (`properdocs.replacement`). The example county's site comes out
+byte for byte the same but for each page's `<meta name="generator">`, which names the engine.
 
 What yizhan needs from a site engine, and all it asks of this one:
 
