@@ -7,8 +7,9 @@ come out smaller. A character outside the cut — a rare name, say — falls bac
 named after the cut in the same `font-family` list, so nothing goes missing.
 
 The cuts are made with HarfBuzz's subsetter (a tenth of a second each) and kept in the user's cache
-folder under a name derived from the source font file and yizhan's code, so an upgraded font or
-yizhan makes new cuts.
+folder under a name derived from the source font file, so an upgraded font makes new cuts. The
+folder is shared by every yizhan on the machine, so the name does not follow yizhan's whole code
+(two versions would remove each other's cuts): CUT_VERSION names the cutting itself.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..cache import code_key, replace_file
+from ..cache import replace_file
 
 # (family in our templates, CSS weight, fontconfig style)
 SOURCES = (
@@ -31,6 +32,7 @@ SOURCES = (
     ("Noto Serif CJK SC", 700, "Bold"),
 )
 SUFFIX = " YZ"  # the cut's family: the source's name plus this, so pdffonts still shows its origin
+CUT_VERSION = "2"  # bump when the character set or the cutting changes
 
 # Unicode blocks kept whole: ASCII, Latin-1, general punctuation, letterlike symbols, number forms,
 # arrows, maths operators, enclosed numbers, box drawing, geometric shapes (□ ■ ●), miscellaneous
@@ -156,8 +158,7 @@ def cut_font(source: Path, index: int, points: list[int]) -> bytes | None:
 
 def _file_name(family: str, style: str, source: Path, index: int) -> str:
     stat = source.stat()
-    # The cutting code and the libraries are in the cache's code key: a new yizhan cuts again.
-    identity = f"{code_key()}|{source}|{index}|{stat.st_size}|{stat.st_mtime_ns}"
+    identity = f"{CUT_VERSION}|{source}|{index}|{stat.st_size}|{stat.st_mtime_ns}"
     digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return f"{re.sub(r'[^A-Za-z]', '', family)}-{style}-{digest}.otf"
 
@@ -181,7 +182,7 @@ def cuts() -> tuple[Cut, ...]:
             path.parent.mkdir(parents=True, exist_ok=True)
             replace_file(path, data)
             for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.otf"):
-                if stale != path:  # the cut of a replaced font or of another yizhan
+                if stale != path:  # the cut of a replaced font or an older CUT_VERSION
                     stale.unlink(missing_ok=True)
         made.append(Cut(family, weight, path))
     return tuple(made)
