@@ -75,7 +75,8 @@ def bucket_key(job: PrintJob) -> tuple[str, str] | None:
 
 
 def content_hashes(jobs: list[PrintJob]) -> dict[str, str]:
-    """Each job's content hash; a stamped job's also covers its bucket, which is always rendered whole."""
+    """Each job's key; a stamped job's also covers its bucket and an unstamped one its chunk (the jobs laid
+    out with it, in order), which are always rendered whole: its bytes depend on them."""
     hashes: dict[str, str] = {}
     for job in sorted(jobs, key=lambda j: bool(j.parts)):
         hashes[job.path] = job_hash(job, hashes)
@@ -83,9 +84,13 @@ def content_hashes(jobs: list[PrintJob]) -> dict[str, str]:
     for job in jobs:
         if (key := bucket_key(job)) is not None:
             members.setdefault(key, []).append(job.path)
+    together = [sorted(paths) for paths in members.values()]
+    together += [
+        [j.path for j in chunk] for chunk in chunks([j for j in jobs if not j.parts]) if len(chunk) > 1
+    ]
     combined = {}
-    for paths in members.values():
-        digest = hashlib.sha256("\0".join(hashes[p] for p in sorted(paths)).encode()).hexdigest()
+    for paths in together:
+        digest = hashlib.sha256("\0".join(hashes[p] for p in paths).encode()).hexdigest()
         combined.update({p: digest.translate(LETTERS_ONLY) for p in paths})
     return {**hashes, **combined}
 
@@ -99,17 +104,32 @@ def read_manifest(folder: Path | None) -> dict[str, str]:
         return {}
 
 
-def batches(jobs: list[PrintJob]) -> Iterator[list[PrintJob]]:
-    """Stamped jobs a bucket at a time; others by group and page style, BATCH_SIZE at a time; ungrouped alone."""
-    buckets: dict[tuple[str, str], list[PrintJob]] = {}
+def chunks(jobs: list[PrintJob]) -> list[list[PrintJob]]:
+    """The unstamped jobs as they are laid out together: by group and page style, BATCH_SIZE at a time
+    in the order given; ungrouped ones alone.
+
+    A document's layout depends on its place in its chunk (the first one starts below the body's
+    margin, the others after a page break), so a chunk is always rendered whole, as in a clean build."""
     groups: dict[tuple[str, str], list[PrintJob]] = {}
+    found: list[list[PrintJob]] = []
+    for job in jobs:
+        if job.stamp:
+            continue
+        if not job.group:
+            found.append([job])
+        else:
+            groups.setdefault((job.group, style_key(job.html)), []).append(job)
+    for members in groups.values():
+        found += [members[start : start + BATCH_SIZE] for start in range(0, len(members), BATCH_SIZE)]
+    return found
+
+
+def batches(jobs: list[PrintJob]) -> Iterator[list[PrintJob]]:
+    """Stamped jobs a bucket at a time (several buckets to a batch); the others in their chunks."""
+    buckets: dict[tuple[str, str], list[PrintJob]] = {}
     for job in jobs:
         if (key := bucket_key(job)) is not None:
             buckets.setdefault(key, []).append(job)
-        elif not job.group:
-            yield [job]
-        else:
-            groups.setdefault((job.group, style_key(job.html)), []).append(job)
     # Whole buckets, several to a batch (tops are laid out together, written per bucket).
     batch: list[PrintJob] = []
     for members in buckets.values():
@@ -124,9 +144,7 @@ def batches(jobs: list[PrintJob]) -> Iterator[list[PrintJob]]:
         batch += members
     if batch:
         yield batch
-    for members in groups.values():
-        for start in range(0, len(members), BATCH_SIZE):
-            yield members[start : start + BATCH_SIZE]
+    yield from chunks(jobs)
 
 
 def render_any(batch: list[PrintJob]) -> list[Rendered]:
@@ -292,10 +310,16 @@ class PrintRun:
                 (out / stale).unlink(missing_ok=True)
         self.kept = {} if complete else {path: v for path, v in old.items() if path not in self.hashes}
         todo = [j for j in jobs if self.hashes[j.path] != old.get(j.path) or not (out / j.path).exists()]
-        # A bucket is rendered whole, so its documents come out the same as in a clean build.
+        # A bucket or a chunk is rendered whole, so its documents come out the same as in a clean build.
         redo = {bucket_key(j) for j in todo} - {None}
+        chunk_of = {
+            j.path: n for n, chunk in enumerate(chunks([j for j in jobs if not j.parts])) for j in chunk
+        }
+        again = {chunk_of[j.path] for j in todo if j.path in chunk_of}
         chosen = {j.path for j in todo}
-        self.todo = [j for j in jobs if j.path in chosen or bucket_key(j) in redo]
+        self.todo = [
+            j for j in jobs if j.path in chosen or bucket_key(j) in redo or chunk_of.get(j.path, -1) in again
+        ]
         # Biggest batches first, so no worker is left with a long one at the end.
         self.work = sorted(batches([j for j in self.todo if not j.parts]), key=len, reverse=True)
         self.own = executor is None and len(self.work) > 1
