@@ -91,6 +91,14 @@ def replace_file(path: Path, data: bytes | str, durable: bool = False) -> None:
         raise
 
 
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` already holds exactly `data` (then there is nothing to write)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 @functools.cache
 def code_key() -> str:
     """yizhan's own code and the versions of LIBRARIES (a library not installed counts as one)."""

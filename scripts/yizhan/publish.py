@@ -12,7 +12,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, load_json, replace_file, save_json
+from .cache import Cache, holds, load_json, replace_file, save_json
 from .model import County
 from .outfolder import inside, write_marker
 from .output import Output
@@ -28,7 +28,7 @@ def _write(base: Path, rel: str, data: bytes | str, previous: Path | None = None
     if isinstance(data, str):
         data = data.encode("utf-8")
     old = previous / rel if previous is not None else None
-    if old is not None and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data:
+    if old is not None and holds(old, data):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         os.link(old, path)

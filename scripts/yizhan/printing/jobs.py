@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .. import cache
-from ..cache import replace_file
+from ..cache import holds, replace_file
 from ..errors import Failure
 from ..numbers import LETTERS_ONLY
 from ..output import PrintJob
@@ -345,7 +345,9 @@ class PrintRun:
 
     def _write(self, results: list[Rendered]) -> None:
         for result in results:
-            replace_file(self.out / result.path, result.pdf)
+            # A chunk is rendered whole: its documents that came out as before keep their file.
+            if not holds(self.out / result.path, result.pdf):
+                replace_file(self.out / result.path, result.pdf)
         self.bar.update(len(results))
 
     def _write_results(self) -> None:
