@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from yizhan.cache import Cache
 from yizhan.privacy.gate import broken_links
 
 
@@ -44,7 +45,7 @@ def test_a_page_remembered_clean_is_checked_again_against_the_files_of_this_buil
     """The record spares reading unchanged pages, never a link that stopped resolving."""
     from yizhan.privacy.memory import CheckedPages
 
-    site, memory = tmp_path / "site", tmp_path / "cache" / "site-check.json"
+    site, memory = tmp_path / "site", Cache(tmp_path)
     page(site / "index.html", "a.html", "b/")
     page(site / "a.html", "index.html")
     page(site / "b" / "index.html", "../a.html")
@@ -67,7 +68,7 @@ def test_a_page_remembered_without_script_urls_is_read_again_once_it_changes(tmp
     from yizhan.privacy.memory import CheckedPages
     from yizhan.privacy.published import script_urls
 
-    site, memory = tmp_path / "site", tmp_path / "site-check.json"
+    site, memory = tmp_path / "site", Cache(tmp_path)
     page(site / "index.html", "a.html")
     record = CheckedPages(memory)
     assert script_urls(site, record) == []

@@ -47,15 +47,19 @@ def test_changing_one_station_rerenders_only_its_documents(
     after = snapshot(out / "print")
     rewritten = {p for p in after if after[p][0] != unchanged[p][0]}
     # The station's bucket (its village's 组 stations, whose tops are written together) and the
-    # township's bundle; nothing of the other villages or townships.
+    # township's bundle are rendered again; nothing of the other villages or townships. Of those,
+    # the files that came out as before keep their file: exactly the changed ones are rewritten.
     register = read_rows(mini / "datasets" / "驿站名录.csv")
     village = [row[0] for row in register if row[0].startswith("YZ-02-001-") and row[-1] == "运行"]
-    assert rewritten == {
+    bucket = {
         ".manifest.json",
         "bundles/YZ-02.pdf",
         *(f"posters/{station}.pdf" for station in village),
         *(f"service-lists/stations/{station}.pdf" for station in village),
     }
+    assert rewritten == {p for p in after if after[p][1] != unchanged[p][1]}
+    own = {"posters/YZ-02-001-03.pdf", "service-lists/stations/YZ-02-001-03.pdf"}
+    assert {".manifest.json", "bundles/YZ-02.pdf", *own} <= rewritten <= bucket
     assert after["posters/YZ-02-001-03.pdf"][1] != unchanged["posters/YZ-02-001-03.pdf"][1]
 
 

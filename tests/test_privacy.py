@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import REPO, edit_cell, read_rows
+from yizhan.cache import Cache
 from yizhan.derive import derive
 from yizhan.load import load
 from yizhan.numbers import fold, id_check_char
@@ -23,6 +24,7 @@ from yizhan.privacy import gate as check
 from yizhan.privacy import masking
 from yizhan.privacy.gate import Secrets, names_pattern, privacy_gate, scan_text, scan_xlsx
 from yizhan.privacy.masking import COMPOUND_SURNAMES, mask_name, mask_phone, mask_text
+from yizhan.privacy.memory import MEMORY_FILE
 from yizhan.validate import to_model
 from yizhan.vocab import PRIVATE
 
@@ -137,14 +139,15 @@ def test_findings_are_located_by_line_and_column_after_decoding_escapes() -> Non
 def test_the_gate_skips_files_it_found_clean_but_never_hides_a_leak(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out, cache = tmp_path / "build", tmp_path / "cache" / "privacy-check.json"
+    out, cache = tmp_path / "build", Cache(tmp_path)
     (out / "site").mkdir(parents=True)
     page = out / "site" / "a.html"
     page.write_text("<p>联系人：王小明</p>\n", encoding="utf-8")
     (out / "site" / "b.js").write_text("var x = 1;\n", encoding="utf-8")
     before = Secrets(values={"李四光": "救助对象「户主姓名」"})
     assert privacy_gate(out, before, cache) == []
-    assert len(json.loads(cache.read_text(encoding="utf-8"))["clean"]) == 2
+    record = json.loads((tmp_path / ".yizhan-cache" / MEMORY_FILE).read_text(encoding="utf-8"))
+    assert len(record["body"]["clean"]) == 2
 
     scanned: list[str] = []
     scan_file = check.scan_file
@@ -171,7 +174,7 @@ def test_the_gate_skips_files_it_found_clean_but_never_hides_a_leak(
 def test_a_file_stays_clean_only_while_the_public_phones_it_shows_stay_public(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out, cache = tmp_path / "build", tmp_path / "privacy-check.json"
+    out, cache = tmp_path / "build", Cache(tmp_path)
     (out / "print").mkdir(parents=True)
     (out / "print" / "a.html").write_text("<p>管理员电话 13912345678</p>\n", encoding="utf-8")
     (out / "print" / "b.html").write_text("<p>管理员电话 13812345678</p>\n", encoding="utf-8")

@@ -21,6 +21,7 @@ import yaml
 
 from yizhan import memo
 from yizhan import render as render_module
+from yizhan.cache import Cache
 from yizhan.errors import Failure
 from yizhan.privacy import memory
 from yizhan.privacy.memory import FileDigests
@@ -53,7 +54,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_file_unchanged_since_the_last_build_is_not_read_to_know_its_digest(
     tmp_path: Path, reads: list[str]
 ) -> None:
-    record = tmp_path / "cache" / "file-digests.json"
+    record = Cache(tmp_path / "county")
     page = aged(tmp_path / "a.html", "<p>甲</p>")
     first = FileDigests(record)
     digest = first(page)
@@ -70,7 +71,7 @@ def test_a_file_unchanged_since_the_last_build_is_not_read_to_know_its_digest(
 def test_a_file_changed_in_place_is_read_again_even_with_the_same_size(
     tmp_path: Path, reads: list[str]
 ) -> None:
-    record = tmp_path / "file-digests.json"
+    record = Cache(tmp_path)
     page = aged(tmp_path / "a.html", "<p>甲</p>")
     first = FileDigests(record)
     before = first(page)
@@ -83,7 +84,7 @@ def test_a_file_changed_in_place_is_read_again_even_with_the_same_size(
 
 def test_a_file_modified_just_before_saving_is_not_remembered(tmp_path: Path, reads: list[str]) -> None:
     """Within the clock's tick a second change could keep the time: such a file is hashed next time too."""
-    record = tmp_path / "file-digests.json"
+    record = Cache(tmp_path)
     page = tmp_path / "a.html"
     page.write_text("<p>甲</p>", encoding="utf-8")
     first = FileDigests(record)
@@ -94,8 +95,11 @@ def test_a_file_modified_just_before_saving_is_not_remembered(tmp_path: Path, re
 
 
 def test_a_damaged_digest_record_is_read_as_empty(tmp_path: Path, reads: list[str]) -> None:
-    record = tmp_path / "file-digests.json"
-    record.write_text("{不是 JSON", encoding="utf-8")
+    record = Cache(tmp_path)
+    damaged = record.path(memory.DIGESTS_FILE)
+    assert damaged is not None
+    damaged.parent.mkdir()
+    damaged.write_text("{不是 JSON", encoding="utf-8")
     page = aged(tmp_path / "a.html", "<p>甲</p>")
     assert FileDigests(record)(page) == hashlib.sha256(page.read_bytes()).hexdigest()
 
@@ -214,7 +218,7 @@ SHEET = Sheet("甲村", frozenset({"一组", "二组"}), dt.date(2026, 11, 20))
 
 
 def test_a_remembered_step_runs_once_for_the_same_input(tmp_path: Path, templates: Path) -> None:
-    folder = tmp_path / "memo"
+    folder = Cache(tmp_path)
     with memo.remembering(folder):
         first = sheet_bytes(SHEET, templates)
         assert sheet_bytes(SHEET, templates) == first
@@ -231,7 +235,7 @@ def test_a_remembered_step_runs_once_for_the_same_input(tmp_path: Path, template
     ["title", "set", "date", "template"],
 )
 def test_any_change_of_input_runs_the_step_again(tmp_path: Path, templates: Path, change: str) -> None:
-    folder = tmp_path / "memo"
+    folder = Cache(tmp_path)
     with memo.remembering(folder):
         before = sheet_bytes(SHEET, templates)
     sheet = {
@@ -250,29 +254,30 @@ def test_any_change_of_input_runs_the_step_again(tmp_path: Path, templates: Path
 def test_what_a_build_did_not_use_is_removed_and_damage_is_recomputed(
     tmp_path: Path, templates: Path
 ) -> None:
-    folder = tmp_path / "memo"
-    with memo.remembering(folder):
+    project = Cache(tmp_path)
+    folder = tmp_path / ".yizhan-cache" / "memo"
+    with memo.remembering(project):
         sheet_bytes(SHEET, templates)
     old = list((folder / "test-sheet").iterdir())
     os.utime(old[0], (HOUR_AGO, HOUR_AGO))
-    with memo.remembering(folder):
+    with memo.remembering(project):
         sheet_bytes(dataclasses.replace(SHEET, title="乙村"), templates)
     assert not old[0].exists() and len(list((folder / "test-sheet").iterdir())) == 1
     for path in (folder / "test-sheet").iterdir():
         path.write_bytes(b"x\x00")  # not a memo file
-    with memo.remembering(folder):
+    with memo.remembering(project):
         assert sheet_bytes(dataclasses.replace(SHEET, title="乙村"), templates).startswith("表头".encode())
     assert calls == ["甲村", "乙村", "乙村"]
 
 
 def test_a_value_the_digest_does_not_know_is_refused(tmp_path: Path) -> None:
-    with memo.remembering(tmp_path / "memo"), pytest.raises(TypeError):
+    with memo.remembering(Cache(tmp_path)), pytest.raises(TypeError):
         sheet_bytes(object(), tmp_path)  # type: ignore[arg-type]
 
 
 def test_digests_of_sets_are_the_same_in_every_process() -> None:
     """String hashes differ between processes; the digest must not (or nothing would ever be reused)."""
-    code = "from yizhan import memo; print(memo._digest_of({'甲', '乙', '丙', ('丁', 1)}))"
+    code = "from yizhan import cache; print(cache.digest_of({'甲', '乙', '丙', ('丁', 1)}))"
     seen = {
         subprocess.run(
             [sys.executable, "-c", code],

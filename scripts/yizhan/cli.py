@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import uptodate
+from .cache import Cache
 from .derive import derive
 from .environment import check_environment
 from .errors import EXIT_INVALID, EXIT_USAGE, Failure, explain
@@ -22,11 +23,11 @@ from .messages import HELP, PARTS, STEPS, listing, say
 from .model import Model
 from .outfolder import check_out, locked, new_work_dir, swap
 from .output import Output
-from .paths import cache_file, project_file, tool_root
+from .paths import project_file, tool_root
 from .printing.cluster import dask_executor
 from .printing.jobs import warm_pool
 from .privacy.gate import check_outputs
-from .privacy.memory import DIGESTS_FILE, MEMORY_FILE, FileDigests
+from .privacy.memory import FileDigests
 from .publish import publish
 from .render import render
 from .report import Location
@@ -115,7 +116,7 @@ def build_into(root: Path, out: Path, only: set[str], executor: Executor | None 
     # The print workers start now and import weasyprint while this process derives and renders.
     with warm_pool(executor) as pool:
         data = timed("derive", lambda: derive(model))
-        with remembering(cache_file(root, "memo")):  # workbooks and notice pages made from the same input
+        with remembering(Cache(root)):  # workbooks and notice pages made from the same input
             output = timed("render", lambda: render(data, project_file(root, "site_templates"), only))
         work = new_work_dir(out)
         try:
@@ -140,13 +141,13 @@ def _publish_and_check(
     """Write into the staging folder, check it, and swap it into place only when the check passed."""
     # What the files of this build hash to, remembered by their inode and time: the site's styles and
     # the checks both read it, and files kept from the previous build are not read again to know it.
-    digests = FileDigests(cache_file(root, DIGESTS_FILE))
+    digests = FileDigests(Cache(root))
     staging = timed(
         "publish", lambda: publish(output, root, out, model.county, only, work, executor, digests)
     )
     findings = timed(
         "check",
-        lambda: check_outputs(staging, model, cache_file(root, MEMORY_FILE), "site" in only, digests),
+        lambda: check_outputs(staging, model, Cache(root), "site" in only, digests),
     )
     if findings:
         for finding in findings[:200]:
@@ -163,6 +164,7 @@ def _publish_and_check(
         return EXIT_INVALID
     swap(staging, out, work)
     uptodate.remember(root, out, only, "\n".join(shown or []))
+    Cache(root).sweep()
     tell("YZ-CLI-010", out=out)
     return EXIT_OK
 
@@ -172,7 +174,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     model = load_valid(root)
     if model is None:
         return EXIT_INVALID
-    findings = check_outputs(args.out.resolve(), model, cache_file(root, MEMORY_FILE))
+    findings = check_outputs(args.out.resolve(), model, Cache(root))
     for finding in findings:
         print(finding)
     tell("YZ-CLI-011", count=len(findings))

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+from .cache import replace_file
 from .load import DATAPACKAGE, load_specs
 from .report import Report
 from .table_templates import template_files
@@ -37,8 +38,8 @@ def start_empty(source: Path, target: Path) -> list[str]:
     specs = load_specs(target, Report())
     written = []
     for name, data in template_files(specs.values(), dt.date.today(), folder="datasets").items():
-        (target / name).write_bytes(data)
+        replace_file(target / name, data)
         written.append(name)
     county = target / "content" / "county.yml"
-    county.write_text(blank_settings(county.read_text(encoding="utf-8")), encoding="utf-8")
+    replace_file(county, blank_settings(county.read_text(encoding="utf-8")))
     return written

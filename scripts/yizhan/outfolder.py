@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .cache import replace_file
 from .errors import EXIT_USAGE, Failure
 
 MARKER = ".yizhan-output"  # no suffix: the privacy gate has nothing to read in it
@@ -96,8 +97,7 @@ def write_marker(staging: Path) -> None:
     """Record every file of the new output, so the next build knows what is yizhan's."""
     files = [f for f in listed(staging) if f != MARKER]
     body = json.dumps({"tool": "yizhan", "files": files}, ensure_ascii=False, indent=0)
-    (staging / MARKER).unlink(missing_ok=True)  # a hard link to the previous build's marker
-    (staging / MARKER).write_text(body + "\n", encoding="utf-8")
+    replace_file(staging / MARKER, body + "\n")  # the old marker there is a hard link to the previous build
 
 
 def inside(base: Path, rel: str) -> Path:

@@ -14,8 +14,3 @@ def project_file(root: Path, name: str) -> Path:
     """`root/name` when the project has its own copy (e.g. customised templates), else the tool's."""
     own = root / name
     return own if own.exists() else tool_root() / name
-
-
-def cache_file(root: Path, name: str) -> Path:
-    """A file in the project's own cache folder (never published; `make clean` removes it)."""
-    return root / ".yizhan-cache" / name

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -13,29 +12,28 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
+from .cache import Cache, holds, load_json, replace_file, save_json
 from .model import County
-from .numbers import LETTERS_ONLY
 from .outfolder import inside, write_marker
 from .output import Output
-from .paths import cache_file, project_file
-from .privacy.memory import FileDigests, load_record, save_record
+from .paths import project_file
+from .privacy.memory import FileDigests
 from .templating import mkdocs_title
 
 
 def _write(base: Path, rel: str, data: bytes | str, previous: Path | None = None) -> None:
-    """Write `data` to `base/rel`; when `previous/rel` holds the same bytes, link that file instead
-    (the checks and compressed copies that follow then know it without reading it)."""
+    """Write `data` to `base/rel` by replacing it; when `previous/rel` holds the same bytes, link that
+    file instead (the checks and compressed copies that follow then know it without reading it)."""
     path = inside(base, rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    # The staging folder starts as hard links to the previous build: never write through one.
-    path.unlink(missing_ok=True)
     old = previous / rel if previous is not None else None
-    if old is not None and old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data:
+    if old is not None and holds(old, data):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
         os.link(old, path)
     else:
-        path.write_bytes(data)
+        replace_file(path, data)
 
 
 @contextlib.contextmanager
@@ -64,35 +62,33 @@ def build_site(
     site: Path,
     nav: list[Any],
     county: County,
-    keep: Any = None,
+    kept: dict[str, str] | None = None,
     digests: FileDigests | None = None,
 ) -> None:
-    """Run mkdocs on the generated pages with the project's mkdocs.yml.
+    """Build the generated pages into `site` with the project's mkdocs.yml, through the site engine.
 
-    `keep`: a plugin naming pages mkdocs must leave alone (they come from the previous build);
+    `kept`: pages already in `site` from the previous build (with their markdown), left as they are;
     `digests`: the build's file digests, which spare reading kept pages again.
     """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    from .website.engine import SiteBuild
+    from .website.engine import build_site as engine_build
+    from .website.finish import compact_html, finish_site, links_cut_sheets
+    from .website.styles import write_styles
 
-    from .website.finish import finish_site, prepare_site_build
-    from .website.styles import STYLES_FILE
-
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    config = load_config(
-        config_file=str(project_file(root, "mkdocs.yml")),
-        docs_dir=str(docs),
-        site_dir=str(site),
+    job = SiteBuild(
+        config_file=project_file(root, "mkdocs.yml"),
+        docs=docs,
+        site=site,
         nav=nav,
-        site_name=mkdocs_title(f"{county.county}民生驿站"),
-        site_url=county.site_url + "/" if county.site_url else None,
-        strict=True,
+        name=mkdocs_title(f"{county.county}民生驿站"),
+        url=county.site_url + "/" if county.site_url else None,
+        kept=kept or {},
+        compact=compact_html,
+        cut_styles=lambda folder, sources: write_styles(folder, sources, Cache(root), digests),
+        links_cut_sheets=links_cut_sheets,
     )
-    prepare_site_build(config, cache_file(root, STYLES_FILE), digests)
-    if keep is not None:
-        config["plugins"]["yizhan/keep-pages"] = keep
     with source_date(county.edition):
-        build(config, dirty=keep is not None)
+        engine_build(job)
     finish_site(site)
     if not county.site_url:
         # Without a site URL a sitemap would list broken addresses.
@@ -102,8 +98,9 @@ def build_site(
 
 def docs_folder(root: Path, out: Path) -> Path:
     """Where the pages for mkdocs are kept between builds of `out` (its lock guards the folder too)."""
-    key = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:16].translate(LETTERS_ONLY)
-    return cache_file(root, "docs") / key
+    folder = Cache(root).folder("docs")
+    assert folder is not None
+    return folder / hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:16]
 
 
 DOCS_RECORD = ".yizhan-docs.json"
@@ -116,7 +113,7 @@ def sync_docs(folder: Path, docs: dict[str, str]) -> None:
     build stopped half-way leaves no record, and the next one writes every page.
     """
     record = folder / DOCS_RECORD
-    old = load_record(record).get("pages", {}) if folder.is_dir() else {}
+    old = load_json(record).get("pages", {}) if folder.is_dir() else {}
     record.unlink(missing_ok=True)
     new = {rel: hashlib.sha256(text.encode("utf-8")).hexdigest() for rel, text in docs.items()}
     for rel in set(old) - set(new):
@@ -124,7 +121,7 @@ def sync_docs(folder: Path, docs: dict[str, str]) -> None:
     for rel, text in docs.items():
         if old.get(rel) != new[rel] or not (folder / rel).is_file():
             _write(folder, rel, text)
-    save_record(record, {"pages": new})
+    save_json(record, {"pages": new})
 
 
 def publish_site(
@@ -158,8 +155,10 @@ def publish_site(
     kept = pagecache.reusable(plan, old, previous)
     docs = docs or work / "docs"
     sync_docs(docs, output.docs)
-    keep = pagecache.KeepPages(kept, output.docs, previous, site) if kept else None
-    build_site(root, docs, site, output.nav, county, keep, digests)
+    # Kept pages are in place before the engine writes the others, so what runs after the build sees
+    # every page (the cut stylesheets are named by their content and re-linked in kept pages too).
+    pagecache.carry_over(kept, previous, site)
+    build_site(root, docs, site, output.nav, county, {path: output.docs[path] for path in kept}, digests)
     if kept & plan.searched:
         pagecache.keep_search_index(previous, site)  # no searched page changed: nor did the index
     for rel, data in output.site_files.items():

@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..cache import replace_file
 from ..forms.model import MULTI_SEPARATOR, Form
 from ..load import letters_of, to_frame
 from ..model import Dataset, TableSpec
@@ -91,7 +92,7 @@ def main_table(path: Path, workdir: Path) -> Path:
                 raise TableReadError("YZ-FORM-034", value=path.name)
             main = min(names, key=len)  # `form.csv` is shorter than every `form-repeat.csv`
             target = workdir / f"{path.stem}-{Path(main).name}"
-            target.write_bytes(archive.read(main))
+            replace_file(target, archive.read(main))
             return target
     except zipfile.BadZipFile as error:
         raise TableReadError("YZ-FORM-034", value=path.name) from error

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 from pathlib import Path
 
 import pandas as pd
 
+from ..cache import replace_file
 from ..cells import neutralise_cells, safe_text
 from ..model import Dataset
 from ..tabular import normalize_header, read_table
@@ -83,7 +83,7 @@ def save(dataset: Dataset, merged: Merged) -> Path:
         old = path.read_bytes()
         if old and not old.endswith(b"\n"):
             old += b"\r\n" if crlf else b"\n"
-        _atomic_write(path, old + buffer.getvalue().encode(encoding))
+        replace_file(path, old + buffer.getvalue().encode(encoding), durable=True)
         return backup
     header = [*raw.header, *missing]
     order = [titles.get(normalize_header(h)) for h in header]
@@ -100,7 +100,7 @@ def save(dataset: Dataset, merged: Merged) -> Path:
     for _, values in new.iterrows():
         writer.writerow([written(k, values.get(k, "")) for k in order])
     bom = "\ufeff" if dataset.encoding == "utf-8-sig" else ""
-    _atomic_write(path, (bom + buffer.getvalue()).encode(encoding))
+    replace_file(path, (bom + buffer.getvalue()).encode(encoding), durable=True)
     return backup
 
 
@@ -136,16 +136,6 @@ def _save_xlsx(path: Path, dataset: Dataset, merged: Merged) -> None:
     for number in (i for i in merged.frame.index if i not in dataset.frame.index):
         sheet.append([str(merged.frame.at[number, k]) if k else "" for k in order])
         neutralise_cells(sheet[sheet.max_row])
-    temp = path.with_name(f".{path.name}.tmp")
-    book.save(temp)
-    os.replace(temp, path)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush to disk, then rename over it."""
-    temp = path.with_name(f".{path.name}.tmp")
-    with temp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    replace_file(path, buffer.getvalue(), durable=True)

@@ -7,7 +7,9 @@ come out smaller. A character outside the cut — a rare name, say — falls bac
 named after the cut in the same `font-family` list, so nothing goes missing.
 
 The cuts are made with HarfBuzz's subsetter through uharfbuzz (a tenth of a second each) and kept in the user's cache
-folder under a name derived from the source font file, so an upgraded font makes new cuts.
+folder under a name derived from the source font file, so an upgraded font makes new cuts. The
+folder is shared by every yizhan on the machine, so the name does not follow yizhan's whole code
+(two versions would remove each other's cuts): CUT_VERSION and the HarfBuzz version name the cutting itself.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from ..cache import replace_file
 
 # (family in our templates, CSS weight, fontconfig style)
 SOURCES = (
@@ -148,9 +152,7 @@ def cuts() -> tuple[Cut, ...]:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             _remove_stale(path)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
+            replace_file(path, data)
         else:
             # in use: its modification time tells other versions' builds to keep it (a read-only folder still serves)
             with contextlib.suppress(OSError):

@@ -1,13 +1,14 @@
 """Print documents: HTML → PDF with weasyprint, in batches over worker processes, with a content cache.
 
-`render_jobs` renders only the jobs whose content hash differs from the previous build's manifest;
-`out` starts as a hard-link copy of the previous build, so every file is written new and renamed
-into place, never rewritten in place.
+`render_jobs` renders only the jobs whose key (cache.key of what the job is made of) differs from the
+previous build's manifest; `out` starts as a hard-link copy of the previous build, so every file is
+written by cache.replace_file, never rewritten in place.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -15,10 +16,11 @@ import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
+from .. import cache
+from ..cache import holds, replace_file
 from ..numbers import LETTERS_ONLY
 from ..output import PrintJob
 from ..progress import Progress
@@ -29,7 +31,6 @@ from .stamp import render_stamped, whole
 MANIFEST = ".manifest.json"
 BATCH_SIZE = 10  # documents laid out per weasyprint pass
 STAMP_BATCH = 40  # stamped documents per batch: the tops of whole buckets, laid out in one pass
-ENGINE = "yizhan-print-5"  # bump when the engine changes what it writes
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 A4_LONG, A4_SHORT = 297 / 25.4 * 72, 210 / 25.4 * 72  # points
 
@@ -38,34 +39,27 @@ def _failure(code: str, **values: object) -> PrintError:
     return PrintError(code, None, **values)  # the message names the station or policy and the file
 
 
-@cache
+@functools.cache
 def environment_key() -> str:
-    """What every document depends on besides its HTML: engine, weasyprint, font files and their cuts.
-
-    The version comes from the installed metadata: importing weasyprint here would cost this process a
-    second, and only the print workers need it."""
-    from importlib.metadata import version
-
+    """What every document depends on besides its HTML: the font files and their cuts (yizhan's code and
+    weasyprint's version are in every cache key)."""
     files = sorted(
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in FONT_DIR.glob("*") if p.is_file()
     )
-    return "|".join([ENGINE, version("weasyprint"), *files, fonts.key()])
+    return "|".join([*files, fonts.key()])
 
 
 def job_hash(job: PrintJob, hashes: dict[str, str]) -> str:
-    """Content hash of a job: its HTML (data, template and CSS inline), fit steps, title, environment."""
-    digest = hashlib.sha256(environment_key().encode())
-    for piece in (job.path, job.title, "\n".join(job.fit), job.html):
-        digest.update(b"\0" + piece.encode("utf-8"))
-    for part in job.parts:
-        digest.update(b"\0" + hashes[part].encode())
-    digest.update(b"\0" + _stamp_hash(job.stamp).encode() + b"\0" + job.bucket.encode())
-    digest.update(b"\0flow" if job.flow else b"\0")
-    # Letters only: the privacy gate would read long digit runs in a hex hash as phone numbers.
-    return digest.hexdigest().translate(LETTERS_ONLY)
+    """Key of a job: everything it is made of (HTML with data, template and CSS inline; fit steps, title,
+    parts, shared body and bucket), the environment, yizhan's code and the library versions."""
+    parts = [hashes[part] for part in job.parts]
+    return cache.key(
+        environment_key(), job.path, job.title, job.fit, job.html, parts, _stamp_hash(job.stamp), job.bucket,
+        job.flow, job.booklet, job.group, job.subject,
+    )  # fmt: skip
 
 
-@cache
+@functools.cache
 def _stamp_hash(stamp: str) -> str:
     """Hash of a shared body (hashed once, though a thousand jobs carry it)."""
     return hashlib.sha256(stamp.encode("utf-8")).hexdigest()
@@ -76,7 +70,8 @@ def bucket_key(job: PrintJob) -> tuple[str, str] | None:
 
 
 def content_hashes(jobs: list[PrintJob]) -> dict[str, str]:
-    """Each job's content hash; a stamped job's also covers its bucket, which is always rendered whole."""
+    """Each job's key; a stamped job's also covers its bucket and an unstamped one its chunk (the jobs laid
+    out with it, in order), which are always rendered whole: its bytes depend on them."""
     hashes: dict[str, str] = {}
     for job in sorted(jobs, key=lambda j: bool(j.parts)):
         hashes[job.path] = job_hash(job, hashes)
@@ -84,9 +79,13 @@ def content_hashes(jobs: list[PrintJob]) -> dict[str, str]:
     for job in jobs:
         if (key := bucket_key(job)) is not None:
             members.setdefault(key, []).append(job.path)
+    together = [sorted(paths) for paths in members.values()]
+    together += [
+        [j.path for j in chunk] for chunk in chunks([j for j in jobs if not j.parts]) if len(chunk) > 1
+    ]
     combined = {}
-    for paths in members.values():
-        digest = hashlib.sha256("\0".join(hashes[p] for p in sorted(paths)).encode()).hexdigest()
+    for paths in together:
+        digest = hashlib.sha256("\0".join(hashes[p] for p in paths).encode()).hexdigest()
         combined.update({p: digest.translate(LETTERS_ONLY) for p in paths})
     return {**hashes, **combined}
 
@@ -100,25 +99,32 @@ def read_manifest(folder: Path | None) -> dict[str, str]:
         return {}
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write a new file and rename it over `path` (never into a hard-linked file in place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+def chunks(jobs: list[PrintJob]) -> list[list[PrintJob]]:
+    """The unstamped jobs as they are laid out together: by group and page style, BATCH_SIZE at a time
+    in the order given; ungrouped ones alone.
+
+    A document's layout depends on its place in its chunk (the first one starts below the body's
+    margin, the others after a page break), so a chunk is always rendered whole, as in a clean build."""
+    groups: dict[tuple[str, str], list[PrintJob]] = {}
+    found: list[list[PrintJob]] = []
+    for job in jobs:
+        if job.stamp:
+            continue
+        if not job.group:
+            found.append([job])
+        else:
+            groups.setdefault((job.group, style_key(job.html)), []).append(job)
+    for members in groups.values():
+        found += [members[start : start + BATCH_SIZE] for start in range(0, len(members), BATCH_SIZE)]
+    return found
 
 
 def batches(jobs: list[PrintJob]) -> Iterator[list[PrintJob]]:
-    """Stamped jobs a bucket at a time; others by group and page style, BATCH_SIZE at a time; ungrouped alone."""
+    """Stamped jobs a bucket at a time (several buckets to a batch); the others in their chunks."""
     buckets: dict[tuple[str, str], list[PrintJob]] = {}
-    groups: dict[tuple[str, str], list[PrintJob]] = {}
     for job in jobs:
         if (key := bucket_key(job)) is not None:
             buckets.setdefault(key, []).append(job)
-        elif not job.group:
-            yield [job]
-        else:
-            groups.setdefault((job.group, style_key(job.html)), []).append(job)
     # Whole buckets, several to a batch (tops are laid out together, written per bucket).
     batch: list[PrintJob] = []
     for members in buckets.values():
@@ -133,9 +139,7 @@ def batches(jobs: list[PrintJob]) -> Iterator[list[PrintJob]]:
         batch += members
     if batch:
         yield batch
-    for members in groups.values():
-        for start in range(0, len(members), BATCH_SIZE):
-            yield members[start : start + BATCH_SIZE]
+    yield from chunks(jobs)
 
 
 def render_any(batch: list[PrintJob]) -> list[Rendered]:
@@ -294,10 +298,16 @@ class PrintRun:
                 (out / stale).unlink(missing_ok=True)
         self.kept = {} if complete else {path: v for path, v in old.items() if path not in self.hashes}
         todo = [j for j in jobs if self.hashes[j.path] != old.get(j.path) or not (out / j.path).exists()]
-        # A bucket is rendered whole, so its documents come out the same as in a clean build.
+        # A bucket or a chunk is rendered whole, so its documents come out the same as in a clean build.
         redo = {bucket_key(j) for j in todo} - {None}
+        chunk_of = {
+            j.path: n for n, chunk in enumerate(chunks([j for j in jobs if not j.parts])) for j in chunk
+        }
+        again = {chunk_of[j.path] for j in todo if j.path in chunk_of}
         chosen = {j.path for j in todo}
-        self.todo = [j for j in jobs if j.path in chosen or bucket_key(j) in redo]
+        self.todo = [
+            j for j in jobs if j.path in chosen or bucket_key(j) in redo or chunk_of.get(j.path, -1) in again
+        ]
         # Biggest batches first, so no worker is left with a long one at the end.
         self.work = sorted(batches([j for j in self.todo if not j.parts]), key=len, reverse=True)
         self.own = executor is None and len(self.work) > 1
@@ -323,7 +333,9 @@ class PrintRun:
 
     def _write(self, results: list[Rendered]) -> None:
         for result in results:
-            replace_file(self.out / result.path, result.pdf)
+            # A chunk is rendered whole: its documents that came out as before keep their file.
+            if not holds(self.out / result.path, result.pdf):
+                replace_file(self.out / result.path, result.pdf)
         self.bar.update(len(results))
 
     def _write_results(self) -> None:

@@ -26,10 +26,11 @@ from urllib.parse import unquote, urlsplit
 import brotli
 
 from .. import messages
+from ..cache import NOWHERE, Cache
 from ..model import Model
 from ..numbers import canonical_id, find_numbers, fold, normalize_phone
 from ..vocab import MASKED, PRIVATE
-from .memory import DIGESTS_FILE, PAGES_FILE, CheckedPages, CleanFiles, FileDigests
+from .memory import CheckedPages, CleanFiles, FileDigests
 
 TEXT_SUFFIXES = {
     ".html", ".htm", ".js", ".json", ".csv", ".tsv", ".txt", ".md", ".xml", ".svg", ".css", ".yml", ".yaml",
@@ -285,7 +286,7 @@ def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) 
 
 
 def privacy_gate(
-    out: Path, secrets: Secrets, cache: Path | None = None, digests: FileDigests | None = None
+    out: Path, secrets: Secrets, cache: Cache = NOWHERE, digests: FileDigests | None = None
 ) -> list[Finding]:
     """Findings in every file under `out`, over all cores; files found clean last time are not read again."""
     names = names_pattern(secrets)
@@ -353,19 +354,19 @@ def broken_links(site: Path, prefix: str = "", record: CheckedPages | None = Non
 
 
 def check_outputs(
-    out: Path, model: Model, cache: Path | None = None, links: bool = True, digests: FileDigests | None = None
+    out: Path, model: Model, cache: Cache = NOWHERE, links: bool = True, digests: FileDigests | None = None
 ) -> list[Finding]:
-    """The privacy gate over every file, the built site's own checks and the link check; `cache` keeps clean digests.
+    """The privacy gate over every file, the site's own checks and the link check; `cache` remembers clean files.
 
     `links=False` skips the link check: a build that kept the previous site checked its links then.
     """
     from .published import site_findings
 
     if digests is None:
-        digests = FileDigests(cache.with_name(DIGESTS_FILE) if cache is not None else None)
+        digests = FileDigests(cache)
     findings = privacy_gate(out, collect_secrets(model), cache, digests)
     prefix = urlsplit(model.county.site_url).path.rstrip("/") if model.county.site_url else ""
-    record = CheckedPages(cache.with_name(PAGES_FILE) if cache is not None else None, prefix, digests)
+    record = CheckedPages(cache, prefix, digests)
     findings.extend(site_findings(out / "site", record))
     if links and (out / "site").exists():
         findings.extend(broken_links(out / "site", prefix, record))

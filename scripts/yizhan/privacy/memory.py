@@ -1,56 +1,31 @@
-"""What the privacy gate remembers between builds: the files it found clean, so unchanged ones are not read again.
+"""What the privacy gate and the site checks remember between builds (records of the project's cache).
 
 A file is known by the digest of its bytes and how it is scanned. The digest itself is remembered by
 what the file system says of the file (see FileDigests), so the files a build kept from the previous
-one (hard links) are not even read to be hashed. The record holds for the same
-private values and the same scanning code; a new recipient or a changed rule rescans everything.
-Public phones are different: they change whenever a station gets a new manager, so each clean file
-keeps the public phones it showed, and stays clean while those are all still public. Only digests
-and public phones are kept, never any text.
+one (hard links) are not even read to be hashed. The clean-file record holds for the same private
+values (and, as every record, the same code and libraries); a new recipient or a changed rule
+rescans everything. Public phones are different: they change whenever a station gets a new
+manager, so each clean file keeps the public phones it showed, and stays clean while those are all
+still public. Only digests and public phones are kept, never any text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..cache import NOWHERE, Cache
 
 if TYPE_CHECKING:
     from .gate import Secrets
 
-CODE = ("privacy/gate.py", "privacy/memory.py", "numbers.py")  # the scanning code the record depends on
-MEMORY_FILE = "privacy-check.json"  # in the project's cache folder
-
-
-def save_record(path: Path | None, record: dict[str, object]) -> None:
-    """Write a record whole or not at all; it is only a memory, so a failure just means reading again."""
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass
-
-
-DIGESTS_FILE = "file-digests.json"  # in the project's cache folder
+MEMORY_FILE = "privacy-check.json"  # records of the cache (cache.RECORDS)
+DIGESTS_FILE = "file-digests.json"
+PAGES_FILE = "site-check.json"
 SETTLED_NS = 2_000_000_000  # a file modified this shortly before the record is saved is hashed again
-
-
-def load_record(path: Path | None) -> dict[str, Any]:
-    """A record saved by save_record, or an empty one when there is none or it cannot be read."""
-    if path is None:
-        return {}
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
 
 
 class FileDigests:
@@ -60,11 +35,11 @@ class FileDigests:
     seconds before saving are not remembered: a second change within the clock's tick would keep the
     same time (git's "racily clean" rule)."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    def __init__(self, cache: Cache = NOWHERE) -> None:
+        self.cache = cache
         self.known: dict[str, str] = {}
         self.seen: dict[str, tuple[int, str]] = {}
-        files = load_record(path).get("files")
+        files = cache.read(DIGESTS_FILE).get("files")
         if isinstance(files, dict):
             self.known = files
 
@@ -91,22 +66,22 @@ class FileDigests:
         """Keep this run's files only, so the record does not grow from build to build."""
         settled = time.time_ns() - SETTLED_NS
         files = {key: digest for key, (mtime, digest) in sorted(self.seen.items()) if mtime < settled}
-        save_record(self.path, {"files": files})
+        self.cache.write(DIGESTS_FILE, {"files": files})
 
 
 class CleanFiles:
-    def __init__(self, path: Path | None, secrets: Secrets, digests: FileDigests | None = None) -> None:
-        self.path = path
-        self.digests = digests or FileDigests(None)
+    """The files the privacy gate found clean, by digest and scan kind, with the public phones each showed."""
+
+    def __init__(self, cache: Cache, secrets: Secrets, digests: FileDigests | None = None) -> None:
+        self.cache = cache
+        self.digests = digests or FileDigests()
         self.public = secrets.public_phones
-        code = b"".join((Path(__file__).parents[1] / name).read_bytes() for name in CODE)
-        values = json.dumps(sorted(secrets.values.items()), ensure_ascii=False).encode("utf-8")
-        self.key = hashlib.sha256(code + values).hexdigest()
+        self.key = json.dumps(sorted(secrets.values.items()), ensure_ascii=False)
         self.known: dict[str, list[str]] = {}
         self.clean: dict[str, list[str]] = {}
-        record = load_record(path)
-        if record.get("key") == self.key and isinstance(record.get("clean"), dict):
-            self.known = record["clean"]
+        clean = cache.read(MEMORY_FILE, self.key).get("clean")
+        if isinstance(clean, dict):
+            self.known = clean
 
     def digest(self, path: Path, kind: str) -> str:
         return self.digests(path) + kind
@@ -124,11 +99,7 @@ class CleanFiles:
 
     def save(self) -> None:
         """Keep this run's clean files only, so the record does not grow from build to build."""
-        save_record(self.path, {"key": self.key, "clean": dict(sorted(self.clean.items()))})
-
-
-PAGES_FILE = "site-check.json"  # in the project's cache folder, next to the privacy record
-PAGE_CODE = ("privacy/gate.py", "privacy/published.py", "privacy/memory.py")
+        self.cache.write(MEMORY_FILE, {"clean": dict(sorted(self.clean.items()))}, self.key)
 
 
 class CheckedPages:
@@ -137,18 +108,16 @@ class CheckedPages:
     A page without a script URL stays without one while its bytes are the same; a page whose links
     all resolved keeps the list of files they point to, checked again against this build's files
     (a cheap look-up instead of reading and parsing the page). Only digests and relative paths of
-    the site's own files are kept.
+    the site's own files are kept. The record holds for one site URL prefix.
     """
 
-    def __init__(self, path: Path | None, prefix: str = "", digests: FileDigests | None = None) -> None:
-        self.path = path
-        self.digest = digests or FileDigests(None)
-        code = b"".join((Path(__file__).parents[1] / name).read_bytes() for name in PAGE_CODE)
-        self.key = hashlib.sha256(code + b"\0" + prefix.encode("utf-8")).hexdigest()
+    def __init__(self, cache: Cache = NOWHERE, prefix: str = "", digests: FileDigests | None = None) -> None:
+        self.cache, self.prefix = cache, prefix
+        self.digest = digests or FileDigests()
         self.known: dict[str, dict[str, list[str]]] = {"links": {}, "scripts": {}}
         self.kept: dict[str, dict[str, list[str]]] = {"links": {}, "scripts": {}}
-        record = load_record(path)
-        if record.get("key") == self.key and all(isinstance(record.get(k), dict) for k in self.known):
+        record = cache.read(PAGES_FILE, prefix)
+        if all(isinstance(record.get(k), dict) for k in self.known):
             self.known = {k: record[k] for k in self.known}
 
     def recall(self, check: str, digest: str) -> list[str] | None:
@@ -160,4 +129,4 @@ class CheckedPages:
 
     def save(self) -> None:
         """Keep this run's clean pages only, so the record does not grow from build to build."""
-        save_record(self.path, {"key": self.key, **self.kept})
+        self.cache.write(PAGES_FILE, dict(self.kept), self.prefix)

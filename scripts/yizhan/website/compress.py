@@ -16,6 +16,8 @@ from pathlib import Path
 
 import brotli
 
+from ..cache import holds, replace_file
+
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"}
 MIN_BYTES = 1024  # below this a compressed copy saves less than a network packet
 # What every visitor loads (theme script and stylesheets, search index and worker) gets the best
@@ -30,10 +32,6 @@ ENCODINGS: dict[str, Callable[[bytes, bool], bytes]] = {
 def wanted(path: Path) -> bool:
     """A text file big enough to be worth a compressed copy."""
     return path.suffix.lower() in TEXT_SUFFIXES and path.stat().st_size >= MIN_BYTES
-
-
-def _same(a: Path, data: bytes) -> bool:
-    return a.is_file() and a.stat().st_size == len(data) and a.read_bytes() == data
 
 
 def _linked(a: Path, b: Path) -> bool:
@@ -55,7 +53,7 @@ def _compress(path: Path, rel: Path, previous: Path | None) -> int:
     ):
         return 0
     data = path.read_bytes()
-    reuse = old is not None and _same(old, data)
+    reuse = old is not None and holds(old, data)
     written = 0
     for suffix, encode in ENCODINGS.items():
         copy = path.with_name(path.name + suffix)
@@ -65,10 +63,9 @@ def _compress(path: Path, rel: Path, previous: Path | None) -> int:
         else:
             body = encode(data, rel.parts[0] in EVERY_VISIT)
         if len(body) < len(data):
-            if _same(copy, body):
+            if holds(copy, body):
                 continue  # already there (an unchanged build keeps its files, links and all)
-            copy.unlink(missing_ok=True)  # the staging folder may hold hard links to the previous build
-            copy.write_bytes(body)
+            replace_file(copy, body)  # the staging folder may hold hard links to the previous build
             written += 1
     return written
 

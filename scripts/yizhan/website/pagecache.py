@@ -1,43 +1,28 @@
 """Skip what did not change on the site: every page is kept from the previous build when nothing it
 depends on changed (pages in the search index only when no searched page changed: the previous
-index is then kept too), and a build where nothing changed at all does not run mkdocs.
+index is then kept too), and a build where nothing changed at all does not run the site engine.
 
-A kept page's key covers its markdown and everything every page shares: the navigation with the
-markdown of the pages in it (their titles show in every page's menu), the list of pages (links
-resolve against it), mkdocs.yml, the theme and its overrides, the edition date, yizhan's own code
-and the versions of mkdocs and its theme. mkdocs still sees every page, so links to kept pages
-resolve; it only skips reading and writing them (its `dirty` mode, driven by our keys instead
-of file times).
+A kept page's key (cache.key) covers its markdown and everything every page shares: the navigation
+with the markdown of the pages in it (their titles show in every page's menu), the list of pages
+(links resolve against it), mkdocs.yml, the theme and its overrides, the edition date, yizhan's own
+code and the library versions. The engine still sees every page, so links to kept pages resolve;
+it only skips reading and writing them (see website.engine).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import BasePlugin
-
-from ..numbers import LETTERS_ONLY
+from .. import cache
 
 MANIFEST = ".manifest.json"  # in build/site/: the keys of the build it sits in
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _SEARCH_EXCLUDED = re.compile(r"^search:\s*\n\s+exclude:\s*true\s*$", re.M)
-DIRTY_WARNING = "A 'dirty' build is being performed"
-
-
-def _digest(*pieces: str | bytes) -> str:
-    sha = hashlib.sha256()
-    for piece in pieces:
-        sha.update(b"\0" + (piece.encode("utf-8") if isinstance(piece, str) else piece))
-    return sha.hexdigest().translate(LETTERS_ONLY)
 
 
 def theme_dir(config: Path) -> Path | None:
@@ -69,25 +54,6 @@ def unsearched(text: str) -> bool:
     return bool(front and _SEARCH_EXCLUDED.search(front.group(1)))
 
 
-def _tree(folder: Path) -> list[str]:
-    """Every file under `folder` with its content hash, in a stable order."""
-    if not folder.is_dir():
-        return []
-    return [
-        f"{p.relative_to(folder).as_posix()}:{_digest(p.read_bytes())}"
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    ]
-
-
-@cache
-def tool_key() -> str:
-    """yizhan's own code and the versions of the site tools it drives."""
-    package = Path(__file__).resolve().parents[1]
-    versions = [f"{name}={metadata.version(name)}" for name in ("mkdocs", "mkdocs-material")]
-    return _digest(*versions, *_tree(package))
-
-
 @dataclass
 class SitePlan:
     """The keys of one site build: one for the whole site, one for the search index, one per page."""
@@ -112,23 +78,18 @@ def plan_site(
 ) -> SitePlan:
     """Keys of this build. `settings`: what the build passes to mkdocs besides the files (name, URL, date)."""
     listed = nav_pages(nav)
-    shared = _digest(
-        tool_key(),
+    shared = cache.key(
         config.read_bytes(),
-        *(_tree(theme) if theme else []),
+        theme if theme is not None and theme.is_dir() else None,
         settings,
         json.dumps(nav, ensure_ascii=False, sort_keys=True),
-        *sorted(docs),
-        *(docs[path] for path in sorted(listed) if path in docs),
+        sorted(docs),
+        [docs[path] for path in sorted(listed) if path in docs],
     )
-    pages = {path: _digest(shared, path, text) for path, text in docs.items() if path.endswith(".md")}
+    pages = {path: cache.key(shared, path, text) for path, text in docs.items() if path.endswith(".md")}
     searched = {path for path in pages if not unsearched(docs[path])}
-    search = _digest(shared, *(f"{path}\0{docs[path]}" for path in sorted(searched)))
-    whole = _digest(
-        shared,
-        *(f"{path}\0{docs[path]}" for path in sorted(docs)),
-        *(f"{path}\0{_digest(site_files[path])}" for path in sorted(site_files)),
-    )
+    search = cache.key(shared, [(path, docs[path]) for path in sorted(searched)])
+    whole = cache.key(shared, docs, {path: cache.digest_of(data) for path, data in site_files.items()})
     return SitePlan(whole, pages, search, searched)
 
 
@@ -185,48 +146,6 @@ def keep_search_index(previous: Path, site: Path) -> None:
     for name in INDEX_FILES:
         (site / name).unlink(missing_ok=True)
         os.link(previous / name, site / name)
-
-
-class _HideDirtyWarning(logging.Filter):
-    """mkdocs warns about `dirty` builds (stale menus); ours are driven by keys that cover the menus."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(DIRTY_WARNING)
-
-
-class KeepPages(BasePlugin):  # type: ignore[type-arg]
-    """Tell mkdocs which pages to leave alone, and put them in place from the previous build first.
-
-    They are in the site before mkdocs writes the others, so what runs after the build sees every
-    page (the cut stylesheets are named by their content and re-linked in all pages, kept ones too).
-    """
-
-    def __init__(self, kept: set[str], docs: dict[str, str], previous: Path, site: Path) -> None:
-        self.kept, self.docs = kept, docs
-        self.previous, self.site = previous, site
-        self.filter = _HideDirtyWarning()
-
-    def on_pre_build(self, *, config: Any) -> None:
-        logging.getLogger("mkdocs.commands.build").addFilter(self.filter)
-        carry_over(self.kept, self.previous, self.site)
-
-    def on_files(self, files: Any, /, *, config: Any) -> Any:
-        for file in files.documentation_pages():
-            modified = file.src_uri not in self.kept
-            file.is_modified = lambda modified=modified: modified
-        return files
-
-    def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
-        """Kept pages were not read: give them their front matter, which the sitemap consults."""
-        from mkdocs.utils.meta import get_data
-
-        for file in files.documentation_pages():
-            if file.src_uri in self.kept and file.page is not None:
-                file.page.meta = get_data(self.docs[file.src_uri])[1]
-        return env
-
-    def on_post_build(self, *, config: Any) -> None:
-        logging.getLogger("mkdocs.commands.build").removeFilter(self.filter)
 
 
 DERIVED = ("", ".gz", ".br")  # a page's HTML and the files made from it (pre-compressed copies)

@@ -9,11 +9,11 @@ still built by mkdocs and checked here.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from pathlib import Path
 from typing import Any
 
+from ..cache import replace_file
 from ..errors import Failure
 from ..report import Location
 
@@ -30,16 +30,8 @@ class SearchSetupError(Failure):
     prefix = "YZ-SITE-"
 
 
-def check_search_setup(config: Any) -> None:
-    """Before building: jieba importable (and quiet) and the configured separator splits jieba's words."""
-    from material.plugins.search import plugin as search_plugin
-
-    if getattr(search_plugin, "jieba", None) is None:
-        raise SearchSetupError("YZ-SITE-001")
-    # jieba announces loading its dictionary in English on stderr; users read Chinese only.
-    search_plugin.jieba.setLogLevel(logging.WARNING)
-    plugin = config["plugins"].get("material/search") or config["plugins"].get("search")
-    separator = str(plugin.config.separator or "") if plugin is not None else ""
+def check_separator(separator: str) -> None:
+    """Before building: the configured separator (a regular expression) splits jieba's words."""
     if not separator or not re.fullmatch(separator, WORD_JOINER):
         raise SearchSetupError("YZ-SITE-002", Location("mkdocs.yml"))
 
@@ -93,9 +85,9 @@ def lean_index(index: dict[str, Any]) -> dict[str, Any]:
 def write_compact_index(site: Path, index: dict[str, Any]) -> None:
     """Rewrite the index as UTF-8 instead of \\uXXXX escapes: the same data in about half the bytes."""
     body = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    (site / INDEX_FILES[0]).write_text(body, encoding="utf-8")
+    replace_file(site / INDEX_FILES[0], body)
     # The offline plugin's file: loaded by a <script> when the site is opened from file://.
-    (site / INDEX_FILES[1]).write_text(f"var __index = {body}", encoding="utf-8")
+    replace_file(site / INDEX_FILES[1], f"var __index = {body}")
 
 
 def lunr_files(languages: list[str]) -> set[str]:

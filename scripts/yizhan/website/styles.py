@@ -21,7 +21,8 @@ from typing import Any
 
 import tinycss2
 
-from ..privacy.memory import FileDigests, load_record, save_record
+from ..cache import NOWHERE, Cache, replace_file
+from ..privacy.memory import FileDigests
 
 STYLES_DIR = "assets/stylesheets"
 PLACEHOLDER = "0" * 8  # what the templates write in place of the content hash
@@ -290,18 +291,18 @@ class StyleMemory:
     and the sheet names it links. Pages kept from the previous build are then not read at all, and the
     sheets themselves are reused while the words of the whole site are the same.
 
-    The record holds for one set of source stylesheets and this module's code; either changed, it
-    starts empty."""
+    The record holds for one set of source stylesheets (and, as every record, yizhan's code and the
+    library versions); either changed, it starts empty."""
 
-    def __init__(self, path: Path | None, css: str) -> None:
-        self.path = path
-        self.key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + css.encode("utf-8")).hexdigest()
+    def __init__(self, cache: Cache, css: str) -> None:
+        self.cache = cache
+        self.key = hashlib.sha256(css.encode("utf-8")).hexdigest()
         self.vocabulary = frozenset(_WORD.findall(css))
         self.sets: list[str] = []
         self.pages: dict[str, list[Any]] = {}  # digest → [page words, inline script words, linked sheets]
         self.sheets: dict[str, str] = {}
-        record = load_record(path)
-        if record.get("key") == self.key and _well_formed(record):
+        record = cache.read(STYLES_FILE, self.key)
+        if _well_formed(record):
             self.sets, self.pages, self.sheets = record["sets"], record["pages"], record["sheets"]
         self.used: dict[str, list[Any]] = {}
         self._ids = {words: index for index, words in enumerate(self.sets)}
@@ -329,13 +330,11 @@ class StyleMemory:
         return page, inline, linked
 
     def save(self, sheets: dict[str, str]) -> None:
-        if self.path is None:
-            return
         used = sorted({i for entry in self.used.values() for i in entry[:2]})
         renumber = {old: new for new, old in enumerate(used)}
         pages = {d: [renumber[e[0]], renumber[e[1]], e[2]] for d, e in sorted(self.used.items())}
-        record = {"key": self.key, "sets": [self.sets[i] for i in used], "pages": pages, "sheets": sheets}
-        save_record(self.path, record)
+        record = {"sets": [self.sets[i] for i in used], "pages": pages, "sheets": sheets}
+        self.cache.write(STYLES_FILE, record, self.key)
 
 
 def _well_formed(record: dict[str, Any]) -> bool:
@@ -349,18 +348,18 @@ def _well_formed(record: dict[str, Any]) -> bool:
 
 
 def write_styles(
-    site: Path, sources: list[str], memory: Path | None = None, digests: FileDigests | None = None
+    site: Path, sources: list[str], cache: Cache = NOWHERE, digests: FileDigests | None = None
 ) -> dict[str, str]:
     """Replace the theme's and the site's stylesheets by the two sheets the pages link; returns their paths.
 
-    `memory`: where StyleMemory keeps what it learned; `digests`: the build's file digests (pages
+    `cache`: where StyleMemory keeps what it learned; `digests`: the build's file digests (pages
     kept from the previous build are known without reading them).
     """
-    digests = digests or FileDigests(None)
+    digests = digests or FileDigests()
     theme = sorted((site / STYLES_DIR).glob("main.*.min.css"))
     files = [*theme, *(site / rel for rel in sources)]
     css = "\n".join(f.read_text(encoding="utf-8") for f in files)
-    remembered = StyleMemory(memory, css)
+    remembered = StyleMemory(cache, css)
     page_set: set[str] = set()
     inline: set[str] = set()
     linked: dict[Path, set[str]] = {}
@@ -390,15 +389,14 @@ def write_styles(
         sheets = {"site": purge(css, words), "critical": purge(css, words, critical=True)}
     names = {kind: content_name(kind, text) for kind, text in sheets.items()}
     for kind, text in sheets.items():
-        (site / names[kind]).write_text(text, encoding="utf-8")
+        replace_file(site / names[kind], text)
     short = {kind: name.removeprefix(f"{STYLES_DIR}/") for kind, name in names.items()}
     for path, sheets_linked in linked.items():
         if sheets_linked <= set(short.values()):
             continue  # already links these sheets (a page kept from the previous build)
         html = read[path] if path in read else path.read_text(encoding="utf-8")
         new = link_sheets(html, short)
-        path.unlink()  # a page kept from the previous build is a hard link to it: never write through
-        path.write_text(new, encoding="utf-8")
+        replace_file(path, new)  # a page kept from the previous build is a hard link to it
         remembered.learn(digests.note(path, new.encode("utf-8")), new)
     for old in [*files, *(site / STYLES_DIR).glob("*.css.map"), *(site / STYLES_DIR).glob("palette.*.css")]:
         old.unlink(missing_ok=True)
