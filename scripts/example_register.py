@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from yizhan.workdays import WorkCalendar
+from yizhan.rules.workdays import WorkCalendar
 
 # Per policy: applications a month, working days for 村 / 乡镇 / 县 steps, and the 办结时限 (content/policies).
 POLICIES = {"dibao": (110, 17, 5, 3, 30), "linshi": (90, 12, 3, 2, 20), "tekun": (40, 17, 5, 3, 30)}

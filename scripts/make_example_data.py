@@ -18,7 +18,7 @@ from pathlib import Path
 
 from example_register import HEADER as REGISTER_HEADER
 from example_register import make_register
-from yizhan.numbers import id_check_char
+from yizhan.rules.numbers import id_check_char
 
 SEED = 20261120
 EDITION = date(2026, 11, 20)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from yizhan import cache
-from yizhan.cache import Cache, replace_file
+from yizhan.buildkit import cache
+from yizhan.buildkit.cache import Cache, replace_file
 
 PACKAGE = REPO / "scripts" / "yizhan"
 

@@ -14,9 +14,9 @@ import pytest
 
 import yizhan
 from conftest import REPO
-from yizhan import messages
-from yizhan.errors import EXIT_USAGE, Failure, located
-from yizhan.report import ERROR, Location, Problem
+from yizhan.feedback import messages
+from yizhan.feedback.errors import EXIT_USAGE, Failure, located
+from yizhan.feedback.report import ERROR, Location, Problem
 
 Run = Callable[..., tuple[int, str, str]]
 PACKAGE = REPO / "scripts/yizhan"
@@ -92,7 +92,7 @@ def test_every_code_raised_is_in_the_catalogue_and_fits_its_class() -> None:
 
 
 def test_a_failure_refuses_a_code_of_another_kind() -> None:
-    from yizhan.outfolder import OutFolderError
+    from yizhan.buildkit.outfolder import OutFolderError
 
     with pytest.raises(ValueError):
         OutFolderError("YZ-DATA-001", title="x")
@@ -138,7 +138,7 @@ def test_build_help_lists_catalogue_texts(capsys: pytest.CaptureFixture[str]) ->
 
 def test_the_field_wording_publishes_no_number() -> None:
     """The web form and the XLSForm publish the field wording: a phone in it would stop every build."""
-    from yizhan.numbers import find_numbers
+    from yizhan.rules.numbers import find_numbers
 
     for kind in messages.FIELD:
         assert list(find_numbers(messages.FIELD[kind], every_id=True)) == [], kind

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import REPO, read_rows, write_rows
-from yizhan import messages
+from yizhan.feedback import messages
 from yizhan.load import load
 from yizhan.validate import validate
 

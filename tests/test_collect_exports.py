@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, read_rows
-from yizhan import messages
+from yizhan.feedback import messages
 from yizhan.load import load
 from yizhan.validate import validate
 

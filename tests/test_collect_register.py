@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, read_rows, write_rows
-from yizhan import messages
+from yizhan.feedback import messages
 from yizhan.forms import load_forms, with_datasets
 from yizhan.forms.model import Field
 from yizhan.forms.schema import column_titles
 from yizhan.load import load
-from yizhan.numbers import id_check_char
+from yizhan.rules.numbers import id_check_char
 from yizhan.validate import validate
 
 Run = Callable[..., tuple[int, str, str]]

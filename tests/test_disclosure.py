@@ -20,7 +20,7 @@ from yizhan.cli import main as yizhan_main
 from yizhan.disclosure.lifecycle import ARCHIVED, EXPIRED, NOT_YET, ON_NOTICE, edition_of, editions
 from yizhan.disclosure.services import service_stats
 from yizhan.disclosure.stats import NOT_FINISHED_LATE, NOT_STARTED_LATE, feedback_stats, project_progress
-from yizhan.workdays import WorkCalendar
+from yizhan.rules.workdays import WorkCalendar
 
 # one xdist worker runs this whole module, so its module-scoped builds are made once
 pytestmark = pytest.mark.xdist_group("disclosure")

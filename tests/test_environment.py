@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from yizhan import environment, messages
-from yizhan.errors import located
-from yizhan.report import ERROR, WARNING, Problem
+from yizhan.buildkit import environment
+from yizhan.feedback import messages
+from yizhan.feedback.errors import located
+from yizhan.feedback.report import ERROR, WARNING, Problem
 
 Run = Callable[..., tuple[int, str, str]]
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from yizhan import cli, messages
-from yizhan.errors import located
-from yizhan.report import ERROR, Location, Problem
-from yizhan.yamlfile import MAX_DEPTH
+from yizhan import cli
+from yizhan.feedback import messages
+from yizhan.feedback.errors import located
+from yizhan.feedback.report import ERROR, Location, Problem
+from yizhan.intake.yamlfile import MAX_DEPTH
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -116,7 +117,7 @@ def test_an_unknown_name_in_a_customised_template_is_located(mini: Path, run: Ru
     code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
     assert code == 1
     where = Location("site_templates/site/home.md.j2", line=line)
-    detail = "'yizhan.model.County object' has no attribute 'country'"
+    detail = "'yizhan.model.project.County object' has no attribute 'country'"
     assert f"错误：{expected('YZ-RUN-002', where, detail=detail)}" in err.splitlines()
     no_traceback(out, err)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from yizhan import messages
-from yizhan.eligibility import CONDITION_WORDS, QUESTIONS, ConditionSet, describe, requirements
+from yizhan.feedback import messages
 from yizhan.load import load
+from yizhan.rules.eligibility import CONDITION_WORDS, QUESTIONS, ConditionSet, describe, requirements
 from yizhan.validate import to_model, validate
 from yizhan.website.guide import guide_data, render_guide, situation_matches
 from yizhan.website.search_index import (

@@ -13,14 +13,14 @@ from frictionless import Schema
 from pyxform.xls2xform import convert
 
 from conftest import REPO
-from yizhan import messages
+from yizhan.feedback import messages
 from yizhan.forms import load_forms
 from yizhan.forms.paper import ID_BOXES, PHONE_BOXES, paper_html, skip_notes
 from yizhan.forms.schema import table_schema
 from yizhan.forms.xlsform import xlsform_bytes
 from yizhan.load import load
+from yizhan.model.stations import Station
 from yizhan.printing.engine import render_pdf
-from yizhan.stations import Station
 from yizhan.validate import to_model, validate
 
 # one xdist worker runs this whole module, so its module-scoped builds are made once

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import REPO, read_rows, write_rows
-from yizhan.cells import FORMULA_START
 from yizhan.load import load
+from yizhan.sheets.cells import FORMULA_START
 from yizhan.validate import validate
 
 Run = Callable[..., tuple[int, str, str]]

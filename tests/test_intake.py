@@ -9,10 +9,10 @@ import pytest
 
 from conftest import FIXTURES, read_rows, write_rows
 from make_spreadsheets import id_as_number, month_as_date, to_xlsx, with_separator
-from yizhan import messages
+from yizhan.feedback import messages
+from yizhan.feedback.report import NOTE, WARNING, Problem
 from yizhan.load import load
-from yizhan.numbers import id_check_char
-from yizhan.report import NOTE, WARNING, Problem
+from yizhan.rules.numbers import id_check_char
 from yizhan.validate import validate
 
 STATIONS = "datasets/驿站名录"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yizhan.cache import Cache
+from yizhan.buildkit.cache import Cache
 from yizhan.privacy.gate import broken_links
 
 

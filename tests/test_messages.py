@@ -11,12 +11,12 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import REPO, TESTS, edit_cell, read_rows, write_rows
-from yizhan import messages
-from yizhan.errors import located
+from yizhan.feedback import messages
+from yizhan.feedback.errors import located
+from yizhan.feedback.report import ERROR, WARNING, Location, Problem
 from yizhan.load import load
-from yizhan.output import PrintJob
+from yizhan.model.output import PrintJob
 from yizhan.printing.jobs import PrintError, bind, render_jobs
-from yizhan.report import ERROR, WARNING, Location, Problem
 from yizhan.validate import validate
 
 Run = Callable[..., tuple[int, str, str]]

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import read_rows, write_rows
+from yizhan.feedback.report import column_letter
 from yizhan.load import load
-from yizhan.numbers import (
+from yizhan.privacy.gate import Secrets, scan_text
+from yizhan.privacy.masking import mask_phone, mask_text
+from yizhan.rules.numbers import (
     BIRTH_DATE_PATTERN,
     LATEST_BIRTH_YEAR,
     OLDEST_BIRTH_YEAR,
@@ -22,9 +25,6 @@ from yizhan.numbers import (
     mask_numbers,
     parse_phone,
 )
-from yizhan.privacy.gate import Secrets, scan_text
-from yizhan.privacy.masking import mask_phone, mask_text
-from yizhan.report import column_letter
 from yizhan.validate import validate
 
 VALID_ID = "99010119800101002" + id_check_char("99010119800101002")

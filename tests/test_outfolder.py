@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from yizhan.errors import located
-from yizhan.messages import text
-from yizhan.outfolder import MARKER, OutFolderError, inside, lock_file, locked, written_files
-from yizhan.output import Output, PrintJob
+from yizhan.buildkit.outfolder import MARKER, OutFolderError, inside, lock_file, locked, written_files
+from yizhan.feedback.errors import located
+from yizhan.feedback.messages import text
+from yizhan.feedback.report import ERROR, Problem
+from yizhan.model.output import Output, PrintJob
 from yizhan.publish import publish
-from yizhan.report import ERROR, Problem
 
 Run = Callable[..., tuple[int, str, str]]
 

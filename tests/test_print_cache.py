@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit_cell, read_rows, snapshot
-from yizhan import messages
+from yizhan.feedback import messages
 from yizhan.printing import engine as print_engine
 from yizhan.printing import stamp as print_stamp
 

@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import FIXTURES
+from yizhan.buildkit.paths import project_file
 from yizhan.derive import derive
 from yizhan.load import load
-from yizhan.output import PrintJob
-from yizhan.paths import project_file
+from yizhan.model.output import PrintJob
 from yizhan.printing.engine import render_batch, split
 from yizhan.printing.posters import POSTER_GROUP, STATION_LIST_GROUP
 from yizhan.printing.stamp import render_stamped, whole

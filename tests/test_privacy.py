@@ -16,17 +16,17 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import REPO, edit_cell, read_rows
-from yizhan.cache import Cache
+from yizhan.buildkit.cache import Cache
 from yizhan.derive import derive
 from yizhan.load import load
-from yizhan.numbers import fold, id_check_char
 from yizhan.privacy import gate as check
 from yizhan.privacy import masking
 from yizhan.privacy.gate import Secrets, names_pattern, privacy_gate, scan_text, scan_xlsx
 from yizhan.privacy.masking import COMPOUND_SURNAMES, mask_name, mask_phone, mask_text
 from yizhan.privacy.memory import MEMORY_FILE
+from yizhan.rules.numbers import fold, id_check_char
+from yizhan.rules.vocab import PRIVATE
 from yizhan.validate import to_model
-from yizhan.vocab import PRIVATE
 
 Run = Callable[..., tuple[int, str, str]]
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)

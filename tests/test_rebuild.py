@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from yizhan import memo
 from yizhan import render as render_module
-from yizhan.cache import Cache
-from yizhan.errors import Failure
+from yizhan.buildkit import memo
+from yizhan.buildkit.cache import Cache
+from yizhan.buildkit.templating import front_matter, mkdocs_title
+from yizhan.feedback.errors import Failure
 from yizhan.privacy import memory
 from yizhan.privacy.memory import FileDigests
 from yizhan.publish import DOCS_RECORD, sync_docs
-from yizhan.templating import front_matter, mkdocs_title
 
 HOUR_AGO = time.time() - 3600
 

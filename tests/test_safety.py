@@ -20,10 +20,10 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from conftest import FIXTURES, REPO, edit_cell, read_rows
-from yizhan.cells import FORMULA_START, safe_text
 from yizhan.cli import main as yizhan_main
-from yizhan.messages import text
+from yizhan.feedback.messages import text
 from yizhan.privacy.published import notice_pages_hidden, script_urls
+from yizhan.sheets.cells import FORMULA_START, safe_text
 
 # one xdist worker runs this whole module, so its module-scoped builds are made once
 pytestmark = pytest.mark.xdist_group("safety")
@@ -133,7 +133,7 @@ def test_a_hostile_village_keeps_its_notice_page_out_of_search(hostile: Path) ->
 def test_front_matter_is_serialized_not_pieced_together(hostile: Path) -> None:
     built = pages(hostile)
     assert built["stations/YZ-01-001.html"].title.get_text().startswith(ATTRIBUTE)
-    from yizhan.templating import front_matter
+    from yizhan.buildkit.templating import front_matter
 
     written = str(front_matter(title=f"{VILLAGE}救助对象公示", search={"exclude": True}))
     meta = yaml.safe_load(written.strip().strip("-"))
@@ -350,8 +350,8 @@ def test_unsafe_form_code_is_refused_with_its_line(mini: Path, run: Run) -> None
 
 
 def test_digits_of_other_scripts_are_read_as_digits() -> None:
-    from yizhan.numbers import find_numbers
     from yizhan.privacy.masking import mask_text
+    from yizhan.rules.numbers import find_numbers
 
     assert mask_text("电话١٣٩٨٧٦٥٤٣٢١，请回电") == "电话139****4321，请回电"
     assert [f.kind for f in find_numbers("证件 ٩٩٠١٠١١٩٧٠٠٣١٦١٢٣x")] == ["id18"]

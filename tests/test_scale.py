@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from yizhan import messages
-from yizhan.progress import Progress
+from yizhan.buildkit.progress import Progress
+from yizhan.feedback import messages
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -48,9 +48,9 @@ def test_progress_on_a_terminal_is_a_bar_not_lines(monkeypatch: pytest.MonkeyPat
 
 def test_print_stage_takes_any_executor(mini: Path, tmp_path: Path) -> None:
     """A thread pool stands in for any concurrent.futures.Executor; the PDFs are the same bytes."""
+    from yizhan.buildkit.paths import project_file
     from yizhan.derive import derive
     from yizhan.load import load
-    from yizhan.paths import project_file
     from yizhan.printing.jobs import render_jobs
     from yizhan.render import render
     from yizhan.validate import to_model

@@ -16,8 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import REPO, read_rows
-from yizhan.messages import text
-from yizhan.vocab import ACTIVE, CLOSED
+from yizhan.feedback.messages import text
+from yizhan.rules.vocab import ACTIVE, CLOSED
 from yizhan.website.search import SearchSetupError, check_search_index
 
 Run = Callable[..., tuple[int, str, str]]

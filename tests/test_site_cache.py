@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit_cell, read_rows, snapshot
-from yizhan import cli, uptodate
+from yizhan import cli
 from yizhan import publish as publish_module
+from yizhan.buildkit import uptodate
 from yizhan.website import pagecache
 
 PHONE_TITLE = "管理员电话"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO
 from yizhan.cli import main as yizhan_main
-from yizhan.messages import text
+from yizhan.feedback.messages import text
 from yizhan.privacy.gate import Secrets, broken_links, privacy_gate
 from yizhan.website import compress
 from yizhan.website.search import WORD_JOINER, lean_text, load_index

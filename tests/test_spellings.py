@@ -19,7 +19,7 @@ from conftest import FIXTURES, REPO
 from yizhan.forms import load_forms
 from yizhan.forms.web import web_html
 from yizhan.load import load
-from yizhan.numbers import (
+from yizhan.rules.numbers import (
     canonical_id,
     fold,
     fold_runs,

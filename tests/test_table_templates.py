@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import FIXTURES, read_rows
+from yizhan.feedback.report import NOTE, Report
 from yizhan.load import load, load_specs
-from yizhan.model import TableSpec
-from yizhan.report import NOTE, Report
-from yizhan.table_templates import GUIDE_SHEET, template_bytes, what_goes_here
+from yizhan.model.project import TableSpec
+from yizhan.sheets.templates import GUIDE_SHEET, template_bytes, what_goes_here
 from yizhan.validate import validate
 
 EDITION = dt.date(2026, 11, 20)
@@ -109,9 +109,9 @@ def test_init_empty_starts_with_templates(tmp_path: Path, run: Callable[..., tup
 def test_forms_page_offers_the_templates(mini: Path) -> None:
     from bs4 import BeautifulSoup
 
+    from yizhan.buildkit.paths import project_file
     from yizhan.derive import derive
     from yizhan.forms.render import render_forms
-    from yizhan.paths import project_file
     from yizhan.validate import to_model
 
     project = load(mini)

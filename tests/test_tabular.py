@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from yizhan import csvrows
-from yizhan.tabular import TableReadError, detect_encoding, normalize_date, read_table
+from yizhan.feedback.errors import TableReadError
+from yizhan.intake import csvrows
+from yizhan.intake.tabular import detect_encoding, normalize_date, read_table
 
 ROWS = "驿站编号,驿站名称\nYZ-01,青溪镇民生驿站\n"
 

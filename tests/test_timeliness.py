@@ -10,9 +10,9 @@ import pytest
 from conftest import FIXTURES, REPO
 from yizhan.disclosure.timeliness import step_deadlines, timeliness
 from yizhan.load import load
-from yizhan.model import Policy
+from yizhan.model.project import Policy
+from yizhan.rules.workdays import WorkCalendar, calendar_from
 from yizhan.validate import to_model
-from yizhan.workdays import WorkCalendar, calendar_from
 
 D = dt.date
 

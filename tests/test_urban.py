@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, read_rows
 from yizhan.cli import main as yizhan_main
 from yizhan.load import load
-from yizhan.vocab import PlaceWords, canonical, place_words, station_kind
+from yizhan.rules.vocab import PlaceWords, canonical, place_words, station_kind
 
 # one xdist worker runs this whole module, so its module-scoped builds are made once
 pytestmark = pytest.mark.xdist_group("urban")

@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from conftest import edit_cell, read_rows, write_rows
-from yizhan import messages
+from yizhan.feedback import messages
 from yizhan.load import load
 from yizhan.validate import validate
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO
-from yizhan import vocab
+from yizhan.feedback.report import Report
 from yizhan.load import load_specs
-from yizhan.report import Report
+from yizhan.rules import vocab
 
 ENUMS = {
     ("驿站名录", "level"): vocab.LEVELS,

@@ -19,7 +19,7 @@ from yizhan.forms import load_forms, with_datasets
 from yizhan.forms.model import Field, Form
 from yizhan.forms.xlsform import xlsform_bytes
 from yizhan.load import load
-from yizhan.numbers import id_check_char, id_number_problem, is_phone
+from yizhan.rules.numbers import id_check_char, id_number_problem, is_phone
 
 # one xdist worker runs this whole module, so its module-scoped builds are made once
 pytestmark = pytest.mark.xdist_group("xlsform_rules")

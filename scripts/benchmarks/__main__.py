@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from yizhan.buildkit.outfolder import new_work_dir, swap
+from yizhan.buildkit.paths import project_file, tool_root
 from yizhan.derive import derive
 from yizhan.disclosure.render import render_disclosure
 from yizhan.load import load
-from yizhan.numbers import id_check_char
-from yizhan.outfolder import new_work_dir, swap
-from yizhan.output import Output
-from yizhan.paths import project_file, tool_root
+from yizhan.model.output import Output
 from yizhan.printing.jobs import render_jobs
 from yizhan.printing.posters import POSTER_GROUP, STATION_LIST_GROUP
 from yizhan.publish import publish
 from yizhan.render import render
+from yizhan.rules.numbers import id_check_char
 from yizhan.validate import to_model, validate
 from yizhan.website.pages import render_site as site_pages
 

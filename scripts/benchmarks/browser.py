@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from yizhan.model import County
-from yizhan.output import Output
-from yizhan.paths import project_file
+from yizhan.buildkit.paths import project_file
+from yizhan.model.output import Output
+from yizhan.model.project import County
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -303,7 +303,7 @@ def build_example(root: Path, out: Path) -> tuple[Output, County]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from yizhan.paths import tool_root
+    from yizhan.buildkit.paths import tool_root
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.browser", description="慢速手机上的网站")
     parser.add_argument("--project", type=Path, default=tool_root(), help="县的项目目录（默认示例县）")

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from yizhan.paths import tool_root
+from yizhan.buildkit.paths import tool_root
 
 LOG = "服务台账.csv"
 DEFAULT_ROWS = 1_000_000

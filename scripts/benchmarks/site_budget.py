@@ -8,9 +8,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from yizhan.model import County
-from yizhan.output import Output
-from yizhan.paths import project_file
+from yizhan.buildkit.paths import project_file
+from yizhan.model.output import Output
+from yizhan.model.project import County
 from yizhan.website.stations import FINDER_DATA
 
 KB = 1024

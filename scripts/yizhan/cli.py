@@ -12,25 +12,25 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import TypeVar
 
-from . import uptodate
-from .cache import Cache
+from .buildkit import uptodate
+from .buildkit.cache import Cache
+from .buildkit.environment import check_environment
+from .buildkit.memo import remembering
+from .buildkit.outfolder import check_out, locked, new_work_dir, swap
+from .buildkit.paths import project_file, tool_root
 from .derive import derive
-from .environment import check_environment
-from .errors import EXIT_INVALID, EXIT_USAGE, Failure, explain
+from .feedback.errors import EXIT_INVALID, EXIT_USAGE, Failure, explain
+from .feedback.messages import HELP, PARTS, STEPS, listing, say
+from .feedback.report import Location
 from .load import load
-from .memo import remembering
-from .messages import HELP, PARTS, STEPS, listing, say
-from .model import Model
-from .outfolder import check_out, locked, new_work_dir, swap
-from .output import Output
-from .paths import project_file, tool_root
+from .model.output import Output
+from .model.project import Model
 from .printing.cluster import dask_executor
 from .printing.jobs import warm_pool
 from .privacy.gate import check_outputs
 from .privacy.memory import FileDigests
 from .publish import publish
 from .render import render
-from .report import Location
 from .validate import to_model, validate
 
 EXIT_OK = 0

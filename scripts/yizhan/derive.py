@@ -6,31 +6,13 @@ whose publication class is public, and masked columns already masked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import pandas as pd
 
 from .disclosure import derive_disclosure
-from .model import County, Model, Policy, TableSpec
+from .model.project import Model, TableSpec
+from .model.public import PublicData
 from .privacy.masking import MASKS
-from .vocab import MASKED, PUBLIC
-
-
-@dataclass
-class PublicData:
-    """Everything the render stage may see."""
-
-    county: County
-    policies: list[Policy]
-    forms: dict[str, dict[str, Any]]
-    tables: dict[str, pd.DataFrame]  # masked views, internal keys
-    pages: dict[str, str]
-    stats: dict[str, Any] = field(default_factory=dict)
-    specs: dict[str, TableSpec] = field(default_factory=dict)  # the datasets' schemas (for templates)
-
-    def policy(self, policy_id: str) -> Policy:
-        return next(p for p in self.policies if p.id == policy_id)
+from .rules.vocab import MASKED, PUBLIC
 
 
 def public_view(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:

@@ -9,12 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .model import Column, Dataset, Project, TableSpec
-from .normalize import WHAT, id_damage, lost_zero, normalize_column
-from .paths import tool_root
-from .report import NOTE, WARNING, Location, Report, column_letter
-from .tabular import RawTable, TableReadError, normalize_header, read_table
-from .yamlfile import YamlDoc, YamlError, read_yaml
+from .buildkit.paths import tool_root
+from .feedback.errors import TableReadError
+from .feedback.report import NOTE, WARNING, Location, Report, column_letter
+from .intake.normalize import WHAT, id_damage, lost_zero, normalize_column
+from .intake.tabular import RawTable, normalize_header, read_table
+from .intake.yamlfile import YamlDoc, YamlError, read_yaml
+from .model.project import Column, Dataset, Project, TableSpec
 
 DATAPACKAGE = "datasets/datapackage.json"
 NOT_READ = -1  # position of a column whose title is repeated: present, but neither copy is read

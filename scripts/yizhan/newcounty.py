@@ -7,10 +7,10 @@ import re
 import shutil
 from pathlib import Path
 
-from .cache import replace_file
+from .buildkit.cache import replace_file
+from .feedback.report import Report
 from .load import DATAPACKAGE, load_specs
-from .report import Report
-from .table_templates import template_files
+from .sheets.templates import template_files
 
 # county.yml settings that name the example county: emptied, so `yizhan validate` lists them to fill in.
 COUNTY_SETTINGS = ("county", "region", "bureau", "bureau_address", "consult_phone", "supervision_phone")

@@ -12,13 +12,13 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, holds, load_json, replace_file, save_json
-from .model import County
-from .outfolder import inside, write_marker
-from .output import Output
-from .paths import project_file
+from .buildkit.cache import Cache, holds, load_json, replace_file, save_json
+from .buildkit.outfolder import inside, write_marker
+from .buildkit.paths import project_file
+from .buildkit.templating import mkdocs_title
+from .model.output import Output
+from .model.project import County
 from .privacy.memory import FileDigests
-from .templating import mkdocs_title
 
 
 def _write(base: Path, rel: str, data: bytes | str, previous: Path | None = None) -> None:

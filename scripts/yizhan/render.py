@@ -9,12 +9,12 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .derive import PublicData
 from .disclosure.render import render_disclosure
 from .disclosure.render_notices import current_sheets
 from .disclosure.warnings import warning_sheets
 from .forms.render import form_jobs, render_forms
-from .output import Output
+from .model.output import Output
+from .model.public import PublicData
 from .printing.handbook import policy_jobs
 from .printing.posters import station_jobs
 from .website.pages import render_site

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..feedback.report import Report
 from ..forms.model import MULTI_SEPARATOR, Form
-from ..model import Dataset, Project
-from ..report import Report
+from ..model.project import Dataset, Project
 from ..validate import tables
 
 

@@ -7,19 +7,20 @@ import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import messages
-from ..cells import safe_text
+from ..buildkit.cache import replace_file
+from ..feedback import messages
+from ..feedback.report import ERROR, WARNING, Location, Report
 from ..forms import with_datasets
 from ..forms.model import Form, to_form
 from ..load import load
-from ..model import Dataset, Project
-from ..report import ERROR, WARNING, Location, Report
+from ..model.project import Dataset, Project
+from ..rules.vocab import RECEIVED
+from ..sheets.cells import safe_text
 from ..validate import validate
-from ..vocab import RECEIVED
 from .checks import check_incoming
 from .incoming import read_collected, review_decision
 from .merge import META_KEYS, Candidate, Merged, merge
-from .store import _atomic_write, save, unwritable
+from .store import save, unwritable
 
 ERRORS_TITLE = "错误说明"
 
@@ -291,5 +292,5 @@ def write_rejects(first: Path, bad: list[Rejected]) -> Path:
     writer.writerow([safe_text(c) for c in ["来源文件", *header, ERRORS_TITLE]])
     for rejected in bad:
         writer.writerow([safe_text(c) for c in [rejected.path.name, *rejected.cells, rejected.errors]])
-    _atomic_write(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    replace_file(target, ("\ufeff" + buffer.getvalue()).encode("utf-8"), durable=True)
     return target

@@ -19,13 +19,14 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..cache import replace_file
+from ..buildkit.cache import replace_file
+from ..feedback.errors import TableReadError
+from ..feedback.report import Location, Report, column_letter
 from ..forms.model import MULTI_SEPARATOR, Form
+from ..intake.tabular import RawTable, detect_encoding, normalize_header, read_table
 from ..load import letters_of, to_frame
-from ..model import Dataset, TableSpec
-from ..report import Location, Report, column_letter
-from ..tabular import RawTable, TableReadError, detect_encoding, normalize_header, read_table
-from ..vocab import REGISTER_FILLED
+from ..model.project import Dataset, TableSpec
+from ..rules.vocab import REGISTER_FILLED
 
 # Columns the tools add to every export; they are not answers.
 CENTRAL_META = {"SubmissionDate", "KEY", "PARENT_KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",

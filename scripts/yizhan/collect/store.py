@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cache import replace_file
-from ..cells import neutralise_cells, safe_text
-from ..model import Dataset
-from ..tabular import normalize_header, read_table
+from ..buildkit.cache import replace_file
+from ..intake.tabular import normalize_header, read_table
+from ..model.project import Dataset
+from ..sheets.cells import neutralise_cells, safe_text
 from .merge import Merged
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..model import County, Policy
+from ..model.project import County, Policy
 from .notices import NoticeBook, notice_book
 from .services import ServiceStats, service_stats
 from .stats import FeedbackStats, Progress, feedback_stats, project_progress

@@ -6,8 +6,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from ..vocab import ARCHIVED, EXPIRED, NOT_YET, ON_NOTICE
-from ..workdays import WorkCalendar
+from ..rules.vocab import ARCHIVED, EXPIRED, NOT_YET, ON_NOTICE
+from ..rules.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..ids import place_slug
-from ..vocab import NOT_YET, ON_NOTICE, RECIPIENT_CATEGORIES, TOWNSHIP, VILLAGE, tier_of
-from ..workdays import WorkCalendar
+from ..rules.ids import place_slug
+from ..rules.vocab import NOT_YET, ON_NOTICE, RECIPIENT_CATEGORIES, TOWNSHIP, VILLAGE, tier_of
+from ..rules.workdays import WorkCalendar
 from .lifecycle import Edition, editions
 
 CATEGORIES = dict(zip(RECIPIENT_CATEGORIES, ("dibao", "tekun", "linshi"), strict=True))  # slugs in paths

@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..cells import safe_text
-from ..vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, WAITING, PlaceWords
+from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, WAITING, PlaceWords
+from ..sheets.cells import safe_text
 from . import Disclosure
 from .services import SERVICE_TYPES
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..ids import place_slug
-from ..model import County
-from ..output import Output
-from ..templating import render_template
+from ..buildkit.templating import render_template
+from ..model.output import Output
+from ..model.project import County
+from ..rules.ids import place_slug
 from . import Disclosure
 from .notices import ON_NOTICE
 from .opendata import open_data

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..memo import remembered
-from ..model import County
-from ..output import Output, PrintJob
-from ..templating import render_template
+from ..buildkit.memo import remembered
+from ..buildkit.templating import render_template
+from ..model.output import Output, PrintJob
+from ..model.project import County
 from .notices import EditionNotices, NoticeBook
 
 NOTICE_DIR = "disclosure/gongshi"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..ids import place_slug
-from ..model import County
-from ..templating import render_template
-from ..vocab import FEEDBACK_CATEGORIES, HANDLED
+from ..buildkit.templating import render_template
+from ..model.project import County
+from ..rules.ids import place_slug
+from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED
 from . import Disclosure
 from .charts import Series, bar_chart
 from .services import SERVICE_TYPES

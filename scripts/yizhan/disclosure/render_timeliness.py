@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import County
-from ..templating import render_template
+from ..buildkit.templating import render_template
+from ..model.project import County
 from .charts import Series, bar_chart
 from .render_stats import pct
 from .timeliness import Timeliness

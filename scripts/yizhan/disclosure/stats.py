@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..vocab import COUNTY, FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, NOT_REVISITED, SATISFIED, WAITING
-from ..workdays import WorkCalendar
+from ..rules.vocab import COUNTY, FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, NOT_REVISITED, SATISFIED, WAITING
+from ..rules.workdays import WorkCalendar
 
 NOT_STARTED_LATE, NOT_FINISHED_LATE = "逾期未开工", "逾期未完工"
 

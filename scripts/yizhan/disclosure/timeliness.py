@@ -14,9 +14,20 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import Policy
-from ..vocab import APPROVED, COUNTY, DONE, FORWARDED, RECEIVED, REFUSED, REVIEWED, TOWNSHIP, VILLAGE, tier_of
-from ..workdays import WorkCalendar
+from ..model.project import Policy
+from ..rules.vocab import (
+    APPROVED,
+    COUNTY,
+    DONE,
+    FORWARDED,
+    RECEIVED,
+    REFUSED,
+    REVIEWED,
+    TOWNSHIP,
+    VILLAGE,
+    tier_of,
+)
+from ..rules.workdays import WorkCalendar
 from .stats import rate, with_places
 
 NEXT_STEP = {RECEIVED: FORWARDED, FORWARDED: REVIEWED, REVIEWED: APPROVED, APPROVED: DONE}

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..model import County
-from ..output import PrintJob
-from ..stations import stations_from
-from ..templating import render_template
-from ..vocab import TOWNSHIP, tier_of
+from ..buildkit.templating import render_template
+from ..model.output import PrintJob
+from ..model.project import County
+from ..model.stations import stations_from
+from ..rules.vocab import TOWNSHIP, tier_of
 from . import Disclosure
 from .timeliness import SOON
 

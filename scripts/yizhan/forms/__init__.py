@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import TableSpec
+from ..model.project import TableSpec
 from .model import DATASET_COLUMNS, DATASET_TITLE, PRIMARY_KEY, Form, to_form
 
 

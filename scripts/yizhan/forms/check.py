@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..ids import MAX_LENGTH, is_safe_id
-from ..model import TableSpec
-from ..report import Location, Report
-from ..vocab import PUBLIC, PUBLICATIONS, REGISTER_FILLED
-from ..yamlfile import YamlDoc
+from ..feedback.report import Location, Report
+from ..intake.yamlfile import YamlDoc
+from ..model.project import TableSpec
+from ..rules.ids import MAX_LENGTH, is_safe_id
+from ..rules.vocab import PUBLIC, PUBLICATIONS, REGISTER_FILLED
 from .model import CHOICE_KINDS, KINDS, VALUE_KINDS
 
 FORM_KEYS = {"code", "title", "version", "purpose", "dataset", "register", "fields", "notes"}

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import segno
 
-from ..model import County
-from ..output import PrintJob
-from ..stations import Station
-from ..templating import render_template
+from ..buildkit.templating import render_template
+from ..model.output import PrintJob
+from ..model.project import County
+from ..model.stations import Station
 from .model import Form
 
 PHONE_BOXES = 12  # 11 for a mobile number, 12 for a landline with its area code

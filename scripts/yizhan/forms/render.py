@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..derive import PublicData
-from ..model import County
-from ..output import Output, PrintJob
-from ..stations import Station, stations_from
-from ..table_templates import template_files
-from ..templating import render_template
-from ..vocab import TOWNSHIP
+from ..buildkit.templating import render_template
+from ..model.output import Output, PrintJob
+from ..model.project import County
+from ..model.public import PublicData
+from ..model.stations import Station, stations_from
+from ..rules.vocab import TOWNSHIP
+from ..sheets.templates import template_files
 from . import load_forms
 from .model import Form
 from .paper import paper_jobs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..numbers import ID_PATTERN
+from ..rules.numbers import ID_PATTERN
 from .model import CHOICE_KINDS, VALUE_KINDS, Field, Form
 
 

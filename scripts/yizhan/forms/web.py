@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..messages import FIELD, field_sentence
-from ..model import County
-from ..numbers import js_rules
-from ..templating import render_template
+from ..buildkit.templating import render_template
+from ..feedback.messages import FIELD, field_sentence
+from ..model.project import County
+from ..rules.numbers import js_rules
 from .model import Field, Form, flatten
 from .paper import condition_labels
 from .schema import column_titles

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 
 from openpyxl import Workbook
 
-from ..cells import neutralise_workbook
-from ..memo import remembered
-from ..messages import field_sentence, field_text
-from ..numbers import xpath_rules
-from ..vocab import DATE_ORDER
+from ..buildkit.memo import remembered
+from ..feedback.messages import field_sentence, field_text
+from ..rules.numbers import xpath_rules
+from ..rules.vocab import DATE_ORDER
+from ..sheets.cells import neutralise_workbook
+from ..sheets.workbooks import fixed_zip
 from .model import CHOICE_KINDS, Field, Form
 
 LANGUAGE = "中文 (zh)"
@@ -151,20 +151,4 @@ def xlsform_bytes(form: Form, edition: dt.date, stations: list[tuple[str, str]] 
     book.properties.created = stamp
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip(buffer.getvalue(), stamp)
-
-
-def _fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite the archive with one timestamp everywhere, so builds are reproducible."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + iso.encode(), content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, content)
-    return out.getvalue()
+    return fixed_zip(buffer.getvalue(), stamp)

@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Iterator
 from concurrent.futures import Executor
 
-from ..errors import EXIT_USAGE, Failure
+from ..feedback.errors import EXIT_USAGE, Failure
 
 CONNECT_TIMEOUT = "20s"
 

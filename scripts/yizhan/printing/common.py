@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..derive import PublicData
-from ..stations import Station, stations_from
-from ..templating import render_template
+from ..buildkit.templating import render_template
+from ..model.public import PublicData
+from ..model.stations import Station, stations_from
 
 # Denser layouts tried in turn when a one-page document overflows (classes defined in the templates).
 FIT_SCALES = (0.95, 0.9, 0.85, 0.8, 0.72, 0.64)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..errors import Failure
-from ..output import PrintJob
-from ..paths import tool_root
+from ..buildkit.paths import tool_root
+from ..feedback.errors import Failure
+from ..model.output import PrintJob
 from .fonts import with_cuts
 
 DOC_CLASS = "yz-doc"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..cache import replace_file
+from ..buildkit.cache import replace_file
 
 # (family in our templates, CSS weight, fontconfig style)
 SOURCES = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..derive import PublicData
-from ..model import Policy
-from ..output import PrintJob
-from ..vocab import DECIDED_AT
+from ..model.output import PrintJob
+from ..model.project import Policy
+from ..model.public import PublicData
+from ..rules.vocab import DECIDED_AT
 from .common import FIT_SCALES, FIT_STEPS, render_print
 
 HANDBOOK_PATH = "handbook/政策手册.pdf"

@@ -19,11 +19,11 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from multiprocessing import get_context
 from pathlib import Path
 
-from .. import cache
-from ..cache import holds, replace_file
-from ..numbers import LETTERS_ONLY
-from ..output import PrintJob
-from ..progress import Progress
+from ..buildkit import cache
+from ..buildkit.cache import holds, replace_file
+from ..buildkit.progress import Progress
+from ..model.output import PrintJob
+from ..rules.numbers import LETTERS_ONLY
 from . import fonts
 from .engine import DocumentError, PrintError, Rendered, render_safely, style_key
 from .stamp import render_stamped, whole

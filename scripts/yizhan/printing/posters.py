@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..derive import PublicData
-from ..ids import place_slug
-from ..model import Policy
-from ..output import PrintJob
-from ..stations import Station, services_for
-from ..vocab import GROUP, TOWNSHIP, station_kind
+from ..model.output import PrintJob
+from ..model.project import Policy
+from ..model.public import PublicData
+from ..model.stations import Station, services_for
+from ..rules.ids import place_slug
+from ..rules.vocab import GROUP, TOWNSHIP, station_kind
 from .common import (
     FIT_SCALES,
     FIT_STEPS,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..output import PrintJob
+from ..model.output import PrintJob
 from .engine import (
     DOC_CLASS,
     PDF_OPTIONS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..numbers import fold, mask_numbers, parse_phone
+from ..rules.numbers import fold, mask_numbers, parse_phone
 
 COMPOUND_SURNAMES = frozenset(
     [

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import NOWHERE, Cache
+from ..buildkit.cache import NOWHERE, Cache
 
 if TYPE_CHECKING:
-    from .gate import Secrets
+    from .secrets import Secrets
 
 MEMORY_FILE = "privacy-check.json"  # records of the cache (cache.RECORDS)
 DIGESTS_FILE = "file-digests.json"

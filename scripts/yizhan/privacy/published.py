@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 from ..disclosure.render_notices import NOTICE_DIR
-from ..messages import text
-from .gate import Finding
+from ..feedback.messages import text
 from .memory import CheckedPages
+from .secrets import Finding
 
 # URL attributes a browser follows or loads; a value is read as the browser reads it (entities
 # decoded, tabs and line breaks inside the scheme dropped, any case).

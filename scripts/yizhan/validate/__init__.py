@@ -8,14 +8,14 @@ from typing import Any
 
 import pandas as pd
 
-from ..eligibility import CONDITION_WORDS, ConditionSet
+from ..feedback.report import Report
 from ..forms import with_datasets
 from ..forms.check import check_forms
-from ..ids import MAX_LENGTH, is_safe_id
-from ..model import Commitment, County, Faq, Material, Model, Policy, Project, Step
-from ..report import Report
-from ..vocab import place_words
-from ..workdays import calendar_from
+from ..model.project import Commitment, County, Faq, Material, Model, Policy, Project, Step
+from ..rules.eligibility import CONDITION_WORDS, ConditionSet
+from ..rules.ids import MAX_LENGTH, is_safe_id
+from ..rules.vocab import place_words
+from ..rules.workdays import calendar_from
 from . import tables
 from .applications import check_applications, check_calendar_years
 from .content import check_county, check_policies

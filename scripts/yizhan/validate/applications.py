@@ -6,10 +6,10 @@ import datetime as dt
 import itertools
 from dataclasses import replace
 
-from ..model import Dataset
-from ..report import WARNING, Location, Report
-from ..vocab import APPLICATION_STATUSES, APPROVED, DONE, FORWARDED, REFUSED, REVIEWED
-from ..workdays import WorkCalendar
+from ..feedback.report import WARNING, Location, Report
+from ..model.project import Dataset
+from ..rules.vocab import APPLICATION_STATUSES, APPROVED, DONE, FORWARDED, REFUSED, REVIEWED
+from ..rules.workdays import WorkCalendar
 from .tables import _date_pair, _status_needs, where
 
 # The date each status needs, in the order of the steps.

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..eligibility import AGE_LIMIT, CONDITION_TITLES, CONDITION_WORDS, HUKOU_WORDS, situation_words
-from ..ids import MAX_LENGTH, is_safe_id
-from ..model import HANDBOOK_SIZES
-from ..numbers import is_phone
-from ..report import Location, Report
-from ..vocab import DECIDED_AT, STEP_LEVELS, TIERS
-from ..yamlfile import YamlDoc
+from ..feedback.report import Location, Report
+from ..intake.yamlfile import YamlDoc
+from ..model.project import HANDBOOK_SIZES
+from ..rules.eligibility import AGE_LIMIT, CONDITION_TITLES, CONDITION_WORDS, HUKOU_WORDS, situation_words
+from ..rules.ids import MAX_LENGTH, is_safe_id
+from ..rules.numbers import is_phone
+from ..rules.vocab import DECIDED_AT, STEP_LEVELS, TIERS
 
 
 @dataclass(frozen=True)

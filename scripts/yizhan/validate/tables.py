@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 from frictionless import Schema
 
-from ..messages import FIELD
-from ..model import Dataset
-from ..numbers import id_number_problem, phone_problem
-from ..report import WARNING, Location, Report
-from ..vocab import BUILDING, BUILT, GROUP, HANDLED, LEVELS, NOT_STARTED, TOWNSHIP, VILLAGE, tier_of
+from ..feedback.messages import FIELD
+from ..feedback.report import WARNING, Location, Report
+from ..model.project import Dataset
+from ..rules.numbers import id_number_problem, phone_problem
+from ..rules.vocab import BUILDING, BUILT, GROUP, HANDLED, LEVELS, NOT_STARTED, TOWNSHIP, VILLAGE, tier_of
 
 TYPE_NAMES = {
     "integer": ("整数", FIELD["integer"]),

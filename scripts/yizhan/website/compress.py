@@ -16,7 +16,7 @@ from pathlib import Path
 
 import brotli
 
-from ..cache import holds, replace_file
+from ..buildkit.cache import holds, replace_file
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"}
 MIN_BYTES = 1024  # below this a compressed copy saves less than a network packet

@@ -48,7 +48,7 @@ except ImportError:
 
     ENGINE = "mkdocs"
 
-from ..templating import compiled_cache
+from ..buildkit.templating import compiled_cache
 from .search import SearchSetupError, check_separator
 
 DIRTY_WARNING = "A 'dirty' build is being performed"

@@ -12,11 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..derive import PublicData
-from ..eligibility import QUESTIONS, Option, Question, describe, requirements, situation_words, situations
-from ..model import Policy
-from ..output import Output
-from ..templating import render_template
+from ..buildkit.templating import render_template
+from ..model.output import Output
+from ..model.project import Policy
+from ..model.public import PublicData
+from ..rules.eligibility import (
+    QUESTIONS,
+    Option,
+    Question,
+    describe,
+    requirements,
+    situation_words,
+    situations,
+)
 from .policies import page_title
 
 GUIDE_PAGE = "guide/index.md"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import cache
+from ..buildkit import cache
 
 MANIFEST = ".manifest.json"  # in build/site/: the keys of the build it sits in
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)

@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..derive import PublicData
-from ..output import Output
-from ..templating import render_template
-from ..vocab import ACTIVE, TIERS, tier_of, tier_words
+from ..buildkit.templating import render_template
+from ..model.output import Output
+from ..model.public import PublicData
+from ..rules.vocab import ACTIVE, TIERS, tier_of, tier_words
 from . import policies as site_policies
 from . import stations as site_stations
 from .guide import GUIDE_PAGE, render_guide

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..derive import PublicData
-from ..eligibility import describe
-from ..model import Policy
-from ..output import Output
-from ..templating import mkdocs_title, render_template
-from ..vocab import DECIDED_AT, DECIDED_BY_TOWNSHIP, PlaceWords
+from ..buildkit.templating import mkdocs_title, render_template
+from ..model.output import Output
+from ..model.project import Policy
+from ..model.public import PublicData
+from ..rules.eligibility import describe
+from ..rules.vocab import DECIDED_AT, DECIDED_BY_TOWNSHIP, PlaceWords
 
 # Where a policy is decided → the page listing those services (服务事项清单).
 SERVICE_LISTS = {where: f"handbook/{stem}.md" for where, stem in DECIDED_AT.items()}

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..cache import replace_file
-from ..errors import Failure
-from ..report import Location
+from ..buildkit.cache import replace_file
+from ..feedback.errors import Failure
+from ..feedback.report import Location
 
 WORD_JOINER = "\u200b"  # what the search plugin puts between jieba's words
 INDEX_FILES = ("search/search_index.json", "search/search_index.js")

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..derive import PublicData
-from ..model import Policy
+from ..model.project import Policy
+from ..model.public import PublicData
 
 INDEX_FILE = "search/yz-search-index.js"
 INDEX_GLOBAL = "YZ_SEARCH"

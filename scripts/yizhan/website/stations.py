@@ -10,11 +10,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..derive import PublicData
-from ..output import Output
-from ..stations import Station, services_for, stations_from
-from ..templating import render_template
-from ..vocab import GROUP, TIERS, TOWNSHIP, VILLAGE, PlaceWords
+from ..buildkit.templating import render_template
+from ..model.output import Output
+from ..model.public import PublicData
+from ..model.stations import Station, services_for, stations_from
+from ..rules.vocab import GROUP, TIERS, TOWNSHIP, VILLAGE, PlaceWords
 
 FINDER_PAGE = "stations/index.md"
 FINDER_DATA = "stations/finder-data.js"

@@ -21,7 +21,7 @@ from typing import Any
 
 import tinycss2
 
-from ..cache import NOWHERE, Cache, replace_file
+from ..buildkit.cache import NOWHERE, Cache, replace_file
 from ..privacy.memory import FileDigests
 
 STYLES_DIR = "assets/stylesheets"

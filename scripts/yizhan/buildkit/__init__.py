@@ -1,0 +1,1 @@
+"""The machinery of a build: cache, output folder, paths, progress, environment, templates."""

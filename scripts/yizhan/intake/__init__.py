@@ -1,0 +1,1 @@
+"""Reading what counties and townships send: CSV, XLS/XLSX, YAML, as the officer sees it."""

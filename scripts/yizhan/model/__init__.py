@@ -1,0 +1,1 @@
+"""The typed objects passed between stages."""

@@ -1,0 +1,1 @@
+"""The one home of each domain rule: numbers, place and status words, working days, ids."""

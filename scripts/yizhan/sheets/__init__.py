@@ -1,0 +1,1 @@
+"""Everything yizhan writes as CSV or XLSX: formula guard, fixed timestamps, templates."""
