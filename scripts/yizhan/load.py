@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .buildkit.paths import tool_root
+from .feedback import messages
 from .feedback.errors import TableReadError
 from .feedback.report import NOTE, WARNING, Location, Report, column_letter
 from .intake.normalize import WHAT, id_damage, lost_zero, normalize_column
@@ -36,19 +37,8 @@ def _read_doc(root: Path, path: Path, report: Report) -> YamlDoc | None:
     except UnicodeDecodeError:
         report.add("YZ-TEXT-001", Location(_rel(root, path)))
     except RecursionError:
-        report.add("YZ-YAML-001", Location(_rel(root, path)), detail="嵌套层数太多")
+        report.add("YZ-YAML-001", Location(_rel(root, path)), detail=messages.detail("too-deep"))
     return None
-
-
-# What json says → what an officer editing the file in Notepad understands.
-_JSON_PROBLEMS = {
-    "Expecting ',' delimiter": "缺少逗号",
-    "Expecting ':' delimiter": "缺少冒号",
-    "Expecting property name enclosed in double quotes": "名称要用英文双引号括起来（或最后一项后面多了逗号）",
-    "Expecting value": "缺少值（或最后一项后面多了逗号）",
-    "Unterminated string": "引号没有闭合",
-    "Extra data": "结尾多出了内容",
-}
 
 
 def _read_json(root: Path, path: Path, report: Report) -> Any:
@@ -62,10 +52,10 @@ def _read_json(root: Path, path: Path, report: Report) -> Any:
     except UnicodeDecodeError:
         report.add("YZ-TEXT-001", Location(source))
     except json.JSONDecodeError as error:
-        detail = _JSON_PROBLEMS.get(error.msg, error.msg)
+        detail = messages.detail(error.msg)
         report.add("YZ-PKG-001", Location(source, line=error.lineno), detail=detail)
     except RecursionError:
-        report.add("YZ-PKG-001", Location(source), detail="嵌套层数太多")
+        report.add("YZ-PKG-001", Location(source), detail=messages.detail("too-deep"))
     return None
 
 
@@ -79,14 +69,16 @@ def load_specs(root: Path, report: Report) -> dict[str, TableSpec]:
     try:
         resources = package["resources"]
     except (KeyError, TypeError):
-        report.add("YZ-PKG-002", Location(DATAPACKAGE), detail="缺少 resources（数据集列表）")
+        report.add("YZ-PKG-002", Location(DATAPACKAGE), detail=messages.detail("no-resources"))
         return {}
     for index, resource in enumerate(resources):
         try:
             spec = _spec(root, package_path, resource, report)
         except (KeyError, TypeError, AttributeError) as error:
-            missing = f"缺少 {error.args[0]}" if isinstance(error, KeyError) else "结构不对"
-            detail = f"第{index + 1}个数据集{missing}"
+            if isinstance(error, KeyError):
+                detail = messages.detail("resource-missing", index=index + 1, field=error.args[0])
+            else:
+                detail = messages.detail("resource-shape", index=index + 1)
             report.add("YZ-PKG-002", Location(DATAPACKAGE), detail=detail)
             continue
         if spec is not None:

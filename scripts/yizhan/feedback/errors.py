@@ -95,11 +95,16 @@ def explain(error: BaseException, roots: tuple[Path, ...]) -> Explained:
     if isinstance(error, Failure):
         return Explained(str(error), error.exit_code)
     if isinstance(error, jinja2.TemplateSyntaxError):
-        where = Location(_relative(error.filename, roots) or str(error.name or "模板"), line=error.lineno)
+        where = Location(
+            _relative(error.filename, roots) or str(error.name or messages.detail("template")),
+            line=error.lineno,
+        )
         return _failure("YZ-RUN-001", where, EXIT_INVALID, detail=error.message)
     if isinstance(error, jinja2.TemplateNotFound):
         where = Location(f"site_templates/{error.name}")
-        return _failure("YZ-RUN-002", where, EXIT_INVALID, detail=f"找不到模板 {error.name}")
+        return _failure(
+            "YZ-RUN-002", where, EXIT_INVALID, detail=messages.detail("template-missing", name=error.name)
+        )
     if isinstance(error, jinja2.TemplateError):
         name, line = _template_line(error)
         where = Location(_relative(name, roots) or "site_templates/", line=line)
@@ -107,9 +112,9 @@ def explain(error: BaseException, roots: tuple[Path, ...]) -> Explained:
     if isinstance(error, RecursionError):
         return _failure("YZ-RUN-003", None, EXIT_INVALID)
     if isinstance(error, MemoryError):
-        return _failure("YZ-RUN-006", None, EXIT_USAGE, detail="内存不够")
+        return _failure("YZ-RUN-006", None, EXIT_USAGE, detail=messages.detail("memory"))
     if isinstance(error, BrokenExecutor):  # a worker process was killed (by the kernel, when memory ran out)
-        return _failure("YZ-RUN-006", None, EXIT_USAGE, detail="一个工作进程被系统结束了")
+        return _failure("YZ-RUN-006", None, EXIT_USAGE, detail=messages.detail("worker-killed"))
     if isinstance(error, OSError):
         where = Location(_relative(error.filename, roots)) if error.filename else None
         return _failure("YZ-RUN-004", where, EXIT_USAGE, detail=error.strerror or str(error))

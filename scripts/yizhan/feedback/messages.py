@@ -462,6 +462,31 @@ def listing(items: Iterable[object]) -> str:
 
 
 # Progress of long work in logs (when the output is not a terminal), about every tenth of the way.
+# Details that fill a catalogue message's {detail}: what went wrong, in words an officer understands.
+DETAIL: dict[str, str] = {
+    "template": "模板",
+    "template-missing": "找不到模板 {name}",
+    "memory": "内存不够",
+    "worker-killed": "一个工作进程被系统结束了",
+    "too-deep": "嵌套层数太多",
+    "no-resources": "缺少 resources（数据集列表）",
+    "resource-missing": "第{index}个数据集缺少 {field}",
+    "resource-shape": "第{index}个数据集结构不对",
+    # What json says → what an officer editing the file in Notepad understands.
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Expecting property name enclosed in double quotes": "名称要用英文双引号括起来（或最后一项后面多了逗号）",
+    "Expecting value": "缺少值（或最后一项后面多了逗号）",
+    "Unterminated string": "引号没有闭合",
+    "Extra data": "结尾多出了内容",
+}
+
+
+def detail(key: str, **values: object) -> str:
+    """A detail phrase from the catalogue; an unknown key (a library's own wording) is passed on as it is."""
+    return DETAIL.get(key, key).format(**values)
+
+
 PROGRESS_LINE = "  {label}：已完成 {done}/{total} 份（{percent}%）"
 
 FILE_LABELS = {
