@@ -311,6 +311,10 @@ def parser() -> argparse.ArgumentParser:
         help="不复制示例县的数据：datasets/ 中放空白表格模板，县级设置留空待填",
     )
     init.set_defaults(func=cmd_init)
+
+    from .workbench.commands import add_commands
+
+    add_commands(sub, common, with_project)
     return main
 
 
