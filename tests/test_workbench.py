@@ -327,3 +327,54 @@ def test_password_typed_twice_must_match(mini: Path, run: Run, monkeypatch: pyte
 def test_workbench_will_not_listen_beyond_this_computer_without_an_admin(mini: Path, run: Run) -> None:
     code, _, err = run("workbench", "--project", str(mini), "--host", "0.0.0.0", "--port", "9")
     assert code == 2 and text("YZ-WEB-001", host="0.0.0.0") in err
+
+
+def test_a_row_whose_township_cannot_be_told_is_rejected(tmp_path: Path, mini: Path) -> None:
+    header = rows_of(mini, "datasets/民生工程监督.csv")[0]
+    values = {"监督日期": "2026-03-02", "项目编号": "XM-404", "项目名称": "不存在的项目", "项目所处阶段": "在建",
+              "项目公示牌是否按规定张贴": "是", "施工质量、进度是否正常": "是"}  # fmt: skip
+    path = tmp_path / "inspections.csv"
+    path.write_text(",".join(header) + "\n" + ",".join(values.get(h, "") for h in header), encoding="utf-8")
+    intake = check_upload(load(mini), "inspections", path, "x.csv", CHENGGUAN)
+    assert [(r.row, r.status) for r in intake.rows] == [(2, REJECTED)]
+    assert [(p.row, p.column, p.problem) for p in intake.problems if p.severity == "error"] == [
+        (2, "B", text("YZ-WEB-016"))
+    ]
+
+
+def test_a_table_kept_as_a_workbook_is_not_written(tmp_path: Path, mini: Path) -> None:
+    from openpyxl import Workbook
+
+    rows = rows_of(mini, RECIPIENTS)
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(mini / "datasets/救助对象.xlsx")
+    (mini / RECIPIENTS).unlink()
+    project = load(mini)
+    intake = check_upload(project, "recipients", fixed_recipients_from(rows, tmp_path), "f.xlsx", CHENGGUAN)
+    outcome = merge_upload(Store(mini), project, "recipients", intake, "cg", {"城关镇"}, 1)
+    assert outcome.code == "YZ-WEB-021" and outcome.text[0] == text(
+        "YZ-WEB-021", table="救助对象", kind=".xlsx"
+    )
+
+
+def fixed_recipients_from(rows: list[list[str]], folder: Path) -> Path:
+    from workbench_files import save_book
+
+    own = [r for r in rows[1:] if r[0] == "2025-12" and r[5] == "城关镇"]
+    return save_book(folder / "f.xlsx", "救助对象", [rows[0], *own])
+
+
+def test_a_version_the_county_would_fail_with_is_not_restored(mini: Path) -> None:
+    from yizhan.workbench.merging import record
+
+    store = Store(mini)
+    before = (mini / RECIPIENTS).read_bytes()
+    broken = before.replace(b"990101200703165088", b"990101200703165089")
+    number = record(store, "recipients", store.keep(broken), "county", "")
+    with store.connect() as db:
+        version = dict(db.execute("SELECT * FROM versions WHERE id = ?", (number,)).fetchone())
+    outcome = restore(store, load(mini), version, "county")
+    assert outcome.code == "YZ-WEB-026" and outcome.problems
+    assert (mini / RECIPIENTS).read_bytes() == before
