@@ -378,3 +378,36 @@ def test_a_version_the_county_would_fail_with_is_not_restored(mini: Path) -> Non
     outcome = restore(store, load(mini), version, "county")
     assert outcome.code == "YZ-WEB-026" and outcome.problems
     assert (mini / RECIPIENTS).read_bytes() == before
+
+
+# --- 每周报 --------------------------------------------------------------------------------------
+
+
+def test_weeks_are_due_on_their_last_working_day() -> None:
+    import datetime as dt
+
+    from yizhan.workbench.board import weeks_until
+    from yizhan.workdays import WorkCalendar
+
+    weeks = weeks_until(dt.date(2026, 10, 8), WorkCalendar(), 3)
+    assert [w.monday for w in weeks] == [dt.date(2026, 9, 21), dt.date(2026, 9, 28), dt.date(2026, 10, 5)]
+    # National Day: the week of 28 September ends its work on the 30th; the next one works on Saturday (调休)
+    assert [w.due for w in weeks[1:]] == [dt.date(2026, 9, 30), dt.date(2026, 10, 10)]
+    assert weeks[1].label == "9月28日—10月4日"
+    county = WorkCalendar(holidays=frozenset(dt.date(2026, 10, 5) + dt.timedelta(days=n) for n in range(7)))
+    assert weeks_until(dt.date(2026, 10, 8), county, 1)[0].due is None  # a week the county gave off
+
+
+def test_board_states() -> None:
+    import datetime as dt
+
+    from yizhan.workbench.board import DUE, LATE, PROBLEMS, REPORTED, REST, Week, board
+
+    weeks = [Week(dt.date(2026, 11, 16), dt.date(2026, 11, 20)), Week(dt.date(2026, 11, 23), dt.date(2026, 11, 27)),
+             Week(dt.date(2026, 11, 30), None), Week(dt.date(2026, 12, 7), dt.date(2026, 12, 11))]  # fmt: skip
+    sent = {"城关镇": [(dt.date(2026, 11, 18), False), (dt.date(2026, 11, 19), True)],
+            OTHER_TOWN: [(dt.date(2026, 11, 24), False)]}  # fmt: skip
+    rows = board(["城关镇", OTHER_TOWN], weeks, dt.date(2026, 12, 8), sent)
+    assert rows == [("城关镇", [REPORTED, LATE, REST, DUE]), (OTHER_TOWN, [LATE, PROBLEMS, REST, DUE])]
+    assert permissions.visible_townships(CHENGGUAN, ["城关镇", OTHER_TOWN]) == ["城关镇"]
+    assert permissions.visible_townships(User("v", VIEWER), ["城关镇", OTHER_TOWN]) == ["城关镇", OTHER_TOWN]

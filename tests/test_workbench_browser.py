@@ -294,6 +294,25 @@ def test_admin_sees_the_diff_and_restores(server, browser) -> None:  # type: ign
     context.close()
 
 
+def test_weekly_board(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, _ = server
+    for name, towns in (("v", ["城关镇", OTHER_TOWN]), ("cg", ["城关镇"])):
+        context, page = log_in(browser, base, name)
+        page.get_by_role("link", name="每周报").click()
+        page.get_by_label("表格").select_option(label="救助对象")
+        page.get_by_role("button", name="查看").click()
+        soup = BeautifulSoup(page.content(), "html.parser")
+        rows = {
+            tr.th.get_text(): [td["data-state"] for td in tr.find_all("td")]
+            for tr in soup.select("#weekly tbody tr")
+        }
+        assert list(rows) == towns
+        assert rows["城关镇"][-1] == "reported"  # merged this week by the township flow above
+        if OTHER_TOWN in rows:
+            assert rows[OTHER_TOWN][-1] == "problems"  # sent, but nothing of it merged
+        context.close()
+
+
 def test_pages_work_with_javascript_off(server, browser) -> None:  # type: ignore[no-untyped-def]
     base, _ = server
     context = browser.new_context(java_script_enabled=False)
@@ -320,7 +339,7 @@ def test_pages_are_accessible(server, browser, width: int) -> None:  # type: ign
     context.close()
     context, page = log_in(browser, base, "county")
     page.set_viewport_size({"width": width, "height": 800})
-    for path in ("/", "/versions", "/versions/1", "/uploads/1", "/nowhere"):
+    for path in ("/", "/versions", "/versions/1", "/uploads/1", "/weekly", "/nowhere"):
         page.goto(base + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, path
         pages.append((path, Axe().run(page)))

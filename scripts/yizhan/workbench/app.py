@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 import time
@@ -22,8 +23,11 @@ from starlette.templating import Jinja2Templates
 from .. import messages
 from ..load import load
 from ..paths import tool_root
+from ..workdays import calendar_from
 from . import accounts, permissions
 from .accounts import ROLE_NAMES, Session
+from .board import STATES, board, weeks_until
+from .commands import townships
 from .guard import Limits
 from .intake import REJECTED, Intake, Located, check_upload
 from .marked import marked_workbook
@@ -316,6 +320,31 @@ class Workbench:
         )
         return self.render(request, session, "restored.html", outcome=text, problems=problems, new=new)
 
+    async def weekly(self, request: Request, session: Session) -> Response:
+        """每周报: townships × weeks for one table, by the county's working-day calendar."""
+        project = load(self.root)
+        name = request.query_params.get("table") or next(iter(self.tables), "")
+        if name not in self.tables:
+            return self.message(request, session, "YZ-WEB-027", 400, value=name[:40])
+        county = (
+            project.county_doc.data
+            if project.county_doc and isinstance(project.county_doc.data, dict)
+            else {}
+        )
+        today = dt.date.today()
+        weeks = weeks_until(today, calendar_from(county.get("workdays")))
+        towns = permissions.visible_townships(session.user, townships(self.root))
+        sent: dict[str, list[tuple[dt.date, bool]]] = {}
+        with self.store.connect() as db:
+            for row in db.execute(
+                "SELECT township, at, version FROM uploads WHERE dataset = ? AND township != ''", (name,)
+            ):
+                day = dt.datetime.fromtimestamp(row["at"]).date()
+                sent.setdefault(row["township"], []).append((day, row["version"] is not None))
+        rows = board(towns, weeks, today, sent)
+        return self.render(request, session, "weekly.html", tables=self.tables, table=name, weeks=weeks,
+                           rows=rows, states=STATES)  # fmt: skip
+
     async def style(self, request: Request) -> Response:
         return FileResponse(TEMPLATES / "workbench.css", media_type="text/css")
 
@@ -344,6 +373,7 @@ def create_app(root: Path) -> Starlette:
         Route("/versions", bench.page(permissions.READ)(bench.versions), methods=["GET"]),
         Route("/versions/{number}", bench.page(permissions.READ)(bench.version), methods=["GET"]),
         Route("/versions/{number}/restore", bench.page(permissions.RESTORE)(bench.restore), methods=["POST"]),
+        Route("/weekly", bench.page(permissions.READ)(bench.weekly), methods=["GET"]),
         Route("/style.css", bench.style, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: bench.not_found})

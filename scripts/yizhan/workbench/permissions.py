@@ -42,3 +42,10 @@ def may_change_township(user: User | None, township: str) -> bool:
         return False
     assert user is not None
     return user.role == ADMIN or (user.role == TOWNSHIP and township == user.township)
+
+
+def visible_townships(user: User | None, townships: list[str]) -> list[str]:
+    """The townships whose reporting a user sees: all for the county's roles, a township only its own."""
+    if user is None:
+        return []
+    return list(townships) if user.role in COUNTY_WIDE else [t for t in townships if t == user.township]
