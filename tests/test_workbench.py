@@ -411,3 +411,35 @@ def test_board_states() -> None:
     assert rows == [("城关镇", [REPORTED, LATE, REST, DUE]), (OTHER_TOWN, [LATE, PROBLEMS, REST, DUE])]
     assert permissions.visible_townships(CHENGGUAN, ["城关镇", OTHER_TOWN]) == ["城关镇"]
     assert permissions.visible_townships(User("v", VIEWER), ["城关镇", OTHER_TOWN]) == ["城关镇", OTHER_TOWN]
+
+
+def test_one_publish_at_a_time(mini: Path) -> None:
+    from yizhan.workbench import publishing
+
+    store = Store(mini)
+    publishing.prepare(store)
+    assert publishing.BUSY.acquire(blocking=False)  # a publish is running
+    try:
+        assert publishing.start(store, "county") is None
+    finally:
+        publishing.BUSY.release()
+    assert messages.text("YZ-WEB-033")[0] == "已经有一次发布正在进行"
+
+
+def test_a_failed_build_leaves_nothing_live(mini: Path) -> None:
+    from yizhan.workbench import publishing
+
+    (mini / "content/county.yml").write_text("county: [\n", encoding="utf-8")  # unreadable settings
+    store = Store(mini)
+    publishing.prepare(store)
+    number = publishing.start(store, "county")
+    assert number is not None
+    for _ in range(600):
+        with store.connect() as db:
+            status = db.execute("SELECT status FROM publishes WHERE id = ?", (number,)).fetchone()[0]
+        if status != publishing.RUNNING:
+            break
+        publishing.time.sleep(0.2)
+    assert status == publishing.FAILED and publishing.live_number(store) is None
+    assert not (store.folder / "live").exists()
+    assert messages.text("YZ-WEB-034")[0].startswith("发布没有完成")

@@ -313,6 +313,54 @@ def test_weekly_board(server, browser) -> None:  # type: ignore[no-untyped-def]
         context.close()
 
 
+def wait_for_publish(page, base: str) -> BeautifulSoup:  # type: ignore[no-untyped-def]
+    for _ in range(200):
+        page.goto(base + "/publish")
+        soup = BeautifulSoup(page.content(), "html.parser")
+        text = soup.select_one("#outcome").get_text()
+        if "正在进行" not in text:
+            return soup
+        time.sleep(3)
+    pytest.fail("the publish did not finish")
+
+
+def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, project = server
+    live = project / ".yizhan-workbench/live/site/stations/YZ-01.html"
+    old_phone, new_phone = "13332322661", "13332322662"
+    # a viewer may not publish
+    context, page = log_in(browser, base, "v")
+    assert page.get_by_role("button", name="发布").count() == 0
+    page.goto(base + "/publish")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    assert context.request.post(base + "/publish", form={"csrf": csrf}).status == 403
+    context.close()
+    context, page = log_in(browser, base, "county")
+    page.get_by_role("link", name="发布").click()
+    page.get_by_role("button", name="发布").click()
+    soup = wait_for_publish(page, base)
+    assert "发布完成" in soup.select_one("#outcome").get_text(), soup.select_one("#outcome").get_text()
+    assert old_phone in live.read_text(encoding="utf-8")
+    # the county changes a phone and publishes again: the live site shows it
+    stations = project / "datasets/驿站名录.csv"
+    stations.write_text(
+        stations.read_text(encoding="utf-8-sig").replace(old_phone, new_phone), encoding="utf-8-sig"
+    )
+    page.get_by_role("button", name="发布").click()
+    soup = wait_for_publish(page, base)
+    assert "发布完成" in soup.select_one("#outcome").get_text()
+    assert new_phone in live.read_text(encoding="utf-8") and old_phone not in live.read_text(encoding="utf-8")
+    # 撤回到此版本: the first publish is live again
+    first = page.locator("#publishes tr[data-number]").last
+    first.get_by_role("button", name="撤回到此版本").click()
+    assert old_phone in live.read_text(encoding="utf-8") and new_phone not in live.read_text(encoding="utf-8")
+    soup = BeautifulSoup(page.content(), "html.parser")
+    states = [tr.find_all("td")[3].get_text() for tr in soup.select("#publishes tbody tr")]
+    assert states == ["已保留", "正在使用"]
+    assert len(list((project / ".yizhan-workbench/publishes").iterdir())) == 2
+    context.close()
+
+
 def test_pages_work_with_javascript_off(server, browser) -> None:  # type: ignore[no-untyped-def]
     base, _ = server
     context = browser.new_context(java_script_enabled=False)
@@ -339,7 +387,7 @@ def test_pages_are_accessible(server, browser, width: int) -> None:  # type: ign
     context.close()
     context, page = log_in(browser, base, "county")
     page.set_viewport_size({"width": width, "height": 800})
-    for path in ("/", "/versions", "/versions/1", "/uploads/1", "/weekly", "/nowhere"):
+    for path in ("/", "/versions", "/versions/1", "/uploads/1", "/weekly", "/publish", "/nowhere"):
         page.goto(base + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, path
         pages.append((path, Axe().run(page)))

@@ -385,6 +385,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "YZ-WEB-030": ("已修改用户 {name} 的密码", "该用户已登录的浏览器都要重新登录"),
     "YZ-WEB-031": ("没有选择文件", "请点“文件”选择要上传的表格"),
     "YZ-WEB-032": ("文件有问题，这次没有合并", "请按下面列出的问题改正后重新上传"),
+    "YZ-WEB-033": ("已经有一次发布正在进行", "请等它完成后再点“发布”"),
+    "YZ-WEB-034": ("发布没有完成：生成或检查没有通过，网站保持原样", "请按下面的提示处理后再发布"),
 }
 
 # Progress of long work in logs (when the output is not a terminal), about every tenth of the way.

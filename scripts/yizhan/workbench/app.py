@@ -24,7 +24,7 @@ from .. import messages
 from ..load import load
 from ..paths import tool_root
 from ..workdays import calendar_from
-from . import accounts, permissions
+from . import accounts, permissions, publishing
 from .accounts import ROLE_NAMES, Session
 from .board import STATES, board, weeks_until
 from .commands import townships
@@ -46,6 +46,7 @@ class Workbench:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.store = Store(self.root)
+        publishing.prepare(self.store)
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
         self.templates = Jinja2Templates(env=env)
         self.tables = self._tables()
@@ -345,6 +346,46 @@ class Workbench:
         return self.render(request, session, "weekly.html", tables=self.tables, table=name, weeks=weeks,
                            rows=rows, states=STATES)  # fmt: skip
 
+    async def publish_page(self, request: Request, session: Session) -> Response:
+        if not permissions.may_see_versions(session.user):
+            return self.message(request, session, "YZ-WEB-011", 403)
+        with self.store.connect() as db:
+            rows = [dict(r) for r in db.execute("SELECT * FROM publishes ORDER BY id DESC LIMIT 50")]
+        for r in rows:
+            r["when"] = _when(r["at"])
+        latest = rows[0] if rows else None
+        failed = messages.text("YZ-WEB-034") if latest and latest["status"] == publishing.FAILED else None
+        return self.render(request, session, "publish.html", publishes=rows, latest=latest, failed=failed,
+                           live=publishing.live_number(self.store),
+                           may_publish=permissions.allowed(session.user, permissions.PUBLISH))  # fmt: skip
+
+    async def publish(self, request: Request, session: Session) -> Response:
+        assert session.user is not None
+        number = publishing.start(self.store, session.user.name)
+        if number is None:
+            return self.message(request, session, "YZ-WEB-033", 409)
+        self.store.audit(session.user.name, self.address(request), "发布", f"第{number}次")
+        return RedirectResponse("/publish", status_code=303)
+
+    async def rollback(self, request: Request, session: Session) -> Response:
+        assert session.user is not None
+        try:
+            number = int(request.path_params["number"])
+        except ValueError:
+            number = 0
+        with self.store.connect() as db:
+            row = db.execute("SELECT status FROM publishes WHERE id = ?", (number,)).fetchone()
+        if row is None or row["status"] != publishing.DONE:
+            return self.message(request, session, "YZ-WEB-022", 404)
+        if not publishing.BUSY.acquire(blocking=False):
+            return self.message(request, session, "YZ-WEB-033", 409)
+        try:
+            await run_in_threadpool(publishing.go_live, self.store, number)
+        finally:
+            publishing.BUSY.release()
+        self.store.audit(session.user.name, self.address(request), "撤回发布", f"回到第{number}次")
+        return RedirectResponse("/publish", status_code=303)
+
     async def style(self, request: Request) -> Response:
         return FileResponse(TEMPLATES / "workbench.css", media_type="text/css")
 
@@ -374,6 +415,9 @@ def create_app(root: Path) -> Starlette:
         Route("/versions/{number}", bench.page(permissions.READ)(bench.version), methods=["GET"]),
         Route("/versions/{number}/restore", bench.page(permissions.RESTORE)(bench.restore), methods=["POST"]),
         Route("/weekly", bench.page(permissions.READ)(bench.weekly), methods=["GET"]),
+        Route("/publish", bench.page(permissions.READ)(bench.publish_page), methods=["GET"]),
+        Route("/publish", bench.page(permissions.PUBLISH)(bench.publish), methods=["POST"]),
+        Route("/publishes/{number}/live", bench.page(permissions.PUBLISH)(bench.rollback), methods=["POST"]),
         Route("/style.css", bench.style, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: bench.not_found})

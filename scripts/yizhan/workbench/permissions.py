@@ -9,10 +9,12 @@ from .accounts import ADMIN, TOWNSHIP, VIEWER, User
 READ = "read"  # pages, results, marked files, versions
 UPLOAD = "upload"  # upload a file and merge it
 RESTORE = "restore"  # restore an earlier dataset version
+PUBLISH = "publish"  # build and publish the site, or bring an earlier publish back
 ACTIONS: dict[str, frozenset[str]] = {
     READ: frozenset({ADMIN, TOWNSHIP, VIEWER}),
     UPLOAD: frozenset({ADMIN, TOWNSHIP}),
     RESTORE: frozenset({ADMIN}),
+    PUBLISH: frozenset({ADMIN}),
 }
 # What a township account reads of other people's work: nothing but its own uploads.
 COUNTY_WIDE = frozenset({ADMIN, VIEWER})
