@@ -443,3 +443,12 @@ def test_a_failed_build_leaves_nothing_live(mini: Path) -> None:
     assert status == publishing.FAILED and publishing.live_number(store) is None
     assert not (store.folder / "live").exists()
     assert messages.text("YZ-WEB-034")[0].startswith("发布没有完成")
+
+
+def test_no_phone_or_id_number_reaches_the_audit_log(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.audit("13800138000", "127.0.0.1", "登录失败", "用户名 990101200703165088")
+    with store.connect() as db:
+        user, detail = db.execute("SELECT user, detail FROM audit").fetchone()
+    assert "13800138000" not in user and "990101200703165088" not in detail
+    assert detail.startswith("用户名 ")

@@ -7,6 +7,7 @@ import json
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,7 +30,7 @@ from .accounts import ROLE_NAMES, Session
 from .board import STATES, board, weeks_until
 from .commands import townships
 from .guard import Limits
-from .intake import REJECTED, Intake, Located, check_upload
+from .intake import REJECTED, Intake, Located, check_upload, located
 from .marked import marked_workbook
 from .merging import WRITING, accepted_townships, diff, merge_upload, restore
 from .sniff import MAX_UPLOAD, SUFFIXES, Refused, kind_of, shown_name
@@ -210,10 +211,7 @@ class Workbench:
                                        accepted_townships(intake), number)  # fmt: skip
                 code, values, result["version"] = outcome.code, outcome.values, outcome.version
                 result["merge_problems"] = [
-                    Located(p.where.file if p.where else "", p.where.row if p.where else None,
-                            p.where.column if p.where else None, p.where.title if p.where else None,
-                            p.problem, p.fix).__dict__
-                    for p in outcome.problems
+                    asdict(located(p, "")) for p in outcome.problems
                 ]  # fmt: skip
         result |= {"code": code, "values": values}
         with self.store.connect() as db:
@@ -310,9 +308,7 @@ class Workbench:
         def work() -> tuple[tuple[str, str], list[Located], int | None]:
             with WRITING:
                 outcome = restore(self.store, load(self.root), row, session.user.name)  # type: ignore[union-attr]
-            problems = [Located(p.where.file if p.where else "", p.where.row if p.where else None,
-                                p.where.column if p.where else None, p.where.title if p.where else None,
-                                p.problem, p.fix) for p in outcome.problems]  # fmt: skip
+            problems = [located(p, "") for p in outcome.problems]
             return outcome.text, problems, outcome.version
 
         text, problems, new = await run_in_threadpool(work)

@@ -140,7 +140,8 @@ def _check(project: Project, upload: Dataset, report: Report) -> None:
         check_applications(upload, policy_ids, report)
 
 
-def _located(problem: Problem, sheet: str) -> Located:
+def located(problem: Problem, sheet: str) -> Located:
+    """A report's problem as the page shows it (`sheet` stands in for a problem without a place)."""
     where = problem.where or Location(sheet)
     return Located(
         sheet, where.row, where.column, where.title, problem.problem, problem.fix, problem.severity
@@ -159,10 +160,10 @@ def check_upload(project: Project, name: str, path: Path, shown: str, user: User
     titles = [c.title for c in spec.columns]
     sheet = _sheet_name(path, spec.title, titles, spec.title[:31])  # a CSV becomes a sheet of this name
     if upload is None:
-        return Intake(sheet, [_located(p, sheet) for p in report.problems])
+        return Intake(sheet, [located(p, sheet) for p in report.problems])
     upload.source = sheet
     _check(project, upload, report)
-    problems = [_located(p, sheet) for p in report.problems]
+    problems = [located(p, sheet) for p in report.problems]
     errors: dict[int, list[str]] = {}
     for p in problems:
         if p.severity == ERROR and p.row is not None:
