@@ -452,3 +452,58 @@ def test_no_phone_or_id_number_reaches_the_audit_log(tmp_path: Path) -> None:
         user, detail = db.execute("SELECT user, detail FROM audit").fetchone()
     assert "13800138000" not in user and "990101200703165088" not in detail
     assert detail.startswith("用户名 ")
+
+
+KILLED_MERGE = """
+import os, signal, sys
+from pathlib import Path
+from yizhan.load import load
+from yizhan.workbench import merging
+from yizhan.workbench.accounts import TOWNSHIP, User
+from yizhan.workbench.intake import check_upload
+from yizhan.workbench.store import Store
+
+project, upload, when = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+real_write = merging.write
+
+def write(path, data):
+    if when == "before":  # half the new table written beside it, then the process dies
+        path.with_name(f".{path.name}.workbench.tmp").write_bytes(data[: len(data) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_write(path, data)
+    os.kill(os.getpid(), signal.SIGKILL)  # replaced, but no version row recorded yet
+
+merging.write = write
+store = Store(project)
+loaded = load(project)
+intake = check_upload(loaded, "recipients", upload, "f.xlsx", User("cg", TOWNSHIP, "城关镇"))
+merging.merge_upload(store, loaded, "recipients", intake, "cg", {"城关镇"}, 1)
+"""
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_merge_killed_midway_leaves_the_table_before_or_after(
+    tmp_path: Path, mini: Path, when: str
+) -> None:
+    import subprocess
+    import sys
+
+    path = fixed_recipients(mini, tmp_path / "fixed.xlsx")
+    before = (mini / RECIPIENTS).read_bytes()
+    done = subprocess.run([sys.executable, "-c", KILLED_MERGE, str(mini), str(path), when], check=False)
+    assert done.returncode == -9
+    after = (mini / RECIPIENTS).read_bytes()
+    if when == "before":
+        assert after == before
+    else:
+        assert after != before and sum(r[3] == "补录户" for r in rows_of(mini, RECIPIENTS)) == 1
+    # the next merge finds the table as it is and goes on: same file, so nothing changes or it completes
+    store = Store(mini)
+    project = load(mini)
+    intake = check_upload(project, "recipients", path, "fixed.xlsx", CHENGGUAN)
+    outcome = merge_upload(store, project, "recipients", intake, "cg", {"城关镇"}, 2)
+    assert outcome.code == ("YZ-WEB-019" if when == "before" else "YZ-WEB-018")
+    assert sum(r[3] == "补录户" for r in rows_of(mini, RECIPIENTS)) == 1
+    with store.connect() as db:
+        kept = [r[0] for r in db.execute("SELECT sha256 FROM versions ORDER BY id")]
+    assert store.keep(before) in kept  # the table before the merge is kept as a version either way
