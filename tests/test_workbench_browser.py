@@ -346,6 +346,13 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     stations.write_text(
         stations.read_text(encoding="utf-8-sig").replace(old_phone, new_phone), encoding="utf-8-sig"
     )
+    page.get_by_role("button", name="预览").click()
+    soup = wait_for_publish(page, base)
+    assert "预览完成" in soup.select_one("#outcome").get_text()
+    changed = [li.get_text() for li in soup.select("#changes ul.changed li")]
+    assert "site/stations/YZ-01.html" in changed
+    assert "print/posters/YZ-01.pdf" in [li.get_text() for li in soup.select("#changes ul.reprint li")]
+    assert old_phone in live.read_text(encoding="utf-8")  # a preview changes nothing live
     page.get_by_role("button", name="发布").click()
     soup = wait_for_publish(page, base)
     assert "发布完成" in soup.select_one("#outcome").get_text()
@@ -356,7 +363,7 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     assert old_phone in live.read_text(encoding="utf-8") and new_phone not in live.read_text(encoding="utf-8")
     soup = BeautifulSoup(page.content(), "html.parser")
     states = [tr.find_all("td")[3].get_text() for tr in soup.select("#publishes tbody tr")]
-    assert states == ["已保留", "正在使用"]
+    assert states == ["已保留", "预览", "正在使用"]
     assert len(list((project / ".yizhan-workbench/publishes").iterdir())) == 2
     context.close()
 

@@ -290,6 +290,7 @@ def create_app(root: Path) -> Starlette:
         Route("/weekly", bench.page(permissions.READ)(bench.weekly), methods=["GET"]),
         Route("/publish", bench.page(permissions.READ)(bench.publish_page), methods=["GET"]),
         Route("/publish", bench.page(permissions.PUBLISH)(bench.publish), methods=["POST"]),
+        Route("/preview", bench.page(permissions.PUBLISH)(bench.publish), methods=["POST"]),
         Route("/publishes/{number}/live", bench.page(permissions.PUBLISH)(bench.rollback), methods=["POST"]),
         Route("/style.css", bench.style, methods=["GET"]),
     ]

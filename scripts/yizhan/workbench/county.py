@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -120,7 +121,7 @@ class CountyPages:
         with self.store.connect() as db:
             rows = [dict(r) for r in db.execute("SELECT * FROM publishes ORDER BY id DESC LIMIT 50")]
         for r in rows:
-            r["when"] = when(r["at"])
+            r |= {"when": when(r["at"]), "changes": json.loads(r["changes"])}
         latest = rows[0] if rows else None
         failed = messages.text("YZ-WEB-034") if latest and latest["status"] == publishing.FAILED else None
         return self.render(request, session, "publish.html", publishes=rows, latest=latest, failed=failed,
@@ -129,10 +130,13 @@ class CountyPages:
 
     async def publish(self, request: Request, session: Session) -> Response:
         assert session.user is not None
-        number = publishing.start(self.store, session.user.name)
+        preview = request.url.path == "/preview"
+        number = publishing.start(self.store, session.user.name, preview)
         if number is None:
             return self.message(request, session, "YZ-WEB-033", 409)
-        self.store.audit(session.user.name, self.address(request), "发布", f"第{number}次")
+        self.store.audit(
+            session.user.name, self.address(request), "预览" if preview else "发布", f"第{number}次"
+        )
         return RedirectResponse("/publish", status_code=303)
 
     async def rollback(self, request: Request, session: Session) -> Response:

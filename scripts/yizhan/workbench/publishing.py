@@ -8,6 +8,8 @@ sees the old site or the new one, never half of each. 撤回到此版本 swaps a
 
 from __future__ import annotations
 
+import filecmp
+import json
 import shutil
 import subprocess
 import sys
@@ -18,13 +20,15 @@ from pathlib import Path
 from ..outfolder import new_work_dir, swap
 from .store import Store
 
-RUNNING, DONE, FAILED = "running", "done", "failed"
+RUNNING, DONE, FAILED, PREVIEWED = "running", "done", "failed", "previewed"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS publishes (
     id INTEGER PRIMARY KEY, at REAL NOT NULL, user TEXT NOT NULL, status TEXT NOT NULL,
-    progress TEXT NOT NULL DEFAULT '', live_at REAL
+    progress TEXT NOT NULL DEFAULT '', live_at REAL, preview INTEGER NOT NULL DEFAULT 0,
+    changes TEXT NOT NULL DEFAULT '{}'
 );
 """
+REPRINT = ("print/posters/", "print/service-lists/")  # what a township has to print and post again
 BUSY = threading.Lock()  # one publish at a time in this process
 
 
@@ -39,15 +43,40 @@ def prepare(store: Store) -> None:
         db.executescript(SCHEMA)
 
 
-def start(store: Store, user: str) -> int | None:
-    """Begin a publish in a background thread; None when one is already running."""
+def start(store: Store, user: str, preview: bool = False) -> int | None:
+    """Begin a publish (or only a preview build) in a background thread; None when one is running."""
     if not BUSY.acquire(blocking=False):
         return None
     with store.connect() as db:
-        number = int(db.execute("INSERT INTO publishes (at, user, status) VALUES (?, ?, ?)",
-                                (time.time(), user, RUNNING)).lastrowid or 0)  # fmt: skip
-    threading.Thread(target=_run, args=(store, number), daemon=True, name=f"publish-{number}").start()
+        number = int(db.execute("INSERT INTO publishes (at, user, status, preview) VALUES (?, ?, ?, ?)",
+                                (time.time(), user, RUNNING, int(preview))).lastrowid or 0)  # fmt: skip
+    threading.Thread(
+        target=_run, args=(store, number, preview), daemon=True, name=f"publish-{number}"
+    ).start()
     return number
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    """Pages and print documents under a build folder, by their path inside it."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".pdf")}  # fmt: skip
+
+
+def changes(new: Path, old: Path) -> dict[str, list[str]]:
+    """What the new build changes against what is live: pages added, changed, removed; documents to reprint."""
+    after, before = _files(new), _files(old)
+    changed = [
+        k for k in sorted(after.keys() & before.keys()) if not filecmp.cmp(after[k], before[k], shallow=False)
+    ]
+    added = sorted(after.keys() - before.keys())
+    return {
+        "added": [k for k in added if k.startswith("site/")],
+        "changed": [k for k in changed if k.startswith("site/")],
+        "removed": sorted(k for k in before.keys() - after.keys() if k.startswith("site/")),
+        "reprint": [k for k in sorted([*added, *changed]) if k.startswith(REPRINT)],
+    }
 
 
 def _note(store: Store, number: int, status: str, progress: str) -> None:
@@ -55,9 +84,9 @@ def _note(store: Store, number: int, status: str, progress: str) -> None:
         db.execute("UPDATE publishes SET status = ?, progress = ? WHERE id = ?", (status, progress, number))
 
 
-def _run(store: Store, number: int) -> None:
-    """`yizhan build` into the build folder, then keep it and make it live."""
-    build, kept, _ = folders(store)
+def _run(store: Store, number: int, preview: bool) -> None:
+    """`yizhan build` into the build folder, then (unless a preview) keep it and make it live."""
+    build, kept, live = folders(store)
     try:
         command = [
             sys.executable,
@@ -79,6 +108,12 @@ def _run(store: Store, number: int) -> None:
                 _note(store, number, RUNNING, "\n".join(lines[-3:]))
         if process.returncode != 0:
             _note(store, number, FAILED, "\n".join(lines[-40:]))
+            return
+        found = json.dumps(changes(build, live), ensure_ascii=False)
+        with store.connect() as db:
+            db.execute("UPDATE publishes SET changes = ? WHERE id = ?", (found, number))
+        if preview:
+            _note(store, number, PREVIEWED, "\n".join(lines[-3:]))
             return
         kept.mkdir(parents=True, exist_ok=True)
         target = kept / str(number)
