@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -357,14 +358,36 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     soup = wait_for_publish(page, base)
     assert "发布完成" in soup.select_one("#outcome").get_text()
     assert new_phone in live.read_text(encoding="utf-8") and old_phone not in live.read_text(encoding="utf-8")
+    # the downloads of the second publish: the site as a zip, one PDF of what to reprint
+    second = page.locator("#publishes tr[data-number]").first
+    with page.expect_download() as download:
+        second.get_by_role("link", name="网站压缩包").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert new_phone in archive.read("stations/YZ-01.html").decode("utf-8")
+    with page.expect_download() as download:
+        second.get_by_role("link", name="重印文件").click()
+    reprint = subprocess.run(
+        ["pdftotext", download.value.path(), "-"], capture_output=True, text=True, check=True
+    )
+    assert new_phone in reprint.stdout.replace(" ", "")
+    first_number = page.locator("#publishes tr[data-number]").last.get_attribute("data-number")
+    missing = context.request.get(base + f"/publishes/{first_number}/..")
+    assert missing.status == 404
+    # publishing again with nothing changed: nothing to reprint
+    page.get_by_role("button", name="发布").click()
+    soup = wait_for_publish(page, base)
+    assert "改动页面 0 个" in soup.select_one("#changes").get_text()
+    third = page.locator("#publishes tr[data-number]").first.get_attribute("data-number")
+    empty = context.request.get(base + f"/publishes/{third}/reprint.pdf")
+    assert empty.status == 404 and messages.text("YZ-WEB-035")[0] in empty.text()
     # 撤回到此版本: the first publish is live again
     first = page.locator("#publishes tr[data-number]").last
     first.get_by_role("button", name="撤回到此版本").click()
     assert old_phone in live.read_text(encoding="utf-8") and new_phone not in live.read_text(encoding="utf-8")
     soup = BeautifulSoup(page.content(), "html.parser")
     states = [tr.find_all("td")[3].get_text() for tr in soup.select("#publishes tbody tr")]
-    assert states == ["已保留", "预览", "正在使用"]
-    assert len(list((project / ".yizhan-workbench/publishes").iterdir())) == 2
+    assert states == ["已保留", "已保留", "预览", "正在使用"]
+    assert len(list((project / ".yizhan-workbench/publishes").iterdir())) == 3
     context.close()
 
 

@@ -291,6 +291,9 @@ def create_app(root: Path) -> Starlette:
         Route("/publish", bench.page(permissions.READ)(bench.publish_page), methods=["GET"]),
         Route("/publish", bench.page(permissions.PUBLISH)(bench.publish), methods=["POST"]),
         Route("/preview", bench.page(permissions.PUBLISH)(bench.publish), methods=["POST"]),
+        Route(
+            "/publishes/{number}/{what:str}", bench.page(permissions.READ)(bench.download), methods=["GET"]
+        ),
         Route("/publishes/{number}/live", bench.page(permissions.PUBLISH)(bench.rollback), methods=["POST"]),
         Route("/style.css", bench.style, methods=["GET"]),
     ]

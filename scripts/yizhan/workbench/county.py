@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from .. import messages
 from ..load import load
@@ -138,6 +142,36 @@ class CountyPages:
             session.user.name, self.address(request), "预览" if preview else "发布", f"第{number}次"
         )
         return RedirectResponse("/publish", status_code=303)
+
+    async def download(self, request: Request, session: Session) -> Response:
+        """网站压缩包 or 重印文件 of a finished publish."""
+        if not permissions.may_see_versions(session.user):
+            return self.message(request, session, "YZ-WEB-011", 403)
+        try:
+            number = int(request.path_params["number"])
+        except ValueError:
+            number = 0
+        with self.store.connect() as db:
+            row = db.execute("SELECT status, changes FROM publishes WHERE id = ?", (number,)).fetchone()
+        what = request.path_params["what"]
+        if row is None or row["status"] != publishing.DONE or what not in ("site.zip", "reprint.pdf"):
+            return self.message(request, session, "YZ-WEB-022", 404)
+        reprint = json.loads(row["changes"]).get("reprint", [])
+        if what == "reprint.pdf" and not reprint:
+            return self.message(request, session, "YZ-WEB-035", 404)
+        folder = Path(tempfile.mkdtemp(prefix="yizhan-download-"))
+        target = folder / what
+        if what == "site.zip":
+            await run_in_threadpool(publishing.site_zip, self.store, number, target)
+            name, media = f"网站-第{number}次发布.zip", "application/zip"
+        else:
+            await run_in_threadpool(publishing.reprint_pdf, self.store, number, reprint, target)
+            name, media = f"重印-第{number}次发布.pdf", "application/pdf"
+        cleanup = BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+        disposition = f"attachment; filename=\"{what}\"; filename*=UTF-8''{quote(name)}"
+        return FileResponse(
+            target, media_type=media, headers={"Content-Disposition": disposition}, background=cleanup
+        )
 
     async def rollback(self, request: Request, session: Session) -> Response:
         assert session.user is not None

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 from ..outfolder import new_work_dir, swap
@@ -146,3 +147,24 @@ def live_number(store: Store) -> int | None:
             "SELECT id FROM publishes WHERE live_at IS NOT NULL ORDER BY live_at DESC LIMIT 1"
         ).fetchone()
     return int(row["id"]) if row else None
+
+
+def site_zip(store: Store, number: int, target: Path) -> None:
+    """The website of publish `number` as one zip (for a government site platform)."""
+    site = folders(store)[1] / str(number) / "site"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(site.rglob("*")):
+            if path.is_file() and path.suffix not in (".gz", ".br"):
+                archive.write(path, path.relative_to(site).as_posix())
+
+
+def reprint_pdf(store: Store, number: int, reprint: list[str], target: Path) -> None:
+    """The posters and service lists a publish changed, as one PDF to print."""
+    from pypdf import PdfWriter
+
+    folder = folders(store)[1] / str(number)
+    writer = PdfWriter()
+    for item in reprint:
+        writer.append(str(folder / item))
+    with target.open("wb") as handle:
+        writer.write(handle)
