@@ -282,6 +282,10 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("dir", type=Path)
     init.add_argument("--empty", action="store_true", help=HELP["empty"])
     init.set_defaults(func=cmd_init)
+
+    from .workbench.commands import add_commands
+
+    add_commands(sub, common, with_project)
     return main
 
 

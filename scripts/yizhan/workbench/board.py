@@ -1,0 +1,62 @@
+"""每周报: which township reported each week, by the county's working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..rules.workdays import WorkCalendar
+
+WEEKS = 8  # weeks shown, the current one last
+REPORTED, PROBLEMS, DUE, LATE, REST = "reported", "problems", "due", "late", "rest"
+STATES = {
+    REPORTED: "已报送",
+    PROBLEMS: "报送有问题",
+    DUE: "未报送",
+    LATE: "未报送（已过期）",
+    REST: "无需报送",
+}
+
+
+@dataclass(frozen=True)
+class Week:
+    """A week from Monday, and the day its report is due: its last working day (None: no working day)."""
+
+    monday: dt.date
+    due: dt.date | None
+
+    @property
+    def label(self) -> str:
+        sunday = self.monday + dt.timedelta(days=6)
+        return f"{self.monday.month}月{self.monday.day}日—{sunday.month}月{sunday.day}日"
+
+
+def weeks_until(today: dt.date, calendar: WorkCalendar, count: int = WEEKS) -> list[Week]:
+    """The `count` weeks up to the one holding `today`, oldest first."""
+    this_monday = today - dt.timedelta(days=today.weekday())
+    weeks = []
+    for back in range(count - 1, -1, -1):
+        monday = this_monday - dt.timedelta(weeks=back)
+        days = [monday + dt.timedelta(days=n) for n in range(7)]
+        working = [d for d in days if calendar.is_workday(d)]
+        weeks.append(Week(monday, working[-1] if working else None))
+    return weeks
+
+
+def state(week: Week, today: dt.date, uploads: list[tuple[dt.date, bool]]) -> str:
+    """One township's week: `uploads` are (day sent, merged) of its uploads of the table."""
+    sent = [merged for day, merged in uploads if week.monday <= day < week.monday + dt.timedelta(days=7)]
+    if any(sent):
+        return REPORTED
+    if sent:
+        return PROBLEMS
+    if week.due is None:
+        return REST
+    return LATE if today > week.due else DUE
+
+
+def board(
+    townships: list[str], weeks: list[Week], today: dt.date, uploads: dict[str, list[tuple[dt.date, bool]]]
+) -> list[tuple[str, list[str]]]:
+    """Each township's row of states, one per week."""
+    return [(town, [state(week, today, uploads.get(town, [])) for week in weeks]) for town in townships]

@@ -1,0 +1,170 @@
+"""发布: build the project in the background, keep every publish, swap the live folder in one step.
+
+The build is `yizhan build` itself, run as its own process into the workbench's build folder (its
+caches make the next build quick); each finished build is copied to `publishes/N/` and the live
+folder (what the web server serves) is replaced by a copy of it with the outfolder swap: a reader
+sees the old site or the new one, never half of each. 撤回到此版本 swaps an earlier publish back in.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+from ..buildkit.outfolder import new_work_dir, swap
+from .store import Store
+
+RUNNING, DONE, FAILED, PREVIEWED = "running", "done", "failed", "previewed"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS publishes (
+    id INTEGER PRIMARY KEY, at REAL NOT NULL, user TEXT NOT NULL, status TEXT NOT NULL,
+    progress TEXT NOT NULL DEFAULT '', live_at REAL, preview INTEGER NOT NULL DEFAULT 0,
+    changes TEXT NOT NULL DEFAULT '{}'
+);
+"""
+REPRINT = ("print/posters/", "print/service-lists/")  # what a township has to print and post again
+BUSY = threading.Lock()  # one publish at a time in this process
+
+
+def folders(store: Store) -> tuple[Path, Path, Path]:
+    """The project's own build folder (the one output `yizhan build` may use inside a project), the
+    folder of kept publishes and the live folder."""
+    return store.project / "build", store.folder / "publishes", store.folder / "live"
+
+
+def prepare(store: Store) -> None:
+    with store.connect() as db:
+        db.executescript(SCHEMA)
+
+
+def start(store: Store, user: str, preview: bool = False) -> int | None:
+    """Begin a publish (or only a preview build) in a background thread; None when one is running."""
+    if not BUSY.acquire(blocking=False):
+        return None
+    with store.connect() as db:
+        number = int(db.execute("INSERT INTO publishes (at, user, status, preview) VALUES (?, ?, ?, ?)",
+                                (time.time(), user, RUNNING, int(preview))).lastrowid or 0)  # fmt: skip
+    threading.Thread(
+        target=_run, args=(store, number, preview), daemon=True, name=f"publish-{number}"
+    ).start()
+    return number
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    """Pages and print documents under a build folder, by their path inside it."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".pdf")}  # fmt: skip
+
+
+def changes(new: Path, old: Path) -> dict[str, list[str]]:
+    """What the new build changes against what is live: pages added, changed, removed; documents to reprint."""
+    after, before = _files(new), _files(old)
+    changed = [
+        k for k in sorted(after.keys() & before.keys()) if not filecmp.cmp(after[k], before[k], shallow=False)
+    ]
+    added = sorted(after.keys() - before.keys())
+    return {
+        "added": [k for k in added if k.startswith("site/")],
+        "changed": [k for k in changed if k.startswith("site/")],
+        "removed": sorted(k for k in before.keys() - after.keys() if k.startswith("site/")),
+        "reprint": [k for k in sorted([*added, *changed]) if k.startswith(REPRINT)],
+    }
+
+
+def _note(store: Store, number: int, status: str, progress: str) -> None:
+    with store.connect() as db:
+        db.execute("UPDATE publishes SET status = ?, progress = ? WHERE id = ?", (status, progress, number))
+
+
+def _run(store: Store, number: int, preview: bool) -> None:
+    """`yizhan build` into the build folder, then (unless a preview) keep it and make it live."""
+    build, kept, live = folders(store)
+    try:
+        command = [
+            sys.executable,
+            "-m",
+            "yizhan",
+            "build",
+            "--project",
+            str(store.project),
+            "--out",
+            str(build),
+        ]
+        lines: list[str] = []
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as process:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line.rstrip())
+                _note(store, number, RUNNING, "\n".join(lines[-3:]))
+        if process.returncode != 0:
+            _note(store, number, FAILED, "\n".join(lines[-40:]))
+            return
+        found = json.dumps(changes(build, live), ensure_ascii=False)
+        with store.connect() as db:
+            db.execute("UPDATE publishes SET changes = ? WHERE id = ?", (found, number))
+        if preview:
+            _note(store, number, PREVIEWED, "\n".join(lines[-3:]))
+            return
+        kept.mkdir(parents=True, exist_ok=True)
+        target = kept / str(number)
+        temp = kept / f".{number}.tmp"
+        shutil.rmtree(temp, ignore_errors=True)
+        shutil.copytree(build, temp)
+        temp.rename(target)
+        go_live(store, number)
+        _note(store, number, DONE, "\n".join(lines[-3:]))
+    except Exception as error:  # the thread must leave the row finished, whatever happened
+        _note(store, number, FAILED, f"{type(error).__name__}: {error}")
+    finally:
+        BUSY.release()
+
+
+def go_live(store: Store, number: int) -> None:
+    """Make publish `number` what the web server serves, in one swap; the publish itself stays kept."""
+    _, kept, live = folders(store)
+    work = new_work_dir(live)
+    staging = work / "staging"
+    shutil.copytree(kept / str(number), staging)
+    swap(staging, live, work)
+    with store.connect() as db:
+        db.execute("UPDATE publishes SET live_at = ? WHERE id = ?", (time.time(), number))
+
+
+def live_number(store: Store) -> int | None:
+    with store.connect() as db:
+        row = db.execute(
+            "SELECT id FROM publishes WHERE live_at IS NOT NULL ORDER BY live_at DESC LIMIT 1"
+        ).fetchone()
+    return int(row["id"]) if row else None
+
+
+def site_zip(store: Store, number: int, target: Path) -> None:
+    """The website of publish `number` as one zip (for a government site platform)."""
+    site = folders(store)[1] / str(number) / "site"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(site.rglob("*")):
+            if path.is_file() and path.suffix not in (".gz", ".br"):
+                archive.write(path, path.relative_to(site).as_posix())
+
+
+def reprint_pdf(store: Store, number: int, reprint: list[str], target: Path) -> None:
+    """The posters and service lists a publish changed, as one PDF to print."""
+    from pypdf import PdfWriter
+
+    folder = folders(store)[1] / str(number)
+    writer = PdfWriter()
+    for item in reprint:
+        writer.append(str(folder / item))
+    with target.open("wb") as handle:
+        writer.write(handle)
