@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from ..buildkit.cache import replace_file
 from ..buildkit.paths import tool_root
 from ..feedback import messages
 from ..load import load
@@ -196,7 +197,7 @@ class Workbench(CountyPages):
         user = accounts.User(row["user"], *self._role(row["user"]))
         with WRITING, tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"upload{SUFFIXES[row['kind']]}"
-            path.write_bytes(self.store.file(row["sha256"]).read_bytes())
+            replace_file(path, self.store.file(row["sha256"]).read_bytes())
             project = load(self.root)
             intake = check_upload(project, row["dataset"], path, row["filename"], user)
             result: dict = {"intake": intake.to_dict(), "merge_problems": [], "version": None}
@@ -254,7 +255,7 @@ class Workbench(CountyPages):
         def make() -> bytes:
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"upload{SUFFIXES[row['kind']]}"
-                path.write_bytes(self.store.file(row["sha256"]).read_bytes())
+                replace_file(path, self.store.file(row["sha256"]).read_bytes())
                 return marked_workbook(path, row["kind"], intake.sheet, intake.problems, table)
 
         data = await run_in_threadpool(make)

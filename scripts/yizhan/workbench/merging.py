@@ -93,7 +93,7 @@ def checked(project: Project, current: Dataset, data: bytes) -> tuple[bool, list
     """Whether the whole project is valid with `data` as the table's file (as `yizhan validate` judges)."""
     with tempfile.TemporaryDirectory() as folder:
         trial = Path(folder) / current.file.name
-        trial.write_bytes(data)
+        replace_file(trial, data)
         scratch = Report()
         dataset = load_dataset(Path(folder), current.spec, trial, scratch)
         if dataset is None:

@@ -9,6 +9,7 @@ sees the old site or the new one, never half of each. 撤回到此版本 swaps a
 from __future__ import annotations
 
 import filecmp
+import io
 import json
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from ..buildkit.cache import replace_file
 from ..buildkit.outfolder import new_work_dir, swap
 from .store import Store
 
@@ -166,5 +168,6 @@ def reprint_pdf(store: Store, number: int, reprint: list[str], target: Path) -> 
     writer = PdfWriter()
     for item in reprint:
         writer.append(str(folder / item))
-    with target.open("wb") as handle:
-        writer.write(handle)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    replace_file(target, buffer.getvalue())

@@ -95,4 +95,4 @@ def _ignore_in_git(project: Path) -> None:
     line = f"/{FOLDER}/"
     text = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
     if line not in text.splitlines():
-        ignore.write_text(text + ("" if not text or text.endswith("\n") else "\n") + line + "\n", "utf-8")
+        replace_file(ignore, text + ("" if not text or text.endswith("\n") else "\n") + line + "\n")
