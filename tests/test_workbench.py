@@ -467,6 +467,8 @@ project, upload, when = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 real_write = merging.replace_file
 
 def write(path, data, durable=False):
+    if not path.is_relative_to(project):  # the trial copy validated in a temporary folder
+        return real_write(path, data, durable)
     if when == "before":  # half the new table written beside it, then the process dies
         path.with_name(f".{path.name}.workbench.tmp").write_bytes(data[: len(data) // 2])
         os.kill(os.getpid(), signal.SIGKILL)
