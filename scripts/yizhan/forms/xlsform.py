@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 from openpyxl import Workbook
@@ -12,8 +11,7 @@ from ..buildkit.memo import remembered
 from ..feedback.messages import field_sentence, field_text
 from ..rules.numbers import xpath_rules
 from ..rules.vocab import DATE_ORDER
-from ..sheets.cells import neutralise_workbook
-from ..sheets.workbooks import fixed_zip
+from ..sheets.workbooks import workbook_bytes
 from .model import CHOICE_KINDS, Field, Form
 
 LANGUAGE = "中文 (zh)"
@@ -146,9 +144,4 @@ def xlsform_bytes(form: Form, edition: dt.date, stations: list[tuple[str, str]] 
     settings = book.create_sheet("settings")
     settings.append(("form_title", "form_id", "version", "default_language"))
     settings.append((form.title, f"yizhan_{form.code}", re.sub(r"\D", "", form.version) or "1", LANGUAGE))
-    neutralise_workbook(book)
-    stamp = dt.datetime(edition.year, edition.month, edition.day)
-    book.properties.created = stamp
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp)
+    return workbook_bytes(book, edition)

@@ -8,7 +8,6 @@ leading 0); a dropdown for every column with fixed values; date columns as dates
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
@@ -19,8 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..buildkit.memo import remembered
 from ..feedback.report import column_letter
 from ..model.project import Column, TableSpec
-from .cells import neutralise_workbook
-from .workbooks import fixed_zip
+from .workbooks import workbook_bytes
 
 FORMATTED_ROWS = 500  # cells formatted in advance; below them the column's own format applies
 CHECKED_ROWS = 20000  # rows the dropdowns and checks cover
@@ -120,12 +118,7 @@ def template_bytes(spec: TableSpec, edition: dt.date) -> bytes:
     for column in spec.columns:
         guide.append([column.title, what_goes_here(spec, column)])
     guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 18, 90
-    neutralise_workbook(book)
-    stamp = dt.datetime(edition.year, edition.month, edition.day)
-    book.properties.created = stamp
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp)
+    return workbook_bytes(book, edition)
 
 
 def template_files(

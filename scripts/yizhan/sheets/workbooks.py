@@ -6,6 +6,19 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import Any
+
+from .cells import neutralise_workbook
+
+
+def workbook_bytes(book: Any, edition: dt.date) -> bytes:
+    """An openpyxl workbook as bytes: no formula in any cell, the edition date as its only timestamp."""
+    neutralise_workbook(book)
+    stamp = dt.datetime(edition.year, edition.month, edition.day)
+    book.properties.created = stamp
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return fixed_zip(buffer.getvalue(), stamp)
 
 
 def fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
