@@ -277,7 +277,7 @@ def test_a_value_the_digest_does_not_know_is_refused(tmp_path: Path) -> None:
 
 def test_digests_of_sets_are_the_same_in_every_process() -> None:
     """String hashes differ between processes; the digest must not (or nothing would ever be reused)."""
-    code = "from yizhan import cache; print(cache.digest_of({'甲', '乙', '丙', ('丁', 1)}))"
+    code = "from yizhan.buildkit import cache; print(cache.digest_of({'甲', '乙', '丙', ('丁', 1)}))"
     seen = {
         subprocess.run(
             [sys.executable, "-c", code],

@@ -49,7 +49,6 @@ LIBRARIES = (
     "mkdocs-material",
     "openpyxl",
     "pandas",
-    "properdocs",
     "pydyf",
     "pypdf",
     "python-calamine",

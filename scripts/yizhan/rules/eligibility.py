@@ -74,7 +74,7 @@ QUESTIONS = (
         "把一年的收入加起来，除以12个月，再除以家里人数。",
         False,
         (
-            Option("below", "比本县低保标准还低", INCOME_BELOW),
+            Option("below", "比当地低保标准还低", INCOME_BELOW),
             Option("edge", "比低保标准高一点，不到1.5倍", INCOME_EDGE),
             Option("above", "比这更高"),
             Option("unsure", "说不清"),

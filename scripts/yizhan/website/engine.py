@@ -1,8 +1,9 @@
-"""The site engine behind one seam: the only module that imports mkdocs (MkDocs 1.x or its fork ProperDocs).
+"""The site engine behind one seam: the only module that imports mkdocs (MkDocs 1.x).
 
-ProperDocs, the maintained continuation of MkDocs 1.x, is used when it is installed: it answers
-Material's `mkdocs.*` imports itself (`properdocs.replacement`). The example county's site comes out
-byte for byte the same but for each page's `<meta name="generator">`, which names the engine.
+Moving to another engine is this module's work alone. Tried: ProperDocs 1.6.7, the maintained
+continuation of MkDocs 1.x, builds the example county unchanged but for each page's
+`<meta name="generator">` (and so its compressed copies); the build stays on MkDocs 1.6.1, the
+version Material for MkDocs depends on, until a move is decided.
 
 What yizhan needs from a site engine, and all it asks of this one:
 
@@ -32,21 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-try:
-    import properdocs.replacement  # noqa: F401  (from here on, `mkdocs.*` imports load ProperDocs)
-    from properdocs.commands.build import build
-    from properdocs.config import load_config
-    from properdocs.plugins import BasePlugin
-    from properdocs.utils.meta import get_data
-
-    ENGINE = "properdocs"
-except ImportError:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.plugins import BasePlugin
-    from mkdocs.utils.meta import get_data
-
-    ENGINE = "mkdocs"
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.plugins import BasePlugin
+from mkdocs.utils.meta import get_data
 
 from ..buildkit.templating import compiled_cache
 from .search import SearchSetupError, check_separator
