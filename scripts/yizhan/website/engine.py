@@ -110,8 +110,7 @@ def search_separator(config: Any) -> str:
 
 def build_site(job: SiteBuild) -> None:
     """Build the site of `job` into `job.site`, leaving the kept pages (already there) as they are."""
-    for name in {"mkdocs", ENGINE}:  # Material's plugins log under either name
-        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
     check_jieba()
     config = load_config(
         config_file=str(job.config_file),
@@ -135,7 +134,7 @@ def build_site(job: SiteBuild) -> None:
     for path in job.kept:
         os.utime(job.docs / path, LONG_AGO)
     hide = _HideDirtyWarning()
-    logger = logging.getLogger(f"{ENGINE}.commands.build")
+    logger = logging.getLogger("mkdocs.commands.build")
     logger.addFilter(hide)
     try:
         build(config, dirty=bool(job.kept))
