@@ -304,13 +304,36 @@ def test_weekly_board(server, browser) -> None:  # type: ignore[no-untyped-def]
         page.get_by_role("button", name="查看").click()
         soup = BeautifulSoup(page.content(), "html.parser")
         rows = {
-            tr.th.get_text(): [td["data-state"] for td in tr.find_all("td")]
+            tr.th.get_text(): [td["data-state"] for td in tr.select("td[data-state]")]
             for tr in soup.select("#weekly tbody tr")
         }
         assert list(rows) == towns
         assert rows["城关镇"][-1] == "reported"  # merged this week by the township flow above
         if OTHER_TOWN in rows:
             assert rows[OTHER_TOWN][-1] == "problems"  # sent, but nothing of it merged
+        # each township's open 预警 items beside it, and only the rows the account may see
+        head = [th.get_text() for th in soup.select("#weekly thead th")]
+        assert head[0] == "乡镇" and head[-1] == "预警事项"
+        counts = {
+            tr.th.get_text(): tr.select_one("td[data-warnings]")["data-warnings"]
+            for tr in soup.select("#weekly tbody tr")
+        }
+        sections = {s["data-township"]: s for s in soup.select("#warnings section[data-township]")}
+        assert list(sections) == towns and counts["城关镇"] == "3"
+        late = [tr.td.get_text() for tr in sections["城关镇"].select("table.feedback-late tbody tr")]
+        assert late == ["YJ202610-0024", "YJ202610-0036", "YJ202610-0062"]
+        if OTHER_TOWN in sections:
+            assert counts[OTHER_TOWN] == "0" and not sections[OTHER_TOWN].select("table")
+        # 每月查: the same board by month
+        page.get_by_label("查看方式").select_option(label="按月")
+        page.get_by_role("button", name="查看").click()
+        soup = BeautifulSoup(page.content(), "html.parser")
+        assert soup.select_one("#weekly")["data-view"] == "month"
+        months = {tr.th.get_text(): [td["data-state"] for td in tr.select("td[data-state]")]
+                  for tr in soup.select("#weekly tbody tr")}  # fmt: skip
+        assert list(months) == towns and len(months["城关镇"]) == 6
+        this_month = soup.select("#weekly tbody tr")[0].select("td[data-state]")[-1].get_text()
+        assert months["城关镇"][-1] in ("reported", "problems", "due", "late") and "已报" in this_month
         context.close()
 
 
