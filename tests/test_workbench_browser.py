@@ -348,7 +348,7 @@ def wait_for_publish(page, base: str) -> BeautifulSoup:  # type: ignore[no-untyp
     pytest.fail("the publish did not finish")
 
 
-def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignore[no-untyped-def]
+def test_admin_publishes_and_rolls_back(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     base, project = server
     live = project / ".yizhan-workbench/live/site/stations/YZ-01.html"
     old_phone, new_phone = "13332322661", "13332322662"
@@ -365,11 +365,17 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     soup = wait_for_publish(page, base)
     assert "发布完成" in soup.select_one("#outcome").get_text(), soup.select_one("#outcome").get_text()
     assert old_phone in live.read_text(encoding="utf-8")
-    # the county changes a phone and publishes again: the live site shows it
+    # the county changes a phone by uploading its 驿站名录 through the page, and publishes again
     stations = project / "datasets/驿站名录.csv"
-    stations.write_text(
+    changed = tmp_path / "驿站名录.csv"
+    changed.write_text(
         stations.read_text(encoding="utf-8-sig").replace(old_phone, new_phone), encoding="utf-8-sig"
     )
+    page.goto(base + "/")
+    result = upload(page, "驿站名录", changed)
+    assert "已合并" in result.select_one("main").get_text(), result.select_one("main").get_text()
+    assert new_phone in stations.read_text(encoding="utf-8-sig")
+    page.goto(base + "/publish")
     page.get_by_role("button", name="预览").click()
     soup = wait_for_publish(page, base)
     assert "预览完成" in soup.select_one("#outcome").get_text()
@@ -381,6 +387,9 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     soup = wait_for_publish(page, base)
     assert "发布完成" in soup.select_one("#outcome").get_text()
     assert new_phone in live.read_text(encoding="utf-8") and old_phone not in live.read_text(encoding="utf-8")
+    served = context.new_page()  # the served site, as a browser shows it
+    served.goto(live.as_uri())
+    assert new_phone in served.locator("main").inner_text()
     # the downloads of the second publish: the site as a zip, one PDF of what to reprint
     second = page.locator("#publishes tr[data-number]").first
     with page.expect_download() as download:
@@ -407,6 +416,8 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     first = page.locator("#publishes tr[data-number]").last
     first.get_by_role("button", name="撤回到此版本").click()
     assert old_phone in live.read_text(encoding="utf-8") and new_phone not in live.read_text(encoding="utf-8")
+    served.reload()
+    assert old_phone in served.locator("main").inner_text() and new_phone not in served.content()
     soup = BeautifulSoup(page.content(), "html.parser")
     states = [tr.find_all("td")[3].get_text() for tr in soup.select("#publishes tbody tr")]
     assert states == ["已保留", "已保留", "预览", "正在使用"]
