@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import os
 import shutil
@@ -459,3 +460,164 @@ def test_pages_are_accessible(server, browser, width: int) -> None:  # type: ign
     bad = [(name, v["id"]) for name, result in pages for v in result.response["violations"]
            if v["impact"] in ("serious", "critical")]  # fmt: skip
     assert bad == []
+
+
+# --- what no request may reach or leave behind -----------------------------------------------------
+
+
+def raw_get(base: str, path: str, cookie: str) -> tuple[int, bytes]:
+    """A GET of `path` exactly as written (no client tidying of `..` or `%2f`), with a session cookie."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.putheader("Cookie", f"yizhan_session={cookie}")
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+def session_cookie(context) -> str:  # type: ignore[no-untyped-def]
+    return next(c["value"] for c in context.cookies() if c["name"] == "yizhan_session")
+
+
+TRAVERSALS = [
+    "/publishes/1/..%2f..%2f..%2f..%2fsecret.txt",
+    "/publishes/1/%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret.txt",
+    "/publishes/..%2f..%2f..%2fsecret.txt/site.zip",
+    "/publishes/1%2f..%2f..%2f..%2f..%2f/site.zip",
+    "/publishes/-1/site.zip",
+    "/publishes/1/..",
+    "/publishes/1/.yizhan-publish",
+    "/publishes/1/site",
+    "/versions/..%2f..%2fworkbench.sqlite3",
+    "/versions/1%00",
+    "/uploads/..%2ffiles/marked",
+    "/uploads/1/..%2f..%2f..%2f..%2fsecret.txt",
+    "/uploads/%2e%2e/marked",
+    "/style.css/..%2f..%2f..%2f..%2fsecret.txt",
+    "/..%2f..%2f..%2fsecret.txt",
+    "/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+    "/weekly?table=..%2f..%2f..%2fsecret.txt",
+    "/weekly?table=../.yizhan-workbench/workbench.sqlite3",
+]
+
+
+def test_no_request_reaches_a_file_outside_the_project(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, project = server
+    secret = project.parent / "secret.txt"
+    secret.write_text("机密：不该被读到", encoding="utf-8")
+    context, page = log_in(browser, base, "county")
+    cookie = session_cookie(context)
+    for path in TRAVERSALS:
+        status, body = raw_get(base, path, cookie)
+        assert status in (400, 404), (path, status)
+        assert "机密".encode() not in body and b"SQLite format" not in body and b"root:" not in body, path
+    # the same on the routes that change something: nothing found, nothing swapped, nothing restored
+    page.goto(base + "/publish")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    live = project / ".yizhan-workbench/live"
+    before = sorted(p.relative_to(live).as_posix() for p in live.rglob("*")) if live.exists() else []
+    for path in ("/publishes/..%2f..%2fsecret.txt/live", "/publishes/-1/live", "/versions/..%2f1/restore",
+                 "/versions/0/restore"):  # fmt: skip
+        answer = context.request.post(base + path, form={"csrf": csrf}, max_redirects=0)
+        assert answer.status == 404, (path, answer.status)
+    after = sorted(p.relative_to(live).as_posix() for p in live.rglob("*")) if live.exists() else []
+    assert after == before and secret.read_text(encoding="utf-8") == "机密：不该被读到"
+    context.close()
+
+
+def test_private_rows_only_for_their_own_township_and_never_logged_out(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, project = server
+    rows = rows_of(project, RECIPIENTS)
+    header = rows[0]
+    town, name, number = header.index("所属乡镇"), header.index("户主姓名"), header.index("身份证号")
+    others = [r for r in rows[1:] if r[town] != "城关镇"]
+    assert others
+    pages = ["/", "/versions", "/versions/1", "/weekly?table=recipients", "/weekly?table=recipients&view=month",
+             "/publish", "/uploads/1", "/uploads/1/marked", "/publishes/1/site.zip"]  # fmt: skip
+    anonymous = browser.new_context()
+    for path in pages:
+        answer = anonymous.request.get(base + path, max_redirects=0)
+        assert answer.status == 303 and answer.headers["location"] == "/login", path
+        assert not any(r[name] in answer.text() for r in rows[1:]), path
+    anonymous.close()
+    context, _ = log_in(browser, base, "cg")
+    for path in pages:
+        answer = context.request.get(base + path)
+        body = answer.body().decode("utf-8", "replace")
+        leaked = [r[name] for r in others if r[name] in body or r[number] in body]
+        assert not leaked, (path, leaked)
+    for path in ("/versions", "/versions/1"):
+        assert context.request.get(base + path).status == 403
+    context.close()
+
+
+def test_the_audit_log_names_no_id_or_phone_number(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    base, project = server
+    phone, number = "13912345678", "990101198001010014"
+    anonymous = browser.new_context()
+    page = anonymous.new_page()
+    for typed in (phone, number, f"张三{phone}"):
+        page.goto(base + "/login")
+        page.get_by_label("用户名").fill(typed)
+        page.get_by_label("密码").fill("wrong")
+        page.get_by_role("button", name="登录").click()
+    anonymous.close()
+    context, page = log_in(browser, base, "cg")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    sent = {"name": f"张三{phone}-{number}.xlsx", "mimeType": "application/octet-stream",
+            "buffer": fixed_recipients(project, tmp_path / "x.xlsx").read_bytes()}  # fmt: skip
+    answer = context.request.post(
+        base + "/upload", multipart={"csrf": csrf, "table": "recipients", "file": sent}
+    )
+    assert answer.status == 200
+    context.close()
+    with sqlite3.connect(project / ".yizhan-workbench/workbench.sqlite3") as db:
+        audit = [
+            " ".join(map(str, row)) for row in db.execute("SELECT user, address, action, detail FROM audit")
+        ]
+        attempts = [" ".join(map(str, row)) for row in db.execute("SELECT kind, key FROM attempts")]
+    assert sum("登录失败" in line for line in audit) >= 3 and any("上传" in line for line in audit)
+    for line in audit + attempts:
+        assert phone not in line and number not in line, line
+
+
+def test_an_expired_session_is_refused_by_the_server(server, browser) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    base, project = server
+    context, _ = log_in(browser, base, "v")
+    assert context.request.get(base + "/", max_redirects=0).status == 200
+    with sqlite3.connect(project / ".yizhan-workbench/workbench.sqlite3") as db:
+        db.execute("UPDATE sessions SET expires = ? WHERE user = 'v'", (time.time() - 1,))
+    answer = context.request.get(base + "/", max_redirects=0)  # the browser still sends the cookie
+    assert answer.status == 303 and answer.headers["location"] == "/login"
+    context.close()
+
+
+def test_a_disabled_users_session_stops_working(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base, project = server
+    done = yizhan("user", "add", "leaving", "--role", "township", "--township", "城关镇", "--project",
+                  str(project), stdin=PASSWORD + "\n")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    context, page = log_in(browser, base, "leaving")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    assert context.request.get(base + "/weekly", max_redirects=0).status == 200
+    done = yizhan("user", "disable", "leaving", "--project", str(project))
+    assert done.returncode == 0, done.stderr
+    before = (project / RECIPIENTS).read_bytes()
+    answer = context.request.get(base + "/weekly", max_redirects=0)
+    assert answer.status == 303 and answer.headers["location"] == "/login"
+    sent = {"name": "x.xlsx", "mimeType": "application/octet-stream",
+            "buffer": fixed_recipients(project, tmp_path / "x.xlsx").read_bytes()}  # fmt: skip
+    answer = context.request.post(
+        base + "/upload", multipart={"csrf": csrf, "table": "recipients", "file": sent}, max_redirects=0
+    )
+    assert answer.status == 303 and answer.headers["location"] == "/login"
+    assert (project / RECIPIENTS).read_bytes() == before
+    context.close()
