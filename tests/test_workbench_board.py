@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from conftest import FIXTURES
@@ -54,3 +55,24 @@ def test_township_warnings_are_the_sheets_items() -> None:
     others = township_warnings(data, model.county, "白沙乡")
     assert all(f["township"] == "白沙乡" for f in others.feedback_late + others.feedback_soon)
     assert all(a.township == "白沙乡" for a in others.overdue + others.soon)
+
+
+def test_the_board_speaks_the_countys_place_words_and_lists_nothing_for_an_invalid_county(
+    tmp_path: Path,
+) -> None:
+    from yizhan.workbench.app import Workbench
+
+    root = tmp_path / "county"
+    shutil.copytree(FIXTURES / "mini", root)
+    stations = root / "datasets/驿站名录.csv"
+    stations.write_text(
+        stations.read_text(encoding="utf-8-sig").replace(",乡镇,", ",街道,"), encoding="utf-8-sig"
+    )
+    bench = Workbench(root)
+    found, places, edition = bench._warnings(load(root), ["城关镇"])
+    assert found is not None and places.township == "街道" and edition is not None
+    assert list(found) == ["城关镇"] and found["城关镇"].count == 3
+    lines = stations.read_text(encoding="utf-8-sig").splitlines()
+    stations.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8-sig")  # a station twice
+    found, places, edition = bench._warnings(load(root), ["城关镇"])
+    assert found is None and edition is None and places.township == "街道"

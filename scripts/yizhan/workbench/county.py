@@ -21,6 +21,7 @@ from ..disclosure.timeliness import SOON
 from ..disclosure.warnings import TownshipWarnings, township_warnings
 from ..feedback import messages
 from ..load import load
+from ..model.project import Project
 from ..rules.vocab import PlaceWords, place_words
 from ..rules.workdays import calendar_from
 from ..validate import to_model, validate
@@ -100,10 +101,9 @@ class CountyPages:
         return self.render(request, session, "restored.html", outcome=text, problems=problems, new=new)
 
     def _warnings(
-        self, towns: list[str]
+        self, project: Project, towns: list[str]
     ) -> tuple[dict[str, TownshipWarnings] | None, PlaceWords, dt.date | None]:
         """Each visible township's open 预警 items, as its 预警提醒单 lists them; None when the county is invalid."""
-        project = load(self.root)
         if not validate(project).valid:
             levels = (
                 project.datasets["stations"].frame.get("level") if "stations" in project.datasets else None
@@ -136,7 +136,7 @@ class CountyPages:
             ):
                 day = dt.datetime.fromtimestamp(row["at"]).date()
                 sent.setdefault(row["township"], []).append((day, row["version"] is not None))
-        warnings, places, edition = await run_in_threadpool(self._warnings, towns)
+        warnings, places, edition = await run_in_threadpool(self._warnings, project, towns)
         if by_month:
             periods: list = months_until(today, calendar)
             rows: list = month_board(towns, periods, today, sent)
