@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import os
 import shutil
@@ -304,13 +305,36 @@ def test_weekly_board(server, browser) -> None:  # type: ignore[no-untyped-def]
         page.get_by_role("button", name="查看").click()
         soup = BeautifulSoup(page.content(), "html.parser")
         rows = {
-            tr.th.get_text(): [td["data-state"] for td in tr.find_all("td")]
+            tr.th.get_text(): [td["data-state"] for td in tr.select("td[data-state]")]
             for tr in soup.select("#weekly tbody tr")
         }
         assert list(rows) == towns
         assert rows["城关镇"][-1] == "reported"  # merged this week by the township flow above
         if OTHER_TOWN in rows:
             assert rows[OTHER_TOWN][-1] == "problems"  # sent, but nothing of it merged
+        # each township's open 预警 items beside it, and only the rows the account may see
+        head = [th.get_text() for th in soup.select("#weekly thead th")]
+        assert head[0] == "乡镇" and head[-1] == "预警事项"
+        counts = {
+            tr.th.get_text(): tr.select_one("td[data-warnings]")["data-warnings"]
+            for tr in soup.select("#weekly tbody tr")
+        }
+        sections = {s["data-township"]: s for s in soup.select("#warnings section[data-township]")}
+        assert list(sections) == towns and counts["城关镇"] == "3"
+        late = [tr.td.get_text() for tr in sections["城关镇"].select("table.feedback-late tbody tr")]
+        assert late == ["YJ202610-0024", "YJ202610-0036", "YJ202610-0062"]
+        if OTHER_TOWN in sections:
+            assert counts[OTHER_TOWN] == "0" and not sections[OTHER_TOWN].select("table")
+        # 每月查: the same board by month
+        page.get_by_label("查看方式").select_option(label="按月")
+        page.get_by_role("button", name="查看").click()
+        soup = BeautifulSoup(page.content(), "html.parser")
+        assert soup.select_one("#weekly")["data-view"] == "month"
+        months = {tr.th.get_text(): [td["data-state"] for td in tr.select("td[data-state]")]
+                  for tr in soup.select("#weekly tbody tr")}  # fmt: skip
+        assert list(months) == towns and len(months["城关镇"]) == 6
+        this_month = soup.select("#weekly tbody tr")[0].select("td[data-state]")[-1].get_text()
+        assert months["城关镇"][-1] in ("reported", "problems", "due", "late") and "已报" in this_month
         context.close()
 
 
@@ -325,7 +349,7 @@ def wait_for_publish(page, base: str) -> BeautifulSoup:  # type: ignore[no-untyp
     pytest.fail("the publish did not finish")
 
 
-def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignore[no-untyped-def]
+def test_admin_publishes_and_rolls_back(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     base, project = server
     live = project / ".yizhan-workbench/live/site/stations/YZ-01.html"
     old_phone, new_phone = "13332322661", "13332322662"
@@ -342,11 +366,17 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     soup = wait_for_publish(page, base)
     assert "发布完成" in soup.select_one("#outcome").get_text(), soup.select_one("#outcome").get_text()
     assert old_phone in live.read_text(encoding="utf-8")
-    # the county changes a phone and publishes again: the live site shows it
+    # the county changes a phone by uploading its 驿站名录 through the page, and publishes again
     stations = project / "datasets/驿站名录.csv"
-    stations.write_text(
+    changed = tmp_path / "驿站名录.csv"
+    changed.write_text(
         stations.read_text(encoding="utf-8-sig").replace(old_phone, new_phone), encoding="utf-8-sig"
     )
+    page.goto(base + "/")
+    result = upload(page, "驿站名录", changed)
+    assert "已合并" in result.select_one("main").get_text(), result.select_one("main").get_text()
+    assert new_phone in stations.read_text(encoding="utf-8-sig")
+    page.goto(base + "/publish")
     page.get_by_role("button", name="预览").click()
     soup = wait_for_publish(page, base)
     assert "预览完成" in soup.select_one("#outcome").get_text()
@@ -358,6 +388,9 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     soup = wait_for_publish(page, base)
     assert "发布完成" in soup.select_one("#outcome").get_text()
     assert new_phone in live.read_text(encoding="utf-8") and old_phone not in live.read_text(encoding="utf-8")
+    served = context.new_page()  # the served site, as a browser shows it
+    served.goto(live.as_uri())
+    assert new_phone in served.locator("main").inner_text()
     # the downloads of the second publish: the site as a zip, one PDF of what to reprint
     second = page.locator("#publishes tr[data-number]").first
     with page.expect_download() as download:
@@ -384,6 +417,8 @@ def test_admin_publishes_and_rolls_back(server, browser) -> None:  # type: ignor
     first = page.locator("#publishes tr[data-number]").last
     first.get_by_role("button", name="撤回到此版本").click()
     assert old_phone in live.read_text(encoding="utf-8") and new_phone not in live.read_text(encoding="utf-8")
+    served.reload()
+    assert old_phone in served.locator("main").inner_text() and new_phone not in served.content()
     soup = BeautifulSoup(page.content(), "html.parser")
     states = [tr.find_all("td")[3].get_text() for tr in soup.select("#publishes tbody tr")]
     assert states == ["已保留", "已保留", "预览", "正在使用"]
@@ -425,3 +460,164 @@ def test_pages_are_accessible(server, browser, width: int) -> None:  # type: ign
     bad = [(name, v["id"]) for name, result in pages for v in result.response["violations"]
            if v["impact"] in ("serious", "critical")]  # fmt: skip
     assert bad == []
+
+
+# --- what no request may reach or leave behind -----------------------------------------------------
+
+
+def raw_get(base: str, path: str, cookie: str) -> tuple[int, bytes]:
+    """A GET of `path` exactly as written (no client tidying of `..` or `%2f`), with a session cookie."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.putheader("Cookie", f"yizhan_session={cookie}")
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+def session_cookie(context) -> str:  # type: ignore[no-untyped-def]
+    return next(c["value"] for c in context.cookies() if c["name"] == "yizhan_session")
+
+
+TRAVERSALS = [
+    "/publishes/1/..%2f..%2f..%2f..%2fsecret.txt",
+    "/publishes/1/%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret.txt",
+    "/publishes/..%2f..%2f..%2fsecret.txt/site.zip",
+    "/publishes/1%2f..%2f..%2f..%2f..%2f/site.zip",
+    "/publishes/-1/site.zip",
+    "/publishes/1/..",
+    "/publishes/1/.yizhan-publish",
+    "/publishes/1/site",
+    "/versions/..%2f..%2fworkbench.sqlite3",
+    "/versions/1%00",
+    "/uploads/..%2ffiles/marked",
+    "/uploads/1/..%2f..%2f..%2f..%2fsecret.txt",
+    "/uploads/%2e%2e/marked",
+    "/style.css/..%2f..%2f..%2f..%2fsecret.txt",
+    "/..%2f..%2f..%2fsecret.txt",
+    "/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+    "/weekly?table=..%2f..%2f..%2fsecret.txt",
+    "/weekly?table=../.yizhan-workbench/workbench.sqlite3",
+]
+
+
+def test_no_request_reaches_a_file_outside_the_project(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, project = server
+    secret = project.parent / "secret.txt"
+    secret.write_text("机密：不该被读到", encoding="utf-8")
+    context, page = log_in(browser, base, "county")
+    cookie = session_cookie(context)
+    for path in TRAVERSALS:
+        status, body = raw_get(base, path, cookie)
+        assert status in (400, 404), (path, status)
+        assert "机密".encode() not in body and b"SQLite format" not in body and b"root:" not in body, path
+    # the same on the routes that change something: nothing found, nothing swapped, nothing restored
+    page.goto(base + "/publish")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    live = project / ".yizhan-workbench/live"
+    before = sorted(p.relative_to(live).as_posix() for p in live.rglob("*")) if live.exists() else []
+    for path in ("/publishes/..%2f..%2fsecret.txt/live", "/publishes/-1/live", "/versions/..%2f1/restore",
+                 "/versions/0/restore"):  # fmt: skip
+        answer = context.request.post(base + path, form={"csrf": csrf}, max_redirects=0)
+        assert answer.status == 404, (path, answer.status)
+    after = sorted(p.relative_to(live).as_posix() for p in live.rglob("*")) if live.exists() else []
+    assert after == before and secret.read_text(encoding="utf-8") == "机密：不该被读到"
+    context.close()
+
+
+def test_private_rows_only_for_their_own_township_and_never_logged_out(server, browser) -> None:  # type: ignore[no-untyped-def]
+    base, project = server
+    rows = rows_of(project, RECIPIENTS)
+    header = rows[0]
+    town, name, number = header.index("所属乡镇"), header.index("户主姓名"), header.index("身份证号")
+    others = [r for r in rows[1:] if r[town] != "城关镇"]
+    assert others
+    pages = ["/", "/versions", "/versions/1", "/weekly?table=recipients", "/weekly?table=recipients&view=month",
+             "/publish", "/uploads/1", "/uploads/1/marked", "/publishes/1/site.zip"]  # fmt: skip
+    anonymous = browser.new_context()
+    for path in pages:
+        answer = anonymous.request.get(base + path, max_redirects=0)
+        assert answer.status == 303 and answer.headers["location"] == "/login", path
+        assert not any(r[name] in answer.text() for r in rows[1:]), path
+    anonymous.close()
+    context, _ = log_in(browser, base, "cg")
+    for path in pages:
+        answer = context.request.get(base + path)
+        body = answer.body().decode("utf-8", "replace")
+        leaked = [r[name] for r in others if r[name] in body or r[number] in body]
+        assert not leaked, (path, leaked)
+    for path in ("/versions", "/versions/1"):
+        assert context.request.get(base + path).status == 403
+    context.close()
+
+
+def test_the_audit_log_names_no_id_or_phone_number(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    base, project = server
+    phone, number = "13912345678", "990101198001010014"
+    anonymous = browser.new_context()
+    page = anonymous.new_page()
+    for typed in (phone, number, f"张三{phone}"):
+        page.goto(base + "/login")
+        page.get_by_label("用户名").fill(typed)
+        page.get_by_label("密码").fill("wrong")
+        page.get_by_role("button", name="登录").click()
+    anonymous.close()
+    context, page = log_in(browser, base, "cg")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    sent = {"name": f"张三{phone}-{number}.xlsx", "mimeType": "application/octet-stream",
+            "buffer": fixed_recipients(project, tmp_path / "x.xlsx").read_bytes()}  # fmt: skip
+    answer = context.request.post(
+        base + "/upload", multipart={"csrf": csrf, "table": "recipients", "file": sent}
+    )
+    assert answer.status == 200
+    context.close()
+    with sqlite3.connect(project / ".yizhan-workbench/workbench.sqlite3") as db:
+        audit = [
+            " ".join(map(str, row)) for row in db.execute("SELECT user, address, action, detail FROM audit")
+        ]
+        attempts = [" ".join(map(str, row)) for row in db.execute("SELECT kind, key FROM attempts")]
+    assert sum("登录失败" in line for line in audit) >= 3 and any("上传" in line for line in audit)
+    for line in audit + attempts:
+        assert phone not in line and number not in line, line
+
+
+def test_an_expired_session_is_refused_by_the_server(server, browser) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    base, project = server
+    context, _ = log_in(browser, base, "v")
+    assert context.request.get(base + "/", max_redirects=0).status == 200
+    with sqlite3.connect(project / ".yizhan-workbench/workbench.sqlite3") as db:
+        db.execute("UPDATE sessions SET expires = ? WHERE user = 'v'", (time.time() - 1,))
+    answer = context.request.get(base + "/", max_redirects=0)  # the browser still sends the cookie
+    assert answer.status == 303 and answer.headers["location"] == "/login"
+    context.close()
+
+
+def test_a_disabled_users_session_stops_working(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base, project = server
+    done = yizhan("user", "add", "leaving", "--role", "township", "--township", "城关镇", "--project",
+                  str(project), stdin=PASSWORD + "\n")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    context, page = log_in(browser, base, "leaving")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    assert context.request.get(base + "/weekly", max_redirects=0).status == 200
+    done = yizhan("user", "disable", "leaving", "--project", str(project))
+    assert done.returncode == 0, done.stderr
+    before = (project / RECIPIENTS).read_bytes()
+    answer = context.request.get(base + "/weekly", max_redirects=0)
+    assert answer.status == 303 and answer.headers["location"] == "/login"
+    sent = {"name": "x.xlsx", "mimeType": "application/octet-stream",
+            "buffer": fixed_recipients(project, tmp_path / "x.xlsx").read_bytes()}  # fmt: skip
+    answer = context.request.post(
+        base + "/upload", multipart={"csrf": csrf, "table": "recipients", "file": sent}, max_redirects=0
+    )
+    assert answer.status == 303 and answer.headers["location"] == "/login"
+    assert (project / RECIPIENTS).read_bytes() == before
+    context.close()

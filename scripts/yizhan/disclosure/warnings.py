@@ -7,7 +7,9 @@ so a sheet left on a desk discloses nothing, but it is still marked internal and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,11 +19,47 @@ from ..model.project import County
 from ..model.stations import stations_from
 from ..rules.vocab import TOWNSHIP, tier_of
 from . import Disclosure
-from .timeliness import SOON
+from .timeliness import SOON, Application
 
 FOLDER = (
     "内部-预警提醒单"  # build/print/内部-预警提醒单/<版次日期>/<乡镇驿站编号>.pdf, never copied to the site
 )
+
+
+@dataclass(frozen=True)
+class TownshipWarnings:
+    """One township's open 预警 items on a day: the body of its 预警提醒单."""
+
+    township: str
+    overdue: list[Application]
+    soon: list[Application]
+    remaining: dict[str, int]  # working days left, per application due soon
+    feedback_late: list[dict[str, Any]]
+    feedback_soon: list[dict[str, Any]]
+
+    @property
+    def count(self) -> int:
+        return len(self.overdue) + len(self.soon) + len(self.feedback_late) + len(self.feedback_soon)
+
+
+def township_warnings(data: Disclosure, county: County, township: str) -> TownshipWarnings:
+    """The township's open applications past or near their 办结期限 and its opinions past or near the limit."""
+    apps = data.timeliness.applications if data.timeliness else []
+    day = county.edition
+    mine = [a for a in apps if a.township == township and a.finished is None]
+    overdue = sorted((a for a in mine if a.overdue), key=lambda a: (-a.late_days, a.id))
+    soon = sorted(
+        (a for a in mine if not a.overdue and county.calendar.between(day, a.due) <= SOON),
+        key=lambda a: (a.due, a.id),
+    )
+    return TownshipWarnings(
+        township,
+        overdue,
+        soon,
+        {a.id: county.calendar.between(day, a.due) for a in soon},
+        [f for f in data.feedback.overdue if f["township"] == township],
+        [f for f in data.feedback.soon if f["township"] == township],
+    )
 
 
 def warning_sheets(
@@ -29,24 +67,15 @@ def warning_sheets(
 ) -> list[PrintJob]:
     """One sheet per township (also when it has nothing to warn about: staff see that it was checked)."""
     townships = [s for s in stations_from(stations) if tier_of(s.level) == TOWNSHIP and s.active]
-    apps = data.timeliness.applications if data.timeliness else []
     day = county.edition
     jobs = []
     for town in townships:
-        mine = [a for a in apps if a.township == town.township and a.finished is None]
-        overdue = sorted((a for a in mine if a.overdue), key=lambda a: (-a.late_days, a.id))
-        soon = sorted(
-            (a for a in mine if not a.overdue and county.calendar.between(day, a.due) <= SOON),
-            key=lambda a: (a.due, a.id),
-        )
-        remaining = {a.id: county.calendar.between(day, a.due) for a in soon}
-        feedback_late = [f for f in data.feedback.overdue if f["township"] == town.township]
-        feedback_soon = [f for f in data.feedback.soon if f["township"] == town.township]
+        found = township_warnings(data, county, town.township)
         title = f"{town.township}限时办结预警提醒单"
         html = render_template(
             templates, "print/disclosure/warnings.html.j2", title=title, township=town.township, county=county,
-            overdue=overdue, soon=soon, remaining=remaining, feedback_late=feedback_late,
-            feedback_soon=feedback_soon, limit=data.feedback.limit_days, soon_days=SOON,
+            overdue=found.overdue, soon=found.soon, remaining=found.remaining, feedback_late=found.feedback_late,
+            feedback_soon=found.feedback_soon, limit=data.feedback.limit_days, soon_days=SOON,
         )  # fmt: skip
         path = f"{FOLDER}/{day.isoformat()}/{town.station_id}.pdf"
         jobs.append(

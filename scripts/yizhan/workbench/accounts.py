@@ -113,7 +113,7 @@ def locked_out(store: Store, name: str, address: str) -> bool:
     """Too many failed logins lately for this account or from this address."""
     now = time.time()
     return (
-        _failures(store, "user", name, now) >= MAX_FAILURES_PER_ACCOUNT
+        _failures(store, "user", _digest(name), now) >= MAX_FAILURES_PER_ACCOUNT
         or _failures(store, "address", address, now) >= MAX_FAILURES_PER_ADDRESS
     )
 
@@ -133,11 +133,11 @@ def authenticate(store: Store, name: str, password: str, address: str) -> User |
     now = time.time()
     with store.connect() as db:
         if good:
-            db.execute("DELETE FROM attempts WHERE kind = 'user' AND key = ?", (name,))
+            db.execute("DELETE FROM attempts WHERE kind = 'user' AND key = ?", (_digest(name),))
         else:
             db.executemany(
                 "INSERT INTO attempts (kind, key, at) VALUES (?, ?, ?)",
-                [("user", name, now), ("address", address, now)],
+                [("user", _digest(name), now), ("address", address, now)],  # a typed name only as a hash
             )
     if not good or row is None:
         return None

@@ -16,12 +16,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from ..derive import derive
+from ..disclosure.timeliness import SOON
+from ..disclosure.warnings import TownshipWarnings, township_warnings
 from ..feedback import messages
 from ..load import load
+from ..model.project import Project
+from ..rules.vocab import PlaceWords, place_words
 from ..rules.workdays import calendar_from
+from ..validate import to_model, validate
 from . import permissions, publishing
 from .accounts import Session
-from .board import STATES, board, weeks_until
+from .board import STATES, board, month_board, months_until, weeks_until
 from .commands import townships
 from .intake import Located, located
 from .merging import WRITING, diff, restore
@@ -94,19 +100,34 @@ class CountyPages:
         )
         return self.render(request, session, "restored.html", outcome=text, problems=problems, new=new)
 
+    def _warnings(
+        self, project: Project, towns: list[str]
+    ) -> tuple[dict[str, TownshipWarnings] | None, PlaceWords, dt.date | None]:
+        """Each visible township's open 预警 items, as its 预警提醒单 lists them; None when the county is invalid."""
+        if not validate(project).valid:
+            levels = (
+                project.datasets["stations"].frame.get("level") if "stations" in project.datasets else None
+            )
+            return None, place_words(levels if levels is not None else []), None
+        model = to_model(project)
+        data = derive(model).stats["disclosure"]
+        found = {town: township_warnings(data, model.county, town) for town in towns}
+        return found, model.county.places, model.county.edition
+
     async def weekly(self, request: Request, session: Session) -> Response:
-        """每周报: townships × weeks for one table, by the county's working-day calendar."""
+        """每周报 (by week) and 每月查 (by month): townships × periods for one table, with each township's 预警."""
         project = load(self.root)
         name = request.query_params.get("table") or next(iter(self.tables), "")
         if name not in self.tables:
             return self.message(request, session, "YZ-WEB-027", 400, value=name[:40])
+        by_month = request.query_params.get("view") == "month"
         county = (
             project.county_doc.data
             if project.county_doc and isinstance(project.county_doc.data, dict)
             else {}
         )
         today = dt.date.today()
-        weeks = weeks_until(today, calendar_from(county.get("workdays")))
+        calendar = calendar_from(county.get("workdays"))
         towns = permissions.visible_townships(session.user, townships(self.root))
         sent: dict[str, list[tuple[dt.date, bool]]] = {}
         with self.store.connect() as db:
@@ -115,9 +136,16 @@ class CountyPages:
             ):
                 day = dt.datetime.fromtimestamp(row["at"]).date()
                 sent.setdefault(row["township"], []).append((day, row["version"] is not None))
-        rows = board(towns, weeks, today, sent)
-        return self.render(request, session, "weekly.html", tables=self.tables, table=name, weeks=weeks,
-                           rows=rows, states=STATES)  # fmt: skip
+        warnings, places, edition = await run_in_threadpool(self._warnings, project, towns)
+        if by_month:
+            periods: list = months_until(today, calendar)
+            rows: list = month_board(towns, periods, today, sent)
+        else:
+            periods = weeks_until(today, calendar)
+            rows = board(towns, periods, today, sent)
+        return self.render(request, session, "weekly.html", tables=self.tables, table=name, periods=periods,
+                           rows=rows, states=STATES, by_month=by_month, warnings=warnings, places=places,
+                           edition=edition, soon_days=SOON)  # fmt: skip
 
     async def publish_page(self, request: Request, session: Session) -> Response:
         if not permissions.may_see_versions(session.user):

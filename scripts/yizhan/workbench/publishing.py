@@ -4,6 +4,10 @@ The build is `yizhan build` itself, run as its own process into the workbench's 
 caches make the next build quick); each finished build is copied to `publishes/N/` and the live
 folder (what the web server serves) is replaced by a copy of it with the outfolder swap: a reader
 sees the old site or the new one, never half of each. 撤回到此版本 swaps an earlier publish back in.
+Each kept publish carries its number in a small file, so the live folder itself says which publish it
+is; when the workbench starts, `recover` finishes what a killed process left: the live folder is put
+back if a swap without the one-step exchange was cut between its renames, leftover staging folders
+and half-kept copies are removed, and the rows of publishes that were running are settled.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ CREATE TABLE IF NOT EXISTS publishes (
 """
 REPRINT = ("print/posters/", "print/service-lists/")  # what a township has to print and post again
 BUSY = threading.Lock()  # one publish at a time in this process
+NUMBER_FILE = ".yizhan-publish"  # in each kept publish (and so in the live folder): which publish it is
 
 
 def folders(store: Store) -> tuple[Path, Path, Path]:
@@ -42,8 +47,50 @@ def folders(store: Store) -> tuple[Path, Path, Path]:
 
 
 def prepare(store: Store) -> None:
+    """The publishes table, and whatever a killed workbench left half done put right."""
     with store.connect() as db:
         db.executescript(SCHEMA)
+    if BUSY.acquire(blocking=False):  # never while a publish of this process is under way
+        try:
+            recover(store)
+        finally:
+            BUSY.release()
+
+
+def _number_of(folder: Path) -> int | None:
+    """The publish a folder holds, by its number file (None: no readable number)."""
+    try:
+        return int(json.loads((folder / NUMBER_FILE).read_text(encoding="utf-8"))["number"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def recover(store: Store) -> None:
+    """After a kill: the live folder whole (before or after), no leftovers, no publish left running."""
+    _, kept, live = folders(store)
+    leftovers = sorted(live.parent.glob(f".{live.name}.*.yizhan-work")) if live.parent.exists() else []
+    for work in leftovers:
+        previous = work / "previous"
+        if not live.exists() and previous.is_dir():  # cut between the two renames of the fallback swap
+            previous.rename(live)
+        shutil.rmtree(work, ignore_errors=True)
+    for temp in kept.glob(".*.tmp") if kept.exists() else []:
+        shutil.rmtree(temp, ignore_errors=True)
+    shown = _number_of(live)
+    with store.connect() as db:
+        running = [int(r["id"]) for r in db.execute("SELECT id FROM publishes WHERE status = ?", (RUNNING,))]
+        for number in running:
+            if number == shown:  # swapped in, but killed before the row said so
+                db.execute("UPDATE publishes SET status = ? WHERE id = ?", (DONE, number))
+            else:
+                db.execute("UPDATE publishes SET status = ?, progress = '' WHERE id = ?", (FAILED, number))
+                shutil.rmtree(kept / str(number), ignore_errors=True)
+        if shown is not None:
+            row = db.execute(
+                "SELECT id FROM publishes WHERE live_at IS NOT NULL ORDER BY live_at DESC LIMIT 1"
+            ).fetchone()
+            if row is None or int(row["id"]) != shown:
+                db.execute("UPDATE publishes SET live_at = ? WHERE id = ?", (time.time(), shown))
 
 
 def start(store: Store, user: str, preview: bool = False) -> int | None:
@@ -123,6 +170,7 @@ def _run(store: Store, number: int, preview: bool) -> None:
         temp = kept / f".{number}.tmp"
         shutil.rmtree(temp, ignore_errors=True)
         shutil.copytree(build, temp)
+        replace_file(temp / NUMBER_FILE, json.dumps({"number": number}) + "\n")
         temp.rename(target)
         go_live(store, number)
         _note(store, number, DONE, "\n".join(lines[-3:]))
@@ -144,6 +192,10 @@ def go_live(store: Store, number: int) -> None:
 
 
 def live_number(store: Store) -> int | None:
+    """The publish being served: the live folder's own number file, else the last one made live."""
+    shown = _number_of(folders(store)[2])
+    if shown is not None:
+        return shown
     with store.connect() as db:
         row = db.execute(
             "SELECT id FROM publishes WHERE live_at IS NOT NULL ORDER BY live_at DESC LIMIT 1"
