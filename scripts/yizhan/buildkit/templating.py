@@ -9,9 +9,11 @@ serializer (`front_matter`), never pieced together from strings.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
@@ -92,6 +94,10 @@ def compiled_cache(kind: str) -> FileSystemBytecodeCache:
     return FileSystemBytecodeCache(pattern=f"__yizhan_{kind}_%s.cache")
 
 
+def _script_json(value: object, **options: Any) -> str:
+    return json.dumps(value, **options).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 @cache
 def environment(templates: Path, markdown: bool = False) -> Environment:
     """The environment for HTML templates, or with `markdown` for markdown pages."""
@@ -105,6 +111,10 @@ def environment(templates: Path, markdown: bool = False) -> Environment:
         keep_trailing_newline=True,
         finalize=markdown_text if markdown else None,
     )
+    # tojson: Chinese as itself, not six-byte escapes (a form's data is a third the size); <, >, & and '
+    # are still escaped by jinja, and the two line separators that old script parsers refuse are too.
+    env.policies["json.dumps_function"] = _script_json
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.filters["tel"] = tel_href
     env.filters["cn_date"] = cn_date
     env.filters["government"] = government_of
