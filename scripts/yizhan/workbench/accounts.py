@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ..feedback.errors import Failure
 from ..rules.numbers import find_numbers
 from .store import Store
 
@@ -26,12 +27,10 @@ _NAME = re.compile(r"[\w\u4e00-\u9fff]{1,32}")
 _HASHER = PasswordHasher()
 
 
-class AccountError(Exception):
-    """A refused account change; carries a catalogue code and its values."""
+class AccountError(Failure):
+    """A refused account change, with its catalogue code and values."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        super().__init__(code)
-        self.code, self.values = code, values
+    prefix = "YZ-WEB-"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..feedback.errors import TableReadError
+from ..feedback.errors import Failure, TableReadError
 from ..intake.tabular import detect_encoding
 
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes as sent
@@ -17,12 +17,10 @@ XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 SUFFIXES = {"xlsx": ".xlsx", "xls": ".xls", "csv": ".csv"}
 
 
-class Refused(Exception):
-    """An upload that is not opened at all; carries a catalogue code and its values."""
+class Refused(Failure):
+    """An upload that is not opened at all, with its catalogue code and values."""
 
-    def __init__(self, code: str, **values: object) -> None:
-        super().__init__(code)
-        self.code, self.values = code, values
+    prefix = "YZ-WEB-"
 
 
 def kind_of(data: bytes) -> str:
