@@ -13,17 +13,30 @@ from ..validate import tables
 def check_form_rules(dataset: Dataset, form: Form, report: Report) -> None:
     """What the form adds to the dataset schema: patterns, lengths, multiple choices, conditions."""
     frame = dataset.frame
+    records: dict | None = None  # row → its answers, built only when a condition needs them
     for item in form.value_fields:
         if item.key not in frame:
             continue
         column = dataset.spec.column(item.key)
         for row, value in frame[item.key].items():
+            if (
+                value
+                and item.kind != "multi"
+                and not item.pattern
+                and not item.min_length
+                and item.max_length is None
+            ):
+                continue  # nothing the form adds to check on a filled cell of this field
             where = tables.where(dataset, row, item.key)
-            answers = frame.loc[row].to_dict()
             if not value:
-                shown = item.when is None or item.when.holds(answers)
-                if item.required and shown and (item.when is not None or not column.required):
-                    report.add("YZ-DATA-003", where, title=column.title)
+                if not item.required or (item.when is None and column.required):
+                    continue  # optional, or already said by the dataset's own check
+                if item.when is not None:
+                    if records is None:
+                        records = frame.to_dict("index")  # once, for every condition of the form
+                    if not item.when.holds(records[row]):
+                        continue
+                report.add("YZ-DATA-003", where, title=column.title)
                 continue
             if item.kind == "multi":
                 wrong = [v for v in value.split(MULTI_SEPARATOR) if v not in item.choices]
