@@ -150,6 +150,7 @@ def _read_candidates(
             errors = {row: errors[1] for row in incoming.frame.index} | errors
         rejected: list[str] = []
         raw = collected.raw
+        typed = raw.rows  # the cells as typed, built once for the whole file
         frame = incoming.frame
         columns = {k: [str(v) for v in frame[k]] for k in keys}  # one pass per column, not a Series per row
         for position, row in enumerate(int(r) for r in frame.index):
@@ -158,7 +159,7 @@ def _read_candidates(
                 rejected.append(f"第{row}行")
                 continue
             if row in errors:
-                cells = raw.row(row - 2) if row - 2 < raw.count else []
+                cells = typed[row - 2] if row - 2 < len(typed) else []
                 bad.append(Rejected(path, cells, "；".join(errors[row]), raw.header))
                 continue
             values = {k: columns[k][position] for k in keys}
@@ -168,7 +169,7 @@ def _read_candidates(
                             state=collected.review[row], flag=flag)  # fmt: skip
             previous = collected.previous.get(row, "")
             candidates.append(
-                Candidate(path.name, row, values, raw.row(row - 2), previous=previous, header=raw.header)
+                Candidate(path.name, row, values, typed[row - 2], previous=previous, header=raw.header)
             )
         if rejected:
             result.rejected_by_review += len(rejected)

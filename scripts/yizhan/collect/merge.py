@@ -123,8 +123,9 @@ def merge(
             merged.added.append(candidate)
     if merged.added:
         start = int(frame.index.max()) + 1 if len(frame) else 2
-        rows = [{k: c.values.get(k, "") for k in columns} for c in merged.added]
-        extra = pd.DataFrame(rows, index=range(start, start + len(rows)), columns=columns, dtype=object)
+        cells = {k: [c.values.get(k, "") for c in merged.added] for k in columns}  # column by column
+        index = range(start, start + len(merged.added))
+        extra = pd.DataFrame(cells, index=index, columns=columns, dtype=object)
         merged.frame = pd.concat([frame, extra])
     return merged
 
