@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from conftest import read_rows
 from workbench_files import OTHER_TOWN
-from yizhan.workbench import accounts, jobs
+from yizhan.workbench import accounts, jobs, publishing
 from yizhan.workbench.accounts import TOWNSHIP, VIEWER
 from yizhan.workbench.app import Workbench, create_app
 from yizhan.workbench.merging import WRITING
@@ -184,3 +184,19 @@ def test_an_upload_left_unfinished_is_checked_when_the_workbench_starts_again(
         client, _ = logged_in(base, "cg")
         accepted = finished(client, number).select_one("#count-accepted")
         assert accepted.get_text() == "可以合并：50 行"  # type: ignore[union-attr]
+
+
+def test_going_live_links_the_kept_publish_instead_of_copying_it(county: Path) -> None:
+    store = Store(county)
+    publishing.prepare(store)
+    _, kept, live = publishing.folders(store)
+    page = kept / "1" / "site" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<p>第一次发布</p>", encoding="utf-8")
+    with store.connect() as db:
+        db.execute("INSERT INTO publishes (id, at, user, status) VALUES (1, 0, 'county', 'done')")
+    publishing.go_live(store, 1)
+    served = live / "site" / "index.html"
+    assert served.read_text(encoding="utf-8") == "<p>第一次发布</p>"
+    assert served.stat().st_ino == page.stat().st_ino  # one file on disk, not a second copy
+    assert publishing.live_number(store) == 1
