@@ -75,15 +75,6 @@ class RawTable:
         """Every row as a list of cells: builds the whole table, so take it once, not once per row."""
         return [list(r) for r in zip(*self.columns, strict=True)] if self.columns else []
 
-    @property
-    def count(self) -> int:
-        """How many rows are kept."""
-        return len(self.row_numbers)
-
-    def row(self, index: int) -> list[str]:
-        """The cells of the kept row at `index` (0 = first under the header), without building the rest."""
-        return [column[index] for column in self.columns]
-
 
 def detect_encoding(data: bytes) -> str:
     """UTF-8 with BOM, UTF-8, then GB18030 (a superset of GBK): the first that decodes."""
