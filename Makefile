@@ -45,11 +45,14 @@ test: setup-test ## 运行代码检查和全部测试（pytest-xdist，按本机
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/pytest -q -n $(JOBS) --dist loadgroup
 
-bench: setup ## 基准测试：N 个驿站的合成县，各阶段耗时与内存；100 万行服务台账的检查
+bench: setup ## 基准测试：N 个驿站的合成县，各阶段耗时与内存；100 万行服务台账的检查；工作台（HTTP）
 	PYTHONPATH=scripts $(BIN)/python -m benchmarks --stations $(N)
 
 bench-intake: setup ## 只测大表格检查：100 万行服务台账的读取与检查用时、峰值内存
 	PYTHONPATH=scripts $(BIN)/python -m benchmarks.intake
+
+bench-workbench: setup ## 只测工作台：上传检查、10 万行台账、发布、20 个乡镇同时上传；collect import 10 万行
+	PYTHONPATH=scripts $(BIN)/python -m benchmarks.workbench
 
 serve: setup ## 本地预览网站（http://127.0.0.1:8000）
 	$(BIN)/yizhan serve --project $(PROJECT)
@@ -70,4 +73,4 @@ clean: ## 删除生成的文件
 	rm -rf $(OUT) .yizhan-cache
 	rm -f $(dir $(OUT)).$(notdir $(OUT)).yizhan-lock
 
-.PHONY: help setup setup-test site validate test bench bench-intake serve data lock clean
+.PHONY: help setup setup-test site validate test bench bench-intake bench-workbench serve data lock clean

@@ -33,7 +33,7 @@ from yizhan.rules.numbers import id_check_char
 from yizhan.validate import to_model, validate
 from yizhan.website.pages import render_site as site_pages
 
-from . import intake
+from . import intake, workbench
 from .browser import browser_table
 from .site_budget import budget_table, plain_mkdocs_seconds, site_budgets
 
@@ -343,10 +343,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description="yizhan 基准测试")
     parser.add_argument("--stations", type=int, default=EXAMPLE_STATIONS, help="合成县的驿站数")
     parser.add_argument("--log-rows", type=int, default=intake.DEFAULT_ROWS, help="大表格检查的服务台账行数")
+    parser.add_argument("--no-workbench", action="store_true", help="不测工作台（上传、发布、并发）")
     args = parser.parse_args(argv)
     print(f"合成县：约 {args.stations} 个驿站", file=sys.stderr)
     bench = run(args.stations)
     bench.notes.append(intake.table(args.log_rows))  # in its own process: its own peak memory
+    if not args.no_workbench:
+        print("工作台：上传、发布、并发（HTTP）", file=sys.stderr, flush=True)
+        bench.notes.append(workbench.table())  # its own server process over its own copy of the county
     print(bench.table())
     return 0
 

@@ -13,32 +13,58 @@ from ..validate import tables
 def check_form_rules(dataset: Dataset, form: Form, report: Report) -> None:
     """What the form adds to the dataset schema: patterns, lengths, multiple choices, conditions."""
     frame = dataset.frame
+    records: dict | None = None  # row → its answers, built only when a condition needs them
     for item in form.value_fields:
         if item.key not in frame:
             continue
         column = dataset.spec.column(item.key)
         for row, value in frame[item.key].items():
-            where = tables.where(dataset, row, item.key)
-            answers = frame.loc[row].to_dict()
+            if (
+                value
+                and item.kind != "multi"
+                and not item.pattern
+                and not item.min_length
+                and item.max_length is None
+            ):
+                continue  # nothing the form adds to check on a filled cell of this field
             if not value:
-                shown = item.when is None or item.when.holds(answers)
-                if item.required and shown and (item.when is not None or not column.required):
-                    report.add("YZ-DATA-003", where, title=column.title)
+                if not item.required or (item.when is None and column.required):
+                    continue  # optional, or already said by the dataset's own check
+                if item.when is not None:
+                    if records is None:
+                        records = frame.to_dict("index")  # once, for every condition of the form
+                    if not item.when.holds(records[row]):
+                        continue
+                report.add("YZ-DATA-003", tables.where(dataset, row, item.key), title=column.title)
                 continue
             if item.kind == "multi":
                 wrong = [v for v in value.split(MULTI_SEPARATOR) if v not in item.choices]
                 for bad in wrong:
                     report.add(
-                        "YZ-FORM-027", where, value=bad, title=column.title, choices="、".join(item.choices)
+                        "YZ-FORM-027",
+                        tables.where(dataset, row, item.key),
+                        value=bad,
+                        title=column.title,
+                        choices="、".join(item.choices),
                     )
             if item.pattern and not re.search(item.pattern, value):
                 report.add(
-                    "YZ-FORM-028", where, value=value, title=column.title, fix=item.hint or "请检查格式"
+                    "YZ-FORM-028",
+                    tables.where(dataset, row, item.key),
+                    value=value,
+                    title=column.title,
+                    fix=item.hint or "请检查格式",
                 )
             low, high = item.min_length or 0, item.max_length
             if len(value) < low or (high is not None and len(value) > high):
                 limits = f"{low}–{high}" if high is not None else f"至少 {low}"
-                report.add("YZ-FORM-029", where, value=value, title=column.title, limits=limits)
+                report.add(
+                    "YZ-FORM-029",
+                    tables.where(dataset, row, item.key),
+                    value=value,
+                    title=column.title,
+                    limits=limits,
+                )
 
 
 def check_incoming(project: Project, incoming: Dataset, form: Form, report: Report) -> None:

@@ -99,10 +99,13 @@ def drop_superseded(incoming: Dataset, source: str, report: Report) -> int:
         return 0
     ids = frame["submission_id"]
     earlier = frame[(ids != "") & ids.duplicated(keep="last")]
+    if earlier.empty:
+        return 0
+    last = {sid: row for sid, row in zip(ids, frame.index, strict=True)}  # the last row of each id
+    answers = [k for k in frame.columns if k not in META_KEYS]
     same = 0
     for row, values in earlier.iterrows():
-        later = frame[ids == values["submission_id"]].index[-1]
-        answers = [k for k in frame.columns if k not in META_KEYS]
+        later = last[values["submission_id"]]
         if list(frame.loc[later, answers]) == list(values[answers]):
             same += 1
         else:
@@ -146,25 +149,27 @@ def _read_candidates(
         if 1 in errors:  # a header problem makes every row of the file unusable
             errors = {row: errors[1] for row in incoming.frame.index} | errors
         rejected: list[str] = []
-        for row, values in incoming.frame[keys].iterrows():
-            decision, flag = review_decision(collected.review.get(int(row), ""))
+        raw = collected.raw
+        typed = raw.rows  # the cells as typed, built once for the whole file
+        frame = incoming.frame
+        columns = {k: [str(v) for v in frame[k]] for k in keys}  # one pass per column, not a Series per row
+        for position, row in enumerate(int(r) for r in frame.index):
+            decision, flag = review_decision(collected.review.get(row, ""))
             if decision == "reject":
                 rejected.append(f"第{row}行")
                 continue
             if row in errors:
-                cells = collected.raw.rows[int(row) - 2] if int(row) - 2 < len(collected.raw.rows) else []
-                bad.append(Rejected(path, cells, "；".join(errors[int(row)]), collected.raw.header))
+                cells = typed[row - 2] if row - 2 < len(typed) else []
+                bad.append(Rejected(path, cells, "；".join(errors[row]), raw.header))
                 continue
-            values = values.copy()
+            values = {k: columns[k][position] for k in keys}
             if flag and "review_flag" in values:
                 values["review_flag"] = flag
                 result.note("YZ-FORM-032", source=path.name, row=row, tool=collected.tool,
-                            state=collected.review[int(row)], flag=flag)  # fmt: skip
-            cells = collected.raw.rows[int(row) - 2]
-            values_ = {k: str(v) for k, v in values.items()}
-            previous = collected.previous.get(int(row), "")
+                            state=collected.review[row], flag=flag)  # fmt: skip
+            previous = collected.previous.get(row, "")
             candidates.append(
-                Candidate(path.name, int(row), values_, cells, previous=previous, header=collected.raw.header)
+                Candidate(path.name, row, values, typed[row - 2], previous=previous, header=raw.header)
             )
         if rejected:
             result.rejected_by_review += len(rejected)
@@ -177,6 +182,7 @@ def _check_keys(current: Dataset, merged: Merged, form: Form, report: Report) ->
     """Primary keys across the existing rows and every file of the import; offending new rows by position."""
     offending: set[int] = set()
     frame = merged.frame
+    start = int(current.frame.index.max()) + 1 if len(current.frame) else 2  # the first added row
     for key in form.primary_key:
         title = current.spec.column(key).title
         holders: dict[str, int] = {}
@@ -184,7 +190,7 @@ def _check_keys(current: Dataset, merged: Merged, form: Form, report: Report) ->
             if not value:
                 continue
             if value in holders:
-                position = int(row) - (int(current.frame.index.max()) + 1 if len(current.frame) else 2)
+                position = int(row) - start
                 if position >= 0:
                     candidate = merged.added[position]
                     first = holders[value]
@@ -225,15 +231,13 @@ def import_files(root: Path, code: str, files: list[Path], skip_invalid: bool = 
     offending = _check_keys(current, merged, form, report)
     if offending:
         dropped = {id(merged.added[position]) for position in offending}
+        reasons: dict[tuple[str | None, int | None], str] = {}
+        for p in report.problems:
+            if p.code == "YZ-FORM-037":
+                reasons.setdefault((p.where.file, p.where.row), f"{p.problem}（{p.fix}）")
         for position in sorted(offending):
             candidate = merged.added[position]
-            reason = next(
-                f"{p.problem}（{p.fix}）"
-                for p in report.problems
-                if p.where.file == candidate.source
-                and p.where.row == candidate.row
-                and p.code == "YZ-FORM-037"
-            )
+            reason = reasons[(candidate.source, candidate.row)]
             bad.append(Rejected(Path(candidate.source), candidate.cells, reason, candidate.header))
         merged = merge(
             current.frame, [c for c in candidates if id(c) not in dropped], keys, answered(form, keys)

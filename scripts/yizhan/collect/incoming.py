@@ -206,23 +206,28 @@ def to_collected(raw: RawTable, form: Form, spec: TableSpec, source: str, report
         columns_ = tuple(replace(c, required=False) if c.key in REGISTER_FILLED else c for c in spec.columns)
         spec = replace(spec, columns=columns_)
     frame = to_frame(raw, spec, position, source, report)
+    rows = raw.rows  # built once: every use below walks the same rows
     for key, ticks in columns.ticks.items():
         if key in columns.position or key not in frame:
             continue
         frame[key] = [
-            MULTI_SEPARATOR.join(choice for choice, i in ticks if _cell(row, i) in TICKED) for row in raw.rows
+            MULTI_SEPARATOR.join(choice for choice, i in ticks if _cell(row, i) in TICKED) for row in rows
         ]
     for key in (k for k in columns.multi if k in frame):
         frame[key] = [MULTI_SEPARATOR.join(v.split()) if MULTI_SEPARATOR not in v else v for v in frame[key]]
     identities = [columns.meta[n] for n in IDENTITY if n in columns.meta]
     if identities and "submission_id" in frame and "submission_id" not in columns.position:
         frame["submission_id"] = [
-            submission_id(next((_cell(row, i) for i in identities if _cell(row, i)), "")) for row in raw.rows
+            submission_id(next((_cell(row, i) for i in identities if _cell(row, i)), "")) for row in rows
         ]
     previous_at = columns.first_meta(PREVIOUS)
-    previous = {n: submission_id(_cell(row, previous_at)) for n, row in enumerate(raw.rows, start=2)}
+    previous: dict[int, str] = {}
+    if previous_at is not None:
+        previous = {n: submission_id(_cell(row, previous_at)) for n, row in enumerate(rows, start=2)}
     review_at = columns.first_meta(REVIEW)
-    review = {n: _cell(row, review_at) for n, row in enumerate(raw.rows, start=2) if _cell(row, review_at)}
+    review: dict[int, str] = {}
+    if review_at is not None:
+        review = {n: _cell(row, review_at) for n, row in enumerate(rows, start=2) if _cell(row, review_at)}
     answers = [k for k in frame.columns if k not in ("submission_id", "form_version")]
     frame = frame[(frame[answers] != "").any(axis=1)]  # rows left blank between entries
     dataset = Dataset(spec, raw.path, source, frame, letters_of(position), raw.encoding)
@@ -253,7 +258,7 @@ def read_collected(path: Path, form: Form, spec: TableSpec, report: Report) -> C
     try:
         with tempfile.TemporaryDirectory() as workdir:
             raw = read_incoming(main_table(path, Path(workdir)))
-            raw = RawTable(path, raw.header, raw.rows, raw.encoding)
+            raw = RawTable(path, raw.header, encoding=raw.encoding, columns=raw.columns)
     except TableReadError as error:
         report.add(error.code, Location(path.name), **error.values)
         return None

@@ -52,8 +52,17 @@ class Merged:
         return [c for c in self.changes if c.key not in META_KEYS]
 
 
-def _answers(values: dict[str, str] | pd.Series, keys: list[str]) -> tuple[str, ...]:
+def _answers(values: dict[str, str], keys: list[str]) -> tuple[str, ...]:
     return tuple(str(values.get(k, "")) for k in keys if k not in META_KEYS)
+
+
+def _stored(frame: pd.DataFrame, keys: list[str]) -> tuple[list[int], list[str], list[tuple[str, ...]]]:
+    """Each stored row's number, id and answers, read column by column (no Series built per row)."""
+    rows = [int(r) for r in frame.index]
+    ids = [str(v) for v in frame["submission_id"]] if "submission_id" in frame else [""] * len(rows)
+    compared = [k for k in keys if k not in META_KEYS]
+    cells = [[str(v) for v in frame[k]] if k in frame else [""] * len(rows) for k in compared]
+    return rows, ids, list(zip(*cells, strict=True)) if cells else [()] * len(rows)
 
 
 def merge(
@@ -70,12 +79,11 @@ def merge(
     has_id = "submission_id" in frame
     by_id: dict[str, int] = {}
     by_content: dict[tuple[str, ...], int] = {}
-    for row, values in frame.iterrows():
-        sid = str(values.get("submission_id", "")) if has_id else ""
+    for row, sid, answers in zip(*_stored(frame, keys), strict=True):
         if sid:
-            by_id[sid] = int(row)
+            by_id[sid] = row
         else:
-            by_content.setdefault(_answers(values, keys), int(row))
+            by_content.setdefault(answers, row)
     pending: dict[str, int] = {}  # id → position in merged.added
     superseded = {c.previous for c in candidates if c.previous}  # versions an edit in this import replaces
     seen_new: set[tuple[str, ...]] = set()
@@ -115,8 +123,9 @@ def merge(
             merged.added.append(candidate)
     if merged.added:
         start = int(frame.index.max()) + 1 if len(frame) else 2
-        rows = [{k: c.values.get(k, "") for k in columns} for c in merged.added]
-        extra = pd.DataFrame(rows, index=range(start, start + len(rows)), columns=columns, dtype=object)
+        cells = {k: [c.values.get(k, "") for c in merged.added] for k in columns}  # column by column
+        index = range(start, start + len(merged.added))
+        extra = pd.DataFrame(cells, index=index, columns=columns, dtype=object)
         merged.frame = pd.concat([frame, extra])
     return merged
 

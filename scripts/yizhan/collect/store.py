@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -58,14 +59,13 @@ def save(dataset: Dataset, merged: Merged) -> Path:
     path = dataset.file
     backup = path.with_name(path.name + ".bak")
     shutil.copy2(path, backup)
-    keys = [c.key for c in dataset.spec.columns]
     kinds = {c.key: c.type for c in dataset.spec.columns}
 
     def written(key: str | None, value: object) -> str:
         """A value the import writes, guarded: collected answers come from outside (formula guard)."""
         return safe_text(str(value), kinds.get(key or "", "string")) if key else ""
 
-    new = merged.frame.loc[[i for i in merged.frame.index if i not in dataset.frame.index]]
+    new = merged.frame.loc[~merged.frame.index.isin(dataset.frame.index)]
     if path.suffix.lower() == ".xlsx":
         _save_xlsx(path, dataset, merged)
         return backup
@@ -78,8 +78,7 @@ def save(dataset: Dataset, merged: Merged) -> Path:
         order = [titles.get(normalize_header(h)) for h in raw.header]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
-        for _, values in new[keys].iterrows():
-            writer.writerow([written(k, values.get(k, "")) for k in order])
+        writer.writerows(_cells(new, order, written))
         old = path.read_bytes()
         if old and not old.endswith(b"\n"):
             old += b"\r\n" if crlf else b"\n"
@@ -90,29 +89,37 @@ def save(dataset: Dataset, merged: Merged) -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
     writer.writerow(header)
+    changed = {(c.row, c.key) for c in merged.changes}
+    always = {titles[t] for t in missing} | {"submission_id"}  # a newly added column, the lasting id
+    frame = merged.frame
+    touchable = (always | {k for _, k in changed}) & set(frame.columns)
+    values = {k: dict(zip(frame.index, frame[k].tolist(), strict=True)) for k in touchable}
     for number, cells in enumerate(raw.rows, start=2):
         cells = cells + [""] * (len(header) - len(cells))
-        if number in merged.frame.index:
-            current = merged.frame.loc[number]
-            cells = [written(k, current[k]) if k in current and _touched(merged, number, k, missing, titles) else c
+        if number in frame.index:
+            cells = [written(k, values[k][number]) if _touched(k, number, values, changed, always) else c
                      for k, c in zip(order, cells, strict=True)]  # fmt: skip
         writer.writerow(cells)
-    for _, values in new.iterrows():
-        writer.writerow([written(k, values.get(k, "")) for k in order])
+    writer.writerows(_cells(new, order, written))
     bom = "\ufeff" if dataset.encoding == "utf-8-sig" else ""
     replace_file(path, (bom + buffer.getvalue()).encode(encoding), durable=True)
     return backup
 
 
-def _touched(merged: Merged, row: int, key: str | None, missing: list[str], titles: dict[str, str]) -> bool:
+def _touched(
+    key: str | None, row: int, values: dict[str, dict], changed: set[tuple[int, str]], always: set[str]
+) -> bool:
     """A cell the import changed (an edited answer, or a newly added column such as 提交编号)."""
-    if key is None:
-        return False
-    return (
-        any(c.row == row and c.key == key for c in merged.changes)
-        or key in {titles[t] for t in missing}
-        or (key == "submission_id")
-    )
+    return key is not None and key in values and ((row, key) in changed or key in always)
+
+
+def _cells(
+    frame: pd.DataFrame, order: list[str | None], written: Callable[[str | None, object], str]
+) -> Iterator[list[str]]:
+    """The added rows in the file's column order, read column by column (no Series built per row)."""
+    columns = [frame[k].tolist() if k is not None and k in frame else None for k in order]
+    for index in range(len(frame)):
+        yield [written(k, "" if c is None else c[index]) for k, c in zip(order, columns, strict=True)]
 
 
 def _save_xlsx(path: Path, dataset: Dataset, merged: Merged) -> None:
@@ -126,11 +133,10 @@ def _save_xlsx(path: Path, dataset: Dataset, merged: Merged) -> None:
         header.append(title)
     titles = {normalize_header(c.title): c.key for c in dataset.spec.columns}
     order = [titles.get(normalize_header(h)) for h in header]
+    changed = {(c.row, c.key) for c in merged.changes}
     for number in (i for i in merged.frame.index if i in dataset.frame.index):
         for column, key in enumerate(order, start=1):
-            if key and (
-                key == "submission_id" or any(c.row == number and c.key == key for c in merged.changes)
-            ):
+            if key and (key == "submission_id" or (number, key) in changed):
                 cell = sheet.cell(row=number, column=column, value=str(merged.frame.at[number, key]))
                 neutralise_cells([cell])
     for number in (i for i in merged.frame.index if i not in dataset.frame.index):

@@ -72,6 +72,7 @@ class RawTable:
 
     @property
     def rows(self) -> list[list[str]]:
+        """Every row as a list of cells: builds the whole table, so take it once, not once per row."""
         return [list(r) for r in zip(*self.columns, strict=True)] if self.columns else []
 
 

@@ -24,7 +24,7 @@ from ..buildkit.cache import replace_file
 from ..buildkit.paths import tool_root
 from ..feedback import messages
 from ..load import load
-from . import accounts, permissions, publishing
+from . import accounts, jobs, permissions, publishing
 from .accounts import ROLE_NAMES, Session
 from .county import CountyPages, when
 from .guard import Limits
@@ -49,6 +49,8 @@ class Workbench(CountyPages):
         env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
         self.templates = Jinja2Templates(env=env)
         self.tables = self._tables()
+        self.jobs = jobs.Jobs(self._broke_off)
+        self._resume()
 
     def _tables(self) -> dict[str, str]:
         """The project's datasets: name → Chinese title, in the data package's order."""
@@ -151,7 +153,8 @@ class Workbench(CountyPages):
         user = session.user
         with self.store.connect() as db:
             rows = [dict(r) for r in db.execute("SELECT * FROM uploads ORDER BY id DESC LIMIT 200")]
-        return [r | {"when": when(r["at"]), "title": self.tables.get(r["dataset"], r["dataset"])}
+        return [r | {"when": when(r["at"]), "title": self.tables.get(r["dataset"], r["dataset"]),
+                     "working": json.loads(r["result"] or "{}").get("stage") in jobs.STAGES}
                 for r in rows if permissions.may_see_upload(user, r)]  # fmt: skip
 
     async def home(self, request: Request, session: Session) -> Response:
@@ -181,20 +184,51 @@ class Workbench(CountyPages):
             )  # fmt: skip
             number = int(cursor.lastrowid or 0)
         self.store.audit(user.name, self.address(request), "上传", f"第{number}号 {name} {len(data)} 字节")
-        result = await run_in_threadpool(self._process, number)
-        if result.get("version"):
-            self.store.audit(
-                user.name, self.address(request), "合并", f"第{number}号 → {name} 第{result['version']}版"
-            )
-        else:
-            self.store.audit(user.name, self.address(request), "未合并", f"第{number}号 {result['code']}")
+        self._queue(number, self.address(request))
         return RedirectResponse(f"/uploads/{number}", status_code=303)
+
+    def _queue(self, number: int, address: str) -> None:
+        """Check and merge upload `number` in the background; its result page shows how far it has come."""
+        self._stage(number, jobs.QUEUED)
+        self.jobs.submit(number, lambda: self._process_and_audit(number, address))
+
+    def _resume(self) -> None:
+        """Uploads left unfinished when the workbench last stopped are checked again, in their order."""
+        with self.store.connect() as db:
+            rows = db.execute("SELECT id, result FROM uploads ORDER BY id").fetchall()
+        for row in rows:
+            if json.loads(row["result"] or "{}").get("stage") in jobs.STAGES:
+                self._queue(int(row["id"]), "")
+
+    def _stage(self, number: int, stage: str) -> None:
+        with self.store.connect() as db:
+            db.execute("UPDATE uploads SET result = ? WHERE id = ?", (json.dumps({"stage": stage}), number))
+
+    def _broke_off(self, number: int, error: BaseException) -> None:
+        """A job that failed leaves its upload finished and unmerged, with a message saying so."""
+        result = {"code": "YZ-WEB-036", "values": {"number": number}, "version": None}
+        with self.store.connect() as db:
+            db.execute("UPDATE uploads SET result = ?, version = NULL WHERE id = ?",
+                       (json.dumps(result, ensure_ascii=False), number))  # fmt: skip
+
+    def _process_and_audit(self, number: int, address: str) -> dict:
+        """The background job of one upload: check, merge, and note in the audit log what came of it."""
+        result = self._process(number)
+        with self.store.connect() as db:
+            row = db.execute("SELECT user, dataset FROM uploads WHERE id = ?", (number,)).fetchone()
+        if result.get("version"):
+            detail = f"第{number}号 → {row['dataset']} 第{result['version']}版"
+            self.store.audit(row["user"], address, "合并", detail)
+        else:
+            self.store.audit(row["user"], address, "未合并", f"第{number}号 {result['code']}")
+        return result
 
     def _process(self, number: int) -> dict:
         """Check the upload and merge it when it can be: under the write lock, the project read afresh."""
         with self.store.connect() as db:
             row = dict(db.execute("SELECT * FROM uploads WHERE id = ?", (number,)).fetchone())
         user = accounts.User(row["user"], *self._role(row["user"]))
+        self._stage(number, jobs.CHECKING)
         with WRITING, tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"upload{SUFFIXES[row['kind']]}"
             replace_file(path, self.store.file(row["sha256"]).read_bytes())
@@ -205,6 +239,7 @@ class Workbench(CountyPages):
                 rejected = sum(1 for r in intake.rows if r.status == REJECTED)
                 code, values = ("YZ-WEB-020", {"count": rejected}) if rejected else ("YZ-WEB-032", {})
             else:
+                self._stage(number, jobs.MERGING)
                 outcome = merge_upload(self.store, project, row["dataset"], intake, user.name,
                                        accepted_townships(intake), number)  # fmt: skip
                 code, values, result["version"] = outcome.code, outcome.values, outcome.version
@@ -238,6 +273,10 @@ class Workbench(CountyPages):
         if row is None:
             return self.message(request, session, "YZ-WEB-022", 404)
         result = json.loads(row["result"])
+        if result.get("stage") in jobs.STAGES:
+            return self.render(request, session, "working.html", upload=row, stage=result["stage"],
+                               ahead=self.jobs.ahead(int(row["id"])), when=when(row["at"]),
+                               title=self.tables.get(row["dataset"], row["dataset"]))  # fmt: skip
         intake = Intake.from_dict(result.get("intake", {}))
         outcome = messages.text(result["code"], **result["values"]) if "code" in result else None
         return self.render(request, session, "result.html", upload=row, intake=intake, outcome=outcome,
@@ -249,6 +288,8 @@ class Workbench(CountyPages):
         row = self._visible_upload(request, session)
         if row is None:
             return self.message(request, session, "YZ-WEB-022", 404)
+        if json.loads(row["result"]).get("stage") in jobs.STAGES:
+            return RedirectResponse(f"/uploads/{row['id']}", status_code=303)  # not checked yet
         intake = Intake.from_dict(json.loads(row["result"]).get("intake", {}))
         table = self.tables.get(row["dataset"], row["dataset"])
 

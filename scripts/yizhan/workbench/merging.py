@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pandas as pd
+
 from ..buildkit.cache import replace_file
 from ..feedback import messages
 from ..feedback.report import Problem, Report
@@ -83,10 +85,16 @@ def merged_table(
     kept = [r for number, r in enumerate(records, start=1) if number not in removed]
     keys = {normalize_header(c.title): c.key for c in current.spec.columns}
     order = [keys.get(normalize_header(title)) for title in header]
-    added = [[str(values[k]) if k else "" for k in order] for _, values in accepted.iterrows()]
+    added = added_records(accepted, order)
     while kept and not any(c.strip() for c in kept[-1]):
         kept.pop()
     return _csv_bytes(kept + added, encoding, ending, sep), len(added), len(removed)
+
+
+def added_records(accepted: pd.DataFrame, order: list[str | None]) -> list[list[str]]:
+    """The accepted rows as CSV records in the file's column order, read column by column."""
+    columns = [[str(v) for v in accepted[k]] if k else None for k in order]
+    return [[c[i] if c is not None else "" for c in columns] for i in range(len(accepted))]
 
 
 def checked(project: Project, current: Dataset, data: bytes) -> tuple[bool, list[Problem]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import filecmp
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -185,10 +186,19 @@ def go_live(store: Store, number: int) -> None:
     _, kept, live = folders(store)
     work = new_work_dir(live)
     staging = work / "staging"
-    shutil.copytree(kept / str(number), staging)
+    shutil.copytree(kept / str(number), staging, copy_function=_link)
     swap(staging, live, work)
     with store.connect() as db:
         db.execute("UPDATE publishes SET live_at = ? WHERE id = ?", (time.time(), number))
+
+
+def _link(source: str, target: str) -> None:
+    """The live folder shares the kept publish's files (neither is ever written in place); a copy
+    where the file system cannot link. A whole-county build is hundreds of MB: no second copy of it."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def live_number(store: Store) -> int | None:
