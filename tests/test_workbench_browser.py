@@ -31,7 +31,8 @@ from workbench_files import (
 )
 from yizhan.feedback import messages
 
-pytestmark = pytest.mark.browser
+# One server for the module, and its tests build on each other (upload, then board, then publish): one worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("workbench-browser")]
 PASSWORD = "示例县2026pass"
 USERS = {
     "county": ("admin", None),

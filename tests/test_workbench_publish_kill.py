@@ -25,16 +25,14 @@ project, when = Path(sys.argv[1]), sys.argv[2]
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
-if when == "copying":  # the staging copy half made
-    real_copy, copied = shutil.copy2, []
-    def copy(src, dst, *args, **kwargs):
-        copied.append(src)
-        if len(copied) == 2:
+if when == "copying":  # the staging copy half made (the live folder links the kept publish's files)
+    real_link, linked = publishing._link, []
+    def link(src, dst):
+        linked.append(src)
+        if len(linked) == 2:
             die()
-        return real_copy(src, dst, *args, **kwargs)
-    shutil.copytree.__defaults__ = tuple(  # copytree took copy2 as its default when it was defined
-        copy if d is real_copy else d for d in shutil.copytree.__defaults__
-    )
+        return real_link(src, dst)
+    publishing._link = link
 elif when == "swapping":  # staging complete, the swap not begun
     publishing.swap = die
 elif when == "cleaning":  # swapped in one step, the old site not yet removed

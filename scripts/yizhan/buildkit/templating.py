@@ -114,7 +114,7 @@ def environment(templates: Path, markdown: bool = False) -> Environment:
     # tojson: Chinese as itself, not six-byte escapes (a form's data is a third the size); <, >, & and '
     # are still escaped by jinja, and the two line separators that old script parsers refuse are too.
     env.policies["json.dumps_function"] = _script_json
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
     env.filters["tel"] = tel_href
     env.filters["cn_date"] = cn_date
     env.filters["government"] = government_of
