@@ -200,3 +200,22 @@ def test_going_live_links_the_kept_publish_instead_of_copying_it(county: Path) -
     assert served.read_text(encoding="utf-8") == "<p>第一次发布</p>"
     assert served.stat().st_ino == page.stat().st_ino  # one file on disk, not a second copy
     assert publishing.live_number(store) == 1
+
+
+def test_an_upload_whose_check_breaks_ends_unmerged_with_a_message(
+    county: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from yizhan.feedback import messages
+
+    before = (county / "datasets/服务台账.csv").read_bytes()
+    with serving(county) as (base, bench):
+
+        def broken(number: int) -> dict:
+            raise RuntimeError("a fault inside the check")
+
+        monkeypatch.setattr(bench, "_process", broken)
+        cg, csrf = logged_in(base, "cg")
+        number = send(cg, csrf, service_log(county, "城关镇", 20))
+        page = finished(cg, number)
+        assert messages.text("YZ-WEB-036", number=number)[0] in page.get_text()
+    assert (county / "datasets/服务台账.csv").read_bytes() == before
