@@ -295,7 +295,11 @@ def test_admin_sees_the_diff_and_restores(server, browser) -> None:  # type: ign
     context, page = log_in(browser, base, "county")
     page.get_by_role("link", name="数据版本").click()
     soup = BeautifulSoup(page.content(), "html.parser")
-    merged = [tr for tr in soup.select("#versions tbody tr") if "cg" in tr.get_text()]
+    merged = [
+        tr
+        for tr in soup.select("#versions tbody tr")
+        if [td.get_text() for td in tr.find_all("td")][1::2] == ["救助对象", "cg"]
+    ]
     assert merged
     page.get_by_role("link", name=merged[0].find("a").get_text()).click()
     soup = BeautifulSoup(page.content(), "html.parser")
