@@ -15,7 +15,8 @@ from .services import SERVICE_TYPES
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+    """A rate as shown: 83.2%, or — when there was nothing to divide (None or NaN)."""
+    return "—" if value is None or value != value else f"{value:.1f}%"
 
 
 def progress_pages(
