@@ -13,6 +13,7 @@ from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, WAITING, Pl
 from ..sheets.cells import safe_text
 from . import Disclosure
 from .services import SERVICE_TYPES
+from .stats import disclosure_issues
 
 
 @dataclass
@@ -145,6 +146,45 @@ def feedback_resource(data: Disclosure, places: PlaceWords) -> Resource:
     )  # fmt: skip
 
 
+def timeliness_resource(data: Disclosure, places: PlaceWords) -> list[Resource]:
+    """限时办结 per month of receipt and township, with the county's row: what 按时办结率 is computed from."""
+    if data.timeliness is None:
+        return []
+    rows = [
+        [month, g.label if g is not total else data.timeliness.total.label, g.received, g.due, g.on_time,
+         g.overdue, g.on_time_rate]
+        for month, total, townships in data.timeliness.months for g in [*townships, total]
+    ]  # fmt: skip
+    return [
+        Resource(
+            "xianshi-banjie-yuedu",
+            f"限时办结情况（按受理月份、按{places.township}）",
+            "每月受理的低保、临时救助、特困供养申请：应办结（已办结或已过办结期限）、按时办结、逾期件数和按时办结率，"
+            "期限按工作日计算。",
+            [("受理月份", "string"), (places.township, "string"), ("受理", "integer"), ("应办结", "integer"),
+             ("按时办结", "integer"), ("逾期", "integer"), ("按时办结率(%)", "number")],
+            rows,
+        )
+    ]  # fmt: skip
+
+
+def issue_resource(data: Disclosure, places: PlaceWords) -> list[Resource]:
+    """公开信息期次: what the 工作报告's 公开信息 N 期 counts (disclosure/stats.py)."""
+    if data.loops is None:
+        return []
+    issues = disclosure_issues(data.notices, data.loops.supervision, data.loops.whole)
+    return [
+        Resource(
+            "gongkai-qici",
+            f"公开信息期次（按月、按{places.township}）",
+            f"每行是一期公开信息：一个{places.township}一个批次的救助对象公示（条目为公示户数），"
+            f"或一个{places.township}一个月的民生工程监督情况（条目为监督次数）。",
+            [("月份", "string"), ("类别", "string"), (places.township, "string"), ("条目", "integer")],
+            [[i["month"], i["kind"], i["township"], i["items"]] for i in issues.to_dict("records")],
+        )
+    ]
+
+
 def service_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
     fields = [(places.township, "string"), (places.village, "string"), ("驿站编号", "string"), ("驿站名称", "string"),
               *[(t, "integer") for t in SERVICE_TYPES], ("合计人次", "integer")]  # fmt: skip
@@ -171,6 +211,8 @@ def open_data(
         notice_resource(data, places),
         *progress_resources(data, places),
         feedback_resource(data, places),
+        *timeliness_resource(data, places),
+        *issue_resource(data, places),
         *service_resources(data, places),
     ]
     files = {f"data/{r.path}": to_csv(r) for r in resources}

@@ -12,6 +12,7 @@ from . import Disclosure
 from .notices import ON_NOTICE
 from .opendata import open_data
 from .render_notices import render_notices, robots_txt
+from .render_reports import report_pages
 from .render_stats import feedback_pages, progress_pages, service_pages
 from .render_timeliness import timeliness_pages
 
@@ -36,6 +37,7 @@ def render_disclosure(data: Disclosure, county: County, templates: Path) -> Outp
     output.docs.update(feedback_pages(data, county, templates))
     output.docs.update(service_pages(data, county, slugs, templates))
     output.docs.update(timeliness_pages(data.timeliness, county, templates))
+    output.docs.update(report_pages(data, county, templates))
     book = data.notices
     output.docs[INDEX_PAGE] = render_template(
         templates, "site/disclosure/index.md.j2", county=county, current=book.current,

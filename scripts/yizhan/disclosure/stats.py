@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..rules.vocab import COUNTY, FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, NOT_REVISITED, SATISFIED, WAITING
 from ..rules.workdays import WorkCalendar
+from .notices import NoticeBook
 
 NOT_STARTED_LATE, NOT_FINISHED_LATE = "逾期未开工", "逾期未完工"
 
@@ -218,3 +219,26 @@ def feedback_stats(
         for item in near.sort_values(["age", "feedback_id"], ascending=[False, True]).to_dict("records")
     ]
     return FeedbackStats(months, feedback_group(whole, frame), overdue, limit, soon)
+
+
+NOTICE_ISSUE, SUPERVISION_ISSUE = "救助对象公示", "民生工程监督情况"  # the two kinds of 公开信息 issue
+ISSUE_COLUMNS = ["month", "kind", "township", "items"]
+
+
+def disclosure_issues(book: NoticeBook, supervision: pd.DataFrame, whole: str) -> pd.DataFrame:
+    """公开信息期次: one 期 per township and 救助对象公示 batch on the site (posted, 公示中 or 已归档), and one per
+    township and month with 民生工程监督 records (the month's 监督情况 made public); `items` counts 户 or 次."""
+    rows = [
+        (notices.edition.batch, NOTICE_ISSUE, town.township, town.households)
+        for notices in book.on_site
+        for town in notices.townships
+    ]
+    checked = supervision[(supervision["township"] != whole) & (supervision["checks"] > 0)]
+    rows += [
+        (item["period"], SUPERVISION_ISSUE, item["township"], int(item["checks"]))
+        for item in checked.to_dict("records")
+    ]
+    frame = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    order = {NOTICE_ISSUE: 0, SUPERVISION_ISSUE: 1}
+    frame = frame.assign(_kind=frame["kind"].map(order)).sort_values(["month", "_kind", "township"])
+    return frame.drop(columns="_kind").reset_index(drop=True)

@@ -1,0 +1,150 @@
+"""工作报告 pages and A4 PDFs: the month's and the year's headline figures, a chart per section, each figure
+linked to the page or open-data file it is computed from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..buildkit.templating import render_template
+from ..model.output import PrintJob
+from ..model.project import County
+from . import Disclosure
+from .charts import Series, bar_chart, number
+from .reports import MONTHLY, Measure, Period, WorkReport, report_periods, work_report
+
+FOLDER = "disclosure/baogao"  # the pages and the published PDFs
+PRINT_FOLDER = "工作报告"  # build/print/工作报告/<slug>.pdf
+
+# Each headline figure: (key, label, unit, open-data file it is computed from, page that shows it).
+# The sentences around the numbers and every definition are in site/disclosure/_report.j2.
+FIGURES: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "inspections",
+        "监督民生工程项目",
+        "次",
+        "data/minsheng-jiandu-yuedu.csv",
+        "disclosure/gongcheng/index.html",
+    ),
+    ("issues", "公开信息", "期", "data/gongkai-qici.csv", "disclosure/index.html"),
+    ("feedback", "审核意见建议", "件", "data/yijian-jianyi-yuedu.csv", "disclosure/yijian/index.html"),
+    ("problems", "发现并整改隐患问题", "个", "data/wenti-zhenggai-yuedu.csv", "disclosure/index.html"),
+    ("satisfaction", "回访满意率", "%", "data/huifang-yuedu.csv", "disclosure/yijian/index.html"),
+    ("visits", "走访", "户次", "data/zoufang-yuedu.csv", "disclosure/index.html"),
+    ("needs", "主动发现", "人", "data/zoufang-yuedu.csv", "disclosure/index.html"),
+    ("services", "服务", "人次", "data/fuwu-yuehuizong.csv", "disclosure/fuwu/index.html"),
+    ("on_time", "按时办结率", "%", "data/xianshi-banjie-yuedu.csv", "disclosure/xianshi/index.html"),
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure as printed: its number, unit, the file and page it comes from, its chart."""
+
+    key: str
+    label: str
+    value: str
+    unit: str
+    part: str  # the second count where there is one (已销号 of found, 满意 of 回访, 按时 of 应办结), else ""
+    whole: str
+    data_path: str  # site-relative path of the open-data CSV
+    page_path: str  # site-relative path of the page
+    chart: Markup
+    rows: list[list[Any]]
+
+
+def shown(value: float | None, unit: str) -> str:
+    """A headline number: 93.4 for a rate, 1,204 for a count, — for none (the unit is printed beside it)."""
+    return number(value, unit).rstrip("%") if unit == "%" else number(value, "")
+
+
+def figures(report: WorkReport, county: County) -> list[Figure]:
+    """The headline figures of a report with a chart and a table row per township."""
+    towns = report.townships
+    found = []
+    for key, label, unit, data_path, page_path in FIGURES:
+        measure: Measure = report.measures[key]
+        values = [measure.townships.get(t) for t in towns]
+        if key == "problems":
+            series = [Series("发现", values), Series("已销号", [measure.part.get(t) for t in towns])]
+        else:
+            series = [Series(key, values)]
+        title = f"各{county.places.township}{label}（{unit}）"
+        chart = bar_chart(f"chart-{key}-{report.period.slug}", title, towns, series, unit=unit)
+        rows = [
+            [place, shown(measure.townships.get(place) if place != report.whole else measure.total, unit)]
+            + ([shown(measure.part.get(place), "")] if key == "problems" else [])
+            for place in [*towns, report.whole]
+        ]
+        part = whole = ""
+        if measure.whole:
+            part, whole = (
+                shown(measure.part.get(report.whole), ""),
+                shown(measure.whole.get(report.whole), ""),
+            )
+        found.append(
+            Figure(
+                key, label, shown(measure.total, unit), unit, part, whole, data_path, page_path, chart, rows
+            )
+        )
+    return found
+
+
+def reports(data: Disclosure, county: County) -> list[tuple[Period, list[Figure]]]:
+    """The monthly and the yearly report's figures (none when the loop figures are missing)."""
+    if data.loops is None:
+        return []
+    whole = data.loops.whole
+    townships = [t for t in data.loops.visits["township"].drop_duplicates() if t != whole]
+    townships = townships or sorted({t.label for t in data.progress.townships})
+    return [
+        (period, figures(work_report(data, period, townships, whole), county))
+        for period in report_periods(county.edition)
+    ]
+
+
+def context(county: County, period: Period, found: list[Figure]) -> dict[str, Any]:
+    return {"county": county, "period": period, "figures": found, "monthly": period.kind == MONTHLY,
+            "pdf": f"{period.slug}.pdf", "title": report_title(county, period), "edition": county.edition}  # fmt: skip
+
+
+def report_pages(data: Disclosure, county: County, templates: Path) -> dict[str, str]:
+    """The monthly and yearly 工作报告 pages and their index."""
+    found = reports(data, county)
+    if not found:
+        return {}
+    docs = {
+        f"{FOLDER}/{period.slug}.md": render_template(
+            templates, "site/disclosure/report.md.j2", **context(county, period, figures_)
+        )
+        for period, figures_ in found
+    }
+    docs[f"{FOLDER}/index.md"] = render_template(
+        templates, "site/disclosure/reports.md.j2", county=county, reports=found
+    )
+    return docs
+
+
+def report_jobs(data: Disclosure, county: County, templates: Path) -> list[PrintJob]:
+    """The A4 PDFs of the reports, printed and published beside their pages."""
+    return [
+        PrintJob(
+            f"{PRINT_FOLDER}/{period.slug}.pdf",
+            render_template(
+                templates, "print/disclosure/report.html.j2", **context(county, period, figures_)
+            ),
+            group=f"reports-{county.edition.isoformat()}",
+            title=report_title(county, period),
+            site_path=f"{FOLDER}/{period.slug}.pdf",
+        )
+        for period, figures_ in reports(data, county)
+    ]
+
+
+def report_title(county: County, period: Period) -> str:
+    """The PDF's title (its metadata): 示例县民生驿站工作报告（2026-10）."""
+    span = period.months[0] if period.kind == MONTHLY else f"{period.months[0]}—{period.months[-1]}"
+    return f"{county.county}民生驿站工作报告（{span}）"
