@@ -9,7 +9,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, WAITING, PlaceWords
+import pandas as pd
+
+from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, REOPENED, WAITING, PlaceWords
 from ..sheets.cells import safe_text
 from . import Disclosure
 from .services import SERVICE_TYPES
@@ -31,9 +33,11 @@ class Resource:
 
 
 def cell(value: Any) -> str:
-    """A value as written in CSV: dates ISO, money with two decimals, blank for none."""
-    if value is None:
+    """A value as written in CSV: dates ISO, money with two decimals, blank for none (or NaN, a rate of nothing)."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
@@ -132,15 +136,17 @@ def feedback_resource(data: Disclosure, places: PlaceWords) -> Resource:
             label = data.feedback.total.label if g is month.total else g.label
             rows.append(
                 [month.month, label, g.collected, g.closed, g.in_progress, g.waiting,
-                 *[g.by_category.get(c, 0) for c in FEEDBACK_CATEGORIES], g.overdue, g.satisfaction]
+                 *[g.by_category.get(c, 0) for c in FEEDBACK_CATEGORIES], g.overdue, g.reopened, g.satisfaction,
+                 g.revisit_rate]
             )  # fmt: skip
     return Resource(
         "yijian-jianyi-yuedu",
         f"意见建议办理情况（按月、按{places.township}）",
-        f"每月收集的意见建议数、办理情况、类别和回访满意率；逾期指超过 {data.feedback.limit_days} 天仍未办结。",
+        f"每月收集的意见建议数、办理情况、类别，以及来自回访记录的回访满意率（按回访月份）和回访率（按办结月份）；"
+        f"逾期指超过 {data.feedback.limit_days} 天仍未办结；{REOPENED}指最后一次回访不满意、需要再次办理。",
         [("月份", "string"), (places.township, "string"), ("收集", "integer"), (HANDLED, "integer"),
          (IN_PROGRESS, "integer"), (WAITING, "integer"), *[(c, "integer") for c in FEEDBACK_CATEGORIES],
-         ("逾期", "integer"), ("回访满意率(%)", "number")],
+         ("逾期", "integer"), (REOPENED, "integer"), ("回访满意率(%)", "number"), ("回访率(%)", "number")],
         rows,
     )  # fmt: skip
 
