@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,15 +170,20 @@ def service_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
 
 
 def open_data(
-    data: Disclosure, county: str, edition: dt.date, places: PlaceWords | None = None
+    data: Disclosure,
+    county: str,
+    edition: dt.date,
+    places: PlaceWords | None = None,
+    more: Sequence[Resource] = (),
 ) -> tuple[list[Resource], dict[str, bytes]]:
-    """The resources and the files to put under build/site/data/ (places named in the county's words)."""
+    """The resources (`more` after ours, e.g. the loop figures) and the files under build/site/data/."""
     places = places or PlaceWords()
     resources = [
         notice_resource(data, places),
         *progress_resources(data, places),
         feedback_resource(data, places),
         *service_resources(data, places),
+        *more,
     ]
     files = {f"data/{r.path}": to_csv(r) for r in resources}
     package = json.dumps(descriptor(resources, county, edition), ensure_ascii=False, indent=2) + "\n"
