@@ -84,9 +84,12 @@ def test_paper_form_has_boxes_choices_and_conditions(forms, model) -> None:
 def test_skip_notes_group_ranges(forms) -> None:
     notes = skip_notes(forms["zoufang"])
     needs_help = forms["zoufang"].field("needs_help").number
-    assert notes["needs_help"] == [
-        f"若第{needs_help}项选「否」，请跳过第{needs_help + 1}–{needs_help + 3}项。"
-    ]
+    assert (
+        notes["needs_help"]
+        == [
+            f"若第{needs_help}项选「否」，请跳过第{needs_help + 1}–{needs_help + 5}项。"  # needs … 转办编号, 问题编号
+        ]
+    )
 
 
 def test_dibao_pdf_fits_its_pages(dibao_pdf: Path) -> None:

@@ -57,6 +57,7 @@ def derive_disclosure(
             county.feedback_time_limit_days,
             county.calendar,
             whole,
+            loops,
         ),
         services=service_stats(tables["services"], stations),
         timeliness=on_time,

@@ -6,10 +6,13 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, WAITING, PlaceWords
+import pandas as pd
+
+from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, REOPENED, WAITING, PlaceWords
 from ..sheets.cells import safe_text
 from . import Disclosure
 from .services import SERVICE_TYPES
@@ -32,9 +35,11 @@ class Resource:
 
 
 def cell(value: Any) -> str:
-    """A value as written in CSV: dates ISO, money with two decimals, blank for none."""
-    if value is None:
+    """A value as written in CSV: dates ISO, money with two decimals, blank for none (or NaN, a rate of nothing)."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
@@ -133,15 +138,17 @@ def feedback_resource(data: Disclosure, places: PlaceWords) -> Resource:
             label = data.feedback.total.label if g is month.total else g.label
             rows.append(
                 [month.month, label, g.collected, g.closed, g.in_progress, g.waiting,
-                 *[g.by_category.get(c, 0) for c in FEEDBACK_CATEGORIES], g.overdue, g.satisfaction]
+                 *[g.by_category.get(c, 0) for c in FEEDBACK_CATEGORIES], g.overdue, g.reopened, g.satisfaction,
+                 g.revisit_rate]
             )  # fmt: skip
     return Resource(
         "yijian-jianyi-yuedu",
         f"意见建议办理情况（按月、按{places.township}）",
-        f"每月收集的意见建议数、办理情况、类别和回访满意率；逾期指超过 {data.feedback.limit_days} 天仍未办结。",
+        f"每月收集的意见建议数、办理情况、类别，以及来自回访记录的回访满意率（按回访月份）和回访率（按办结月份）；"
+        f"逾期指超过 {data.feedback.limit_days} 天仍未办结；{REOPENED}指最后一次回访不满意、需要再次办理。",
         [("月份", "string"), (places.township, "string"), ("收集", "integer"), (HANDLED, "integer"),
          (IN_PROGRESS, "integer"), (WAITING, "integer"), *[(c, "integer") for c in FEEDBACK_CATEGORIES],
-         ("逾期", "integer"), ("回访满意率(%)", "number")],
+         ("逾期", "integer"), (REOPENED, "integer"), ("回访满意率(%)", "number"), ("回访率(%)", "number")],
         rows,
     )  # fmt: skip
 
@@ -203,9 +210,13 @@ def service_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
 
 
 def open_data(
-    data: Disclosure, county: str, edition: dt.date, places: PlaceWords | None = None
+    data: Disclosure,
+    county: str,
+    edition: dt.date,
+    places: PlaceWords | None = None,
+    more: Sequence[Resource] = (),
 ) -> tuple[list[Resource], dict[str, bytes]]:
-    """The resources and the files to put under build/site/data/ (places named in the county's words)."""
+    """The resources (`more` after ours, e.g. the loop figures) and the files under build/site/data/."""
     places = places or PlaceWords()
     resources = [
         notice_resource(data, places),
@@ -214,6 +225,7 @@ def open_data(
         *timeliness_resource(data, places),
         *issue_resource(data, places),
         *service_resources(data, places),
+        *more,
     ]
     files = {f"data/{r.path}": to_csv(r) for r in resources}
     package = json.dumps(descriptor(resources, county, edition), ensure_ascii=False, indent=2) + "\n"

@@ -9,6 +9,7 @@ from ..model.output import Output
 from ..model.project import County
 from ..rules.ids import place_slug
 from . import Disclosure
+from .loops_published import loop_resources
 from .notices import ON_NOTICE
 from .opendata import open_data
 from .render_notices import render_notices, robots_txt
@@ -45,7 +46,8 @@ def render_disclosure(data: Disclosure, county: County, templates: Path) -> Outp
         withdrawn=book.withdrawn, progress=data.progress.county, feedback=data.feedback,
         timeliness=data.timeliness.total if data.timeliness and data.timeliness.months else None,
     )  # fmt: skip
-    resources, files = open_data(data, county.county, county.edition, county.places)
+    more = loop_resources(data.loops, county.places)
+    resources, files = open_data(data, county.county, county.edition, county.places, more)
     output.site_files.update(files)
     output.docs[DATA_PAGE] = render_template(
         templates, "site/disclosure/data.md.j2", county=county, resources=resources, kinds=KINDS

@@ -8,7 +8,7 @@ from typing import Any
 from ..buildkit.templating import render_template
 from ..model.project import County
 from ..rules.ids import place_slug
-from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED
+from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, REOPENED
 from . import Disclosure
 from .charts import Series, bar_chart
 from .services import SERVICE_TYPES
@@ -71,10 +71,11 @@ def feedback_pages(data: Disclosure, county: County, templates: Path) -> dict[st
     )
     table = [
         [m.month, m.total.collected, m.total.closed, m.total.in_progress, m.total.waiting,
-         *[m.total.by_category[c] for c in FEEDBACK_CATEGORIES], m.total.overdue, pct(m.total.satisfaction)]
+         *[m.total.by_category[c] for c in FEEDBACK_CATEGORIES], m.total.overdue, m.total.reopened,
+         pct(m.total.satisfaction), pct(m.total.revisit_rate)]
         for m in months
     ]  # fmt: skip
-    context: dict[str, Any] = {"county": county, "feedback": feedback}
+    context: dict[str, Any] = {"county": county, "feedback": feedback, "reopened": REOPENED}
     docs = {
         "disclosure/yijian/index.md": render_template(
             templates,
@@ -93,6 +94,7 @@ def feedback_pages(data: Disclosure, county: County, templates: Path) -> dict[st
             month=month,
             categories=FEEDBACK_CATEGORIES,
             county=county,
+            reopened=REOPENED,
         )
     return docs
 

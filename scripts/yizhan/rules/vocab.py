@@ -39,6 +39,8 @@ ACTIVE, CLOSED = "运行", "停用"
 STATION_STATUSES = (ACTIVE, CLOSED)
 WAITING, IN_PROGRESS, HANDLED = "待办", "办理中", "已办结"
 FEEDBACK_STATUSES = (WAITING, IN_PROGRESS, HANDLED)
+# An opinion whose latest 回访 is 不满意 with 再次办理 是: shown so and not counted as closed (yizhan decides it).
+REOPENED = "重新办理"
 NOT_STARTED, BUILDING, BUILT = "未开工", "在建", "已完工"
 PROJECT_STATUSES = (NOT_STARTED, BUILDING, BUILT)
 # 回访结果 of an opinion: the first two count as satisfied in 回访满意率; an opinion not yet revisited.
