@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,11 +26,12 @@ from ..rules.vocab import (
     RECTIFYING,
     SATISFIED,
     TO_RECTIFY,
+    TOWNSHIP,
     VILLAGE,
     WRITTEN_OFF,
     tier_of,
 )
-from ..rules.workdays import WorkCalendar
+from ..rules.workdays import WorkCalendar, weeks_between
 
 YES = "是"
 DISSATISFIED = "不满意"
@@ -333,6 +334,47 @@ def project_problems(inspections: pd.DataFrame, items: pd.DataFrame) -> pd.DataF
     return joined[columns].sort_values(["project_id", "problem_id"]).reset_index(drop=True)
 
 
+WEEKLY_COLUMNS = ["station_weeks_due", "station_weeks_on_time", "weekly_on_time_rate"]
+
+
+def weekly_report_figures(services: pd.DataFrame, stations: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date,
+                          whole: str, kind: str = "month") -> pd.DataFrame:  # fmt: skip
+    """每周报 per period (of each week's due day) × township: station-weeks due and reported on time.
+
+    Every running 乡镇- and 村-level station owes one report a week (Monday to Sunday) that has a working day,
+    due on its last working day as on the workbench's 每周报 board, for the weeks due by `as_of` from the
+    service log's first week; it is on time when the 服务台账 holds a record of that station dated in the
+    week and not after the due day (the build sees the log's dates, not upload times)."""
+    townships = sorted(stations["township"].dropna().unique())
+    dates = services["date"].dropna() if len(services) else pd.Series(dtype="datetime64[ns]")
+    reporting = stations[
+        stations["level"].map(tier_of).isin([TOWNSHIP, VILLAGE]) & (stations["status"] == ACTIVE)
+    ]
+    weeks = [w for w in weeks_between(dates.min().date() - dt.timedelta(days=6), as_of, calendar)
+             if w.due is not None and w.due <= as_of] if len(dates) else []  # fmt: skip
+    if not weeks:
+        return pd.DataFrame(columns=["period", "township", *WEEKLY_COLUMNS])
+    due = pd.DataFrame(
+        {"monday": [pd.Timestamp(w.monday) for w in weeks], "due": [pd.Timestamp(w.due) for w in weeks]}
+    )
+    logged = services[services["station_id"].isin(reporting["station_id"])]
+    logged = logged.assign(monday=logged["date"] - pd.to_timedelta(logged["date"].dt.day_of_week, unit="D"))
+    logged = logged.merge(due, on="monday")
+    sent = set(
+        zip(*[logged.loc[logged["date"] <= logged["due"], c] for c in ("station_id", "monday")], strict=True)
+    )
+    grid = reporting[["station_id", "township"]].merge(due, how="cross")
+    grid["period"] = PERIOD_FORMATS[kind](grid["due"])
+    on_time = [(s, m) in sent for s, m in zip(grid["station_id"], grid["monday"], strict=True)]
+    counts = count_frame(grid, {
+        "station_weeks_due": pd.Series(1, index=grid.index),
+        "station_weeks_on_time": pd.Series(on_time, index=grid.index),
+    })  # fmt: skip
+    result = as_int(with_total(counts, townships, period_span(grid["due"], kind), whole), WEEKLY_COLUMNS[:2])
+    result["weekly_on_time_rate"] = ratio(result["station_weeks_on_time"], result["station_weeks_due"])
+    return result[["period", "township", *WEEKLY_COLUMNS]]
+
+
 @dataclass
 class Loops:
     """The loop figures handed to render, the 工作报告, the 每季评 and the 预警提醒单 (see the frame docstrings)."""
@@ -348,6 +390,9 @@ class Loops:
     latest_revisits: pd.DataFrame  # latest_revisits: per 意见建议 item, its latest 回访 and 重新办理
     as_of: dt.date
     whole: str
+    weekly: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # weekly_report_figures: 每周报 per month × township
 
     @property
     def overdue(self) -> pd.DataFrame:
@@ -408,4 +453,5 @@ def loop_figures(
         latest_revisits=latest_revisits(found["revisits"]),
         as_of=as_of,
         whole=whole,
+        weekly=weekly_report_figures(tables["services"], stations, calendar, as_of, whole, kind),
     )
