@@ -425,6 +425,7 @@ EMPTY = {
     "visits": (["station_id", "needs_help", "referral_id", "problem_id"], ("visit_date",)),
     "revisits": (["station_id", "feedback_id", "satisfaction", "follow_up"], ("revisit_date",)),
     "inspections": (["project_id", "stage", "sign_posted", "problem_type", "problem_id"], ("check_date",)),
+    "services": (["station_id", "service_type", "count"], ("date",)),
     "problems": (["problem_id", "source", "township", "station_id", "status"],
                  ("found_date", "deadline", "closed_date")),
 }  # fmt: skip
@@ -453,5 +454,5 @@ def loop_figures(
         latest_revisits=latest_revisits(found["revisits"]),
         as_of=as_of,
         whole=whole,
-        weekly=weekly_report_figures(tables["services"], stations, calendar, as_of, whole, kind),
+        weekly=weekly_report_figures(found["services"], stations, calendar, as_of, whole, kind),
     )
