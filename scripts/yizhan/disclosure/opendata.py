@@ -18,6 +18,10 @@ from . import Disclosure
 from .services import SERVICE_TYPES
 from .stats import disclosure_issues
 
+# Open-data file stems the 工作报告 links its figures to (data/<stem>.csv): keep them stable.
+FEEDBACK_FILE, TIMELINESS_FILE, ISSUES_FILE = "yijian-jianyi-yuedu", "xianshi-banjie-yuedu", "gongkai-qici"
+SERVICES_FILE = "fuwu-yuehuizong"
+
 
 @dataclass
 class Resource:
@@ -142,7 +146,7 @@ def feedback_resource(data: Disclosure, places: PlaceWords) -> Resource:
                  g.revisit_rate]
             )  # fmt: skip
     return Resource(
-        "yijian-jianyi-yuedu",
+        FEEDBACK_FILE,
         f"意见建议办理情况（按月、按{places.township}）",
         f"每月收集的意见建议数、办理情况、类别，以及来自回访记录的回访满意率（按回访月份）和回访率（按办结月份）；"
         f"逾期指超过 {data.feedback.limit_days} 天仍未办结；{REOPENED}指最后一次回访不满意、需要再次办理。",
@@ -164,7 +168,7 @@ def timeliness_resource(data: Disclosure, places: PlaceWords) -> list[Resource]:
     ]  # fmt: skip
     return [
         Resource(
-            "xianshi-banjie-yuedu",
+            TIMELINESS_FILE,
             f"限时办结情况（按受理月份、按{places.township}）",
             "每月受理的低保、临时救助、特困供养申请：应办结（已办结或已过办结期限）、按时办结、逾期件数和按时办结率，"
             "期限按工作日计算。",
@@ -182,7 +186,7 @@ def issue_resource(data: Disclosure, places: PlaceWords) -> list[Resource]:
     issues = disclosure_issues(data.notices, data.loops.supervision, data.loops.whole)
     return [
         Resource(
-            "gongkai-qici",
+            ISSUES_FILE,
             f"公开信息期次（按月、按{places.township}）",
             f"每行是一期公开信息：一个{places.township}一个批次的救助对象公示（条目为公示户数），"
             f"或一个{places.township}一个月的民生工程监督情况（条目为监督次数）。",
@@ -202,7 +206,7 @@ def service_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
 
     services = data.services
     return [
-        Resource("fuwu-yuehuizong", "服务统计月汇总（按驿站）", "每个驿站每月各类服务的人次。",
+        Resource(SERVICES_FILE, "服务统计月汇总（按驿站）", "每个驿站每月各类服务的人次。",
                  [("月份", "string"), *fields], rows(services.monthly_station, "month")),
         Resource("fuwu-zhoutongji", "服务统计周统计（按驿站）", "每个驿站每周（周一至周日）各类服务的人次；周次以周一的日期表示。",
                  [("周一日期", "date"), *fields], rows(services.weekly_station, "week")),

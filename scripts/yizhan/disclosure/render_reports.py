@@ -14,6 +14,8 @@ from ..model.output import PrintJob
 from ..model.project import County
 from . import Disclosure
 from .charts import Series, bar_chart, number
+from .loops_published import PROBLEMS_FILE, REVISITS_FILE, SUPERVISION_FILE, VISITS_FILE
+from .opendata import FEEDBACK_FILE, ISSUES_FILE, SERVICES_FILE, TIMELINESS_FILE
 from .reports import MONTHLY, Measure, Period, WorkReport, report_periods, work_report
 
 FOLDER = "disclosure/baogao"  # the pages and the published PDFs
@@ -22,21 +24,15 @@ PRINT_FOLDER = "工作报告"  # build/print/工作报告/<slug>.pdf
 # Each headline figure: (key, label, unit, open-data file it is computed from, page that shows it).
 # The sentences around the numbers and every definition are in site/disclosure/_report.j2.
 FIGURES: tuple[tuple[str, str, str, str, str], ...] = (
-    (
-        "inspections",
-        "监督民生工程项目",
-        "次",
-        "data/minsheng-jiandu-yuedu.csv",
-        "disclosure/gongcheng/index.html",
-    ),
-    ("issues", "公开信息", "期", "data/gongkai-qici.csv", "disclosure/index.html"),
-    ("feedback", "审核意见建议", "件", "data/yijian-jianyi-yuedu.csv", "disclosure/yijian/index.html"),
-    ("problems", "发现并整改隐患问题", "个", "data/wenti-zhenggai-yuedu.csv", "disclosure/index.html"),
-    ("satisfaction", "回访满意率", "%", "data/huifang-yuedu.csv", "disclosure/yijian/index.html"),
-    ("visits", "走访", "户次", "data/zoufang-yuedu.csv", "disclosure/index.html"),
-    ("needs", "主动发现", "人", "data/zoufang-yuedu.csv", "disclosure/index.html"),
-    ("services", "服务", "人次", "data/fuwu-yuehuizong.csv", "disclosure/fuwu/index.html"),
-    ("on_time", "按时办结率", "%", "data/xianshi-banjie-yuedu.csv", "disclosure/xianshi/index.html"),
+    ("inspections", "监督民生工程项目", "次", SUPERVISION_FILE, "disclosure/gongcheng/index.html"),
+    ("issues", "公开信息", "期", ISSUES_FILE, "disclosure/index.html"),
+    ("feedback", "审核意见建议", "件", FEEDBACK_FILE, "disclosure/yijian/index.html"),
+    ("problems", "发现并整改隐患问题", "个", PROBLEMS_FILE, "data/index.html"),
+    ("satisfaction", "回访满意率", "%", REVISITS_FILE, "disclosure/yijian/index.html"),
+    ("visits", "走访", "户次", VISITS_FILE, "data/index.html"),
+    ("needs", "主动发现", "人", VISITS_FILE, "data/index.html"),
+    ("services", "服务", "人次", SERVICES_FILE, "disclosure/fuwu/index.html"),
+    ("on_time", "按时办结率", "%", TIMELINESS_FILE, "disclosure/xianshi/index.html"),
 )
 
 
@@ -65,7 +61,7 @@ def figures(report: WorkReport, county: County) -> list[Figure]:
     """The headline figures of a report with a chart and a table row per township."""
     towns = report.townships
     found = []
-    for key, label, unit, data_path, page_path in FIGURES:
+    for key, label, unit, stem, page_path in FIGURES:
         measure: Measure = report.measures[key]
         values = [measure.townships.get(t) for t in towns]
         if key == "problems":
@@ -87,7 +83,16 @@ def figures(report: WorkReport, county: County) -> list[Figure]:
             )
         found.append(
             Figure(
-                key, label, shown(measure.total, unit), unit, part, whole, data_path, page_path, chart, rows
+                key,
+                label,
+                shown(measure.total, unit),
+                unit,
+                part,
+                whole,
+                f"data/{stem}.csv",
+                page_path,
+                chart,
+                rows,
             )
         )
     return found
