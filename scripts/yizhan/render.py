@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from .disclosure.render import render_disclosure
 from .disclosure.render_notices import current_sheets
 from .disclosure.render_reports import report_jobs
+from .disclosure.scorecard import scorecard_sheets
 from .disclosure.warnings import warning_sheets
 from .forms.render import form_jobs, render_forms
 from .model.output import Output
@@ -81,6 +82,7 @@ def render(data: PublicData, templates: Path, parts: Collection[str] = ("site", 
     disclosure = data.stats["disclosure"]
     output.print_jobs += warning_sheets(disclosure, data.tables.get("stations"), data.county, templates)
     output.print_jobs += report_jobs(disclosure, data.county, templates)
+    output.print_jobs += scorecard_sheets(disclosure, data.county, templates)
     output.print_jobs += policy_jobs(data, templates)
     output.print_jobs += station_jobs(data, templates)
     return output

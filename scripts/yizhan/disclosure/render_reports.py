@@ -16,7 +16,7 @@ from . import Disclosure
 from .charts import Series, bar_chart, number
 from .loops_published import PROBLEMS_FILE, REVISITS_FILE, SUPERVISION_FILE, VISITS_FILE
 from .opendata import FEEDBACK_FILE, ISSUES_FILE, SERVICES_FILE, TIMELINESS_FILE
-from .reports import MONTHLY, Measure, Period, WorkReport, report_periods, work_report
+from .reports import MONTHLY, Measure, Period, WorkReport, report_periods, townships_of, work_report
 
 FOLDER = "disclosure/baogao"  # the pages and the published PDFs
 PRINT_FOLDER = "工作报告"  # build/print/工作报告/<slug>.pdf
@@ -103,8 +103,7 @@ def reports(data: Disclosure, county: County) -> list[tuple[Period, list[Figure]
     if data.loops is None:
         return []
     whole = data.loops.whole
-    townships = [t for t in data.loops.visits["township"].drop_duplicates() if t != whole]
-    townships = townships or sorted({t.label for t in data.progress.townships})
+    townships = townships_of(data)
     return [
         (period, figures(work_report(data, period, townships, whole), county))
         for period in report_periods(county.edition)
@@ -141,7 +140,7 @@ def report_jobs(data: Disclosure, county: County, templates: Path) -> list[Print
             render_template(
                 templates, "print/disclosure/report.html.j2", **context(county, period, figures_)
             ),
-            group=f"reports-{county.edition.isoformat()}",
+            group=f"report-{period.slug}",  # alone: its pages are numbered "n / total"
             title=report_title(county, period),
             site_path=f"{FOLDER}/{period.slug}.pdf",
         )

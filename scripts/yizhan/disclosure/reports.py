@@ -90,6 +90,20 @@ def pair_measure(part: dict[str, float], total: dict[str, float], whole: str, as
     return Measure(total.get(whole, 0), {p: total[p] for p in places}, part, total)
 
 
+def townships_of(data: Disclosure) -> list[str]:
+    """Every township a loop frame or the service statistics name, in order (not the county's total row)."""
+    assert data.loops is not None
+    frames = [
+        data.loops.visits,
+        data.loops.weekly,
+        data.loops.revisits,
+        data.loops.supervision,
+        data.loops.problems,
+    ]
+    names = {t for f in frames if "township" in f for t in f["township"]} | set(data.services.townships)
+    return sorted(names - {data.loops.whole})
+
+
 @dataclass
 class WorkReport:
     """A 工作报告's figures: measure key → Measure, townships in order, the county total's label."""
