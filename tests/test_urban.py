@@ -210,10 +210,11 @@ SITE_PAGES = (
     "disclosure/index.html", "disclosure/xianshi/index.html", "disclosure/xianshi/2026-10.html",
     "disclosure/gongshi/*/index.html", "disclosure/gongshi/*/YZ-01-001.html", "disclosure/gongcheng/index.html",
     "disclosure/yijian/index.html", "disclosure/yijian/yuqi.html", "disclosure/fuwu/index.html", "data/index.html",
+    "disclosure/baogao/index.html", "disclosure/baogao/2026-10.html", "disclosure/baogao/nian-2026-11.html",
 )  # fmt: skip
 PRINT_DOCUMENTS = (
     "posters/*.pdf", "bundles/*.pdf", "service-lists/*.pdf", "service-lists/stations/*.pdf", "leaflets/*.pdf",
-    "handbook/*.pdf", "disclosure/*/*/*.pdf", "内部-预警提醒单/*/*.pdf",
+    "handbook/*.pdf", "disclosure/*/*/*.pdf", "内部-预警提醒单/*/*.pdf", "工作报告/*.pdf", "内部-每季评/*/*.pdf",
 )  # fmt: skip
 
 
@@ -273,3 +274,12 @@ def test_policy_index_and_service_lists_name_the_districts_levels(urban: Path) -
     assert "街道办理事项清单" in pdf_text(urban / "print/service-lists/街道办理事项.pdf")
     steps = texts(soup(urban / "site/policies/dibao.html"), "article .yz-step-who")
     assert steps[0] == "社区办理 · 当场办理" and steps[-1] == "区办理 · 3个工作日"
+
+
+def test_reports_and_scorecards_use_the_districts_words(urban: Path) -> None:
+    report = soup(urban / "site/disclosure/baogao/2026-10.html")
+    assert set(texts(report, "article table.yz-chart-table thead th:first-child")) == {"街道"}
+    assert "全区" in texts(report, "article table.yz-chart-table tbody th")
+    assert "不是日历年度" in pdf_text(urban / "print/工作报告/nian-2026-11.pdf")
+    sheet = pdf_text(next((urban / "print/内部-每季评").glob("*/2026Q3.pdf")))
+    assert "街道民生驿站工作每季评" in sheet and "全区" in sheet and "街道级和社区级驿站" in sheet
