@@ -97,10 +97,10 @@ FILES = {
                  "按发现日期所在月份统计的问题数（按来源、按状态）、销号率、平均销号天数（发现日期到销号日期），"
                  "以及到统计日仍逾期未销号和{d}个工作日内到期的问题数。"),
     "problem_counts": (PROBLEM_COUNTS_FILE, "问题整改（按来源和状态）",
-                       "按发现月份、{t}、来源和状态统计的问题数，只列出有问题的组合。"),
+                       "按发现月份、{t}、来源和状态统计的问题数；没有问题的来源和状态不列出。"),
     "problem_items": (PROBLEM_ITEMS_FILE, "问题整改台账（逐项）",
                       "每个问题的来源、发现日期、责任单位、整改时限和销号情况。问题描述和整改措施常常写到具体的户和人，"
-                      "不公开；责任人只公开县里列为公开的工作人员姓名。"),
+                      "不公开；责任人只公开本{c}列为公开的工作人员姓名。"),
 }  # fmt: skip
 
 
@@ -122,7 +122,7 @@ def loop_resources(loops: Loops | None, places: PlaceWords) -> list[Resource]:
         spec = columns[key]
         frame = published(loops, key)
         rows = [[item[c] for c, _, _ in spec] for item in frame.to_dict("records")]
-        words = {"t": places.township, "v": places.village, "d": DUE_SOON_DAYS}
+        words = {"t": places.township, "v": places.village, "c": places.county, "d": DUE_SOON_DAYS}
         resources.append(
             Resource(
                 stem, title.format(**words), description.format(**words), [(t, k) for _, t, k in spec], rows
