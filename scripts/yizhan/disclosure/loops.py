@@ -73,6 +73,8 @@ RATES: dict[str, tuple[tuple[str, ...], str]] = {
     "start_rate": (("projects_started",), "projects_due_to_start"),
     "finish_rate": (("projects_finished",), "projects_due_to_finish"),
 }
+# Counts of distinct things within a period, which do not add up over periods (a project checked in two months).
+NOT_ADDITIVE = ("projects_checked",)
 # Counts that describe the state at a period's end (not events in it): a longer span takes the last period's.
 STOCKS = (
     "village_stations",
@@ -393,21 +395,18 @@ class Loops:
 
     def county_total(self, key: str) -> dict[str, Any]:
         """The county's figures of frame `key` over every period: events summed, end-of-period counts
-        (STOCKS) from the last period, rates recomputed from those counts; {} when the frame is empty."""
+        (STOCKS) from the last period, rates recomputed from those counts, NOT_ADDITIVE counts left out;
+        {} when the frame is empty. (For a year or a quarter, `loop_figures(..., kind=…)` counts exactly.)"""
         frame = getattr(self, key)
         rows = frame[frame["township"] == self.whole]
         if rows.empty:
             return {}
-        counts = [c for c in rows.columns if c not in ("period", "township") and c not in RATES]
-        counts = [c for c in counts if c != "avg_days_to_close"]
-        total = rows[counts].sum().to_frame().T
-        for column in STOCKS:
-            if column in total:
-                total[column] = rows[column].iloc[-1]
-        if "station_months" in total:
-            total["station_months"] = rows["station_months"].sum()
-        total = with_rates(total)
-        return {"first": rows["period"].iloc[0], "last": rows["period"].iloc[-1], **total.iloc[0].to_dict()}
+        skip = ("period", "township", "avg_days_to_close", *NOT_ADDITIVE, *RATES)
+        total = {c: int(rows[c].sum()) for c in rows.columns if c not in skip}
+        total.update({c: int(rows[c].iloc[-1]) for c in STOCKS if c in total})
+        figures = with_rates(pd.DataFrame([total])).iloc[0]
+        rates = {name: float(figures[name]) for name in (*RATES, "avg_days_to_close") if name in figures}
+        return {"first": rows["period"].iloc[0], "last": rows["period"].iloc[-1], **total, **rates}
 
     @property
     def reopened_ids(self) -> set[str]:
