@@ -247,3 +247,30 @@ def test_a_county_without_loop_tables_gets_empty_frames() -> None:
     assert empty.visits.empty and empty.problems.empty and empty.supervision.empty and empty.overdue.empty
     assert list(empty.projects["checks"]) == [0, 0]
     assert row(empty.revisits, "2026-10", WHOLE)["revisit_rate"] == 0.0  # closed, never revisited
+
+
+def test_county_total_over_every_month(loops: Loops) -> None:
+    visits, supervision = loops.county_total("visits"), loops.county_total("supervision")
+    assert (visits["first"], visits["last"], visits["visits"], visits["station_months"]) == (
+        "2026-10",
+        "2026-11",
+        6,
+        6,
+    )
+    assert visits["coverage_rate"] == 16.7  # 1 of 6 station-months
+    # End-of-month counts come from the last month; a project checked in two months is not counted twice.
+    assert (supervision["checks"], supervision["projects_due_to_start"], supervision["start_rate"]) == (
+        3,
+        2,
+        50.0,
+    )
+    assert "projects_checked" not in supervision
+    problems = loops.county_total("problems")
+    assert (problems["problems"], problems["written_off"], problems["avg_days_to_close"]) == (4, 2, 13.0)
+    assert isinstance(problems["problems"], int)
+    assert (
+        loop_figures(
+            {k: v for k, v in tables().items() if k != "visits"}, AS_OF, WorkCalendar()
+        ).county_total("visits")
+        == {}
+    )

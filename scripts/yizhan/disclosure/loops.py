@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,41 @@ SOURCE_COLUMNS = {
     FROM_RESIDENTS: "from_residents",
 }
 STATUS_COLUMNS = {TO_RECTIFY: "to_rectify", RECTIFYING: "rectifying", WRITTEN_OFF: "written_off"}
+
+
+# Each rate from its counts: rate column → (numerator columns, denominator column). One definition per rate.
+RATES: dict[str, tuple[tuple[str, ...], str]] = {
+    "coverage_rate": (("station_months_meeting",), "station_months"),
+    "satisfaction_rate": (("satisfied", "fairly_satisfied"), "revisits"),
+    "feedback_satisfaction_rate": (("feedback_satisfied",), "feedback_revisits"),
+    "revisit_rate": (("closed_revisited",), "closed"),
+    "close_rate": (("written_off",), "problems"),
+    "start_rate": (("projects_started",), "projects_due_to_start"),
+    "finish_rate": (("projects_finished",), "projects_due_to_finish"),
+}
+# Counts of distinct things within a period, which do not add up over periods (a project checked in two months).
+NOT_ADDITIVE = ("projects_checked",)
+# Counts that describe the state at a period's end (not events in it): a longer span takes the last period's.
+STOCKS = (
+    "village_stations",
+    "projects_due_to_start",
+    "projects_started",
+    "projects_due_to_finish",
+    "projects_finished",
+)
+
+
+def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill every rate of RATES (and the 平均销号天数) the frame has the counts for."""
+    for name, (parts, whole) in RATES.items():
+        if whole in frame:
+            frame[name] = ratio(
+                sum((frame[p] for p in parts), start=pd.Series(0, index=frame.index)), frame[whole]
+            )
+    if "days_to_close_total" in frame:
+        closed = frame["written_off"].astype(float)
+        frame["avg_days_to_close"] = (frame["days_to_close_total"] / closed.where(closed > 0)).round(1)
+    return frame
 
 
 def ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -154,7 +190,7 @@ def visit_figures(visits: pd.DataFrame, stations: pd.DataFrame, applications: pd
     result.loc[result["township"] == whole, "village_stations"] = len(village)
     result["station_months"] = result["village_stations"] * result["period"].map(months_in).fillna(0)
     result = as_int(result, VISIT_COLUMNS[:-1])
-    result["coverage_rate"] = ratio(result["station_months_meeting"], result["station_months"])
+    result = with_rates(result)
     return result[["period", "township", *VISIT_COLUMNS]]
 
 
@@ -207,9 +243,7 @@ def revisit_figures(revisits: pd.DataFrame, feedback: pd.DataFrame, stations: pd
     frame = as_int(
         with_total(counts, townships, periods, whole), [c for c in REVISIT_COLUMNS if "rate" not in c]
     )
-    frame["satisfaction_rate"] = ratio(frame["satisfied"] + frame["fairly_satisfied"], frame["revisits"])
-    frame["feedback_satisfaction_rate"] = ratio(frame["feedback_satisfied"], frame["feedback_revisits"])
-    frame["revisit_rate"] = ratio(frame["closed_revisited"], frame["closed"])
+    frame = with_rates(frame)
     return frame[["period", "township", *REVISIT_COLUMNS]]
 
 
@@ -242,9 +276,7 @@ def problem_figures(
     })  # fmt: skip
     result = with_total(counts, townships, period_span(items["found_date"], kind), whole)
     result = as_int(result, [c for c in PROBLEM_COLUMNS if c not in ("close_rate", "avg_days_to_close")])
-    result["close_rate"] = ratio(result["written_off"], result["problems"])
-    closed = result["written_off"].astype(float)
-    result["avg_days_to_close"] = (result["days_to_close_total"] / closed.where(closed > 0)).round(1)
+    result = with_rates(result)
     return result[["period", "township", *PROBLEM_COLUMNS]]
 
 
@@ -292,8 +324,7 @@ def supervision_figures(inspections: pd.DataFrame, projects: pd.DataFrame, stati
     })  # fmt: skip
     result = result.join(at_end, on=["period", "township"]).fillna(0)
     result = as_int(result, [c for c in SUPERVISION_COLUMNS if not c.endswith("rate")])
-    result["start_rate"] = ratio(result["projects_started"], result["projects_due_to_start"])
-    result["finish_rate"] = ratio(result["projects_finished"], result["projects_due_to_finish"])
+    result = with_rates(result)
     return result[["period", "township", *SUPERVISION_COLUMNS]]
 
 
@@ -406,6 +437,21 @@ class Loops:
     def due_soon(self) -> pd.DataFrame:
         """Open 问题 items due within DUE_SOON_DAYS working days of the as-of date, the soonest first."""
         return self.problem_items[self.problem_items["due_soon"]].reset_index(drop=True)
+
+    def county_total(self, key: str) -> dict[str, Any]:
+        """The county's figures of frame `key` over every period: events summed, end-of-period counts
+        (STOCKS) from the last period, rates recomputed from those counts, NOT_ADDITIVE counts left out;
+        {} when the frame is empty. (For a year or a quarter, `loop_figures(..., kind=…)` counts exactly.)"""
+        frame = getattr(self, key)
+        rows = frame[frame["township"] == self.whole]
+        if rows.empty:
+            return {}
+        skip = ("period", "township", "avg_days_to_close", *NOT_ADDITIVE, *RATES)
+        total = {c: int(rows[c].sum()) for c in rows.columns if c not in skip}
+        total.update({c: int(rows[c].iloc[-1]) for c in STOCKS if c in total})
+        figures = with_rates(pd.DataFrame([total])).iloc[0]
+        rates = {name: float(figures[name]) for name in (*RATES, "avg_days_to_close") if name in figures}
+        return {"first": rows["period"].iloc[0], "last": rows["period"].iloc[-1], **total, **rates}
 
     @property
     def reopened_ids(self) -> set[str]:

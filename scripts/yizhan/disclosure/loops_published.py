@@ -20,7 +20,7 @@ from ..rules.vocab import (
     WRITTEN_OFF,
     PlaceWords,
 )
-from .loops import VISIT_STANDARD, Loops
+from .loops import DUE_SOON_DAYS, VISIT_STANDARD, Loops
 from .opendata import Resource
 
 # Open-data file stems (data/<stem>.csv), stable: the 工作报告 links its figures to them.
@@ -70,13 +70,12 @@ def loop_columns(places: PlaceWords) -> dict[str, list[Column]]:
                      ("to_rectify", TO_RECTIFY, "integer"), ("rectifying", RECTIFYING, "integer"),
                      ("written_off", WRITTEN_OFF, "integer"), ("close_rate", "销号率(%)", "number"),
                      ("avg_days_to_close", "平均销号天数", "number"), ("overdue", "逾期未销号", "integer"),
-                     ("due_soon", "3个工作日内到期", "integer")],
+                     ("due_soon", f"{DUE_SOON_DAYS}个工作日内到期", "integer")],
         "problem_counts": [month, town, ("source", "来源", "string"), ("status", "状态", "string"),
                            ("problems", "问题数", "integer")],
         "problem_items": [("problem_id", "问题编号", "string"), ("source", "来源", "string"),
                           ("found_date", "发现日期", "date"), town, ("station_id", "驿站编号", "string"),
-                          ("summary", "问题描述", "string"), ("unit", "责任单位", "string"),
-                          ("responsible", "责任人", "string"), ("measures", "整改措施", "string"),
+                          ("unit", "责任单位", "string"), ("responsible", "责任人", "string"),
                           ("deadline", "整改时限", "date"), ("closed_date", "销号日期", "date"),
                           ("status", "状态", "string"), ("overdue_word", "逾期", "string")],
     }  # fmt: skip
@@ -96,12 +95,12 @@ FILES = {
                  "每个民生工程项目被监督的次数、最近一次监督时公示牌是否按规定张贴、发现的问题和整改销号情况。"),
     "problems": (PROBLEMS_FILE, "问题整改（按月、按{t}）",
                  "按发现日期所在月份统计的问题数（按来源、按状态）、销号率、平均销号天数（发现日期到销号日期），"
-                 "以及到统计日仍逾期未销号和3个工作日内到期的问题数。"),
+                 "以及到统计日仍逾期未销号和{d}个工作日内到期的问题数。"),
     "problem_counts": (PROBLEM_COUNTS_FILE, "问题整改（按来源和状态）",
-                       "按发现月份、{t}、来源和状态统计的问题数，只列出有问题的组合。"),
+                       "按发现月份、{t}、来源和状态统计的问题数；没有问题的来源和状态不列出。"),
     "problem_items": (PROBLEM_ITEMS_FILE, "问题整改台账（逐项）",
-                      "每个问题的来源、责任单位、整改时限和销号情况。问题描述和整改措施中的电话、证件号码已隐去；"
-                      "责任人只公开县里列为公开的工作人员姓名。"),
+                      "每个问题的来源、发现日期、责任单位、整改时限和销号情况。问题描述和整改措施常常写到具体的户和人，"
+                      "不公开；责任人只公开本{c}列为公开的工作人员姓名。"),
 }  # fmt: skip
 
 
@@ -123,7 +122,7 @@ def loop_resources(loops: Loops | None, places: PlaceWords) -> list[Resource]:
         spec = columns[key]
         frame = published(loops, key)
         rows = [[item[c] for c, _, _ in spec] for item in frame.to_dict("records")]
-        words = {"t": places.township, "v": places.village}
+        words = {"t": places.township, "v": places.village, "c": places.county, "d": DUE_SOON_DAYS}
         resources.append(
             Resource(
                 stem, title.format(**words), description.format(**words), [(t, k) for _, t, k in spec], rows

@@ -24,13 +24,13 @@ PRINT_FOLDER = "工作报告"  # build/print/工作报告/<slug>.pdf
 # Each headline figure: (key, label, unit, open-data file it is computed from, page that shows it).
 # The sentences around the numbers and every definition are in site/disclosure/_report.j2.
 FIGURES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("inspections", "监督民生工程项目", "次", SUPERVISION_FILE, "disclosure/gongcheng/index.html"),
+    ("inspections", "监督民生工程项目", "次", SUPERVISION_FILE, "disclosure/jiandu/index.html"),
     ("issues", "公开信息", "期", ISSUES_FILE, "disclosure/index.html"),
     ("feedback", "审核意见建议", "件", FEEDBACK_FILE, "disclosure/yijian/index.html"),
-    ("problems", "发现并整改隐患问题", "个", PROBLEMS_FILE, "data/index.html"),
-    ("satisfaction", "回访满意率", "%", REVISITS_FILE, "disclosure/yijian/index.html"),
-    ("visits", "走访", "户次", VISITS_FILE, "data/index.html"),
-    ("needs", "主动发现", "人", VISITS_FILE, "data/index.html"),
+    ("problems", "发现并整改隐患问题", "个", PROBLEMS_FILE, "disclosure/wenti/index.html"),
+    ("satisfaction", "回访满意率", "%", REVISITS_FILE, "disclosure/huifang/index.html"),
+    ("visits", "走访", "户次", VISITS_FILE, "disclosure/zoufang/index.html"),
+    ("needs", "主动发现", "人", VISITS_FILE, "disclosure/zoufang/index.html"),
     ("services", "服务", "人次", SERVICES_FILE, "disclosure/fuwu/index.html"),
     ("on_time", "按时办结率", "%", TIMELINESS_FILE, "disclosure/xianshi/index.html"),
 )
@@ -57,8 +57,22 @@ def shown(value: float | None, unit: str) -> str:
     return number(value, unit).rstrip("%") if unit == "%" else number(value, "")
 
 
-def figures(report: WorkReport, county: County) -> list[Figure]:
-    """The headline figures of a report with a chart and a table row per township."""
+DATA_PAGE = "data/index.html"
+
+
+def unpublished(data: Disclosure) -> dict[str, tuple[bool, bool]]:
+    """Figures whose open-data file or page this county does not publish: key → (no file, no page)."""
+    missing = {}
+    if data.timeliness is None or not data.timeliness.months:
+        missing["on_time"] = (data.timeliness is None, True)  # 限时办结 pages need a register with rows
+    if data.services.monthly_county.empty:
+        missing["services"] = (False, True)
+    return missing
+
+
+def figures(report: WorkReport, county: County, missing: dict[str, tuple[bool, bool]]) -> list[Figure]:
+    """The headline figures of a report with a chart and a table row per township (the data page stands in
+    for a file or page the county does not publish)."""
     towns = report.townships
     found = []
     for key, label, unit, stem, page_path in FIGURES:
@@ -105,7 +119,7 @@ def reports(data: Disclosure, county: County) -> list[tuple[Period, list[Figure]
     whole = data.loops.whole
     townships = townships_of(data)
     return [
-        (period, figures(work_report(data, period, townships, whole), county))
+        (period, figures(work_report(data, period, townships, whole), county, unpublished(data)))
         for period in report_periods(county.edition)
     ]
 

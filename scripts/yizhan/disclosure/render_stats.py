@@ -11,6 +11,7 @@ from ..rules.ids import place_slug
 from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, REOPENED
 from . import Disclosure
 from .charts import Series, bar_chart
+from .render_loops import supervision_by_project
 from .services import SERVICE_TYPES
 
 
@@ -44,6 +45,7 @@ def progress_pages(
             townships=towns, chart=chart, table=table, slugs=slugs,
         )
     }  # fmt: skip
+    supervision = supervision_by_project(data.loops)
     for township in towns:
         projects = [p for p in progress.projects if p["township"] == township.label]
         docs[f"disclosure/gongcheng/{slugs[township.label]}.md"] = render_template(
@@ -52,6 +54,7 @@ def progress_pages(
             township=township,
             projects=projects,
             county=county,
+            supervision=supervision,
         )
     return docs
 
