@@ -89,6 +89,7 @@ def figures(report: WorkReport, county: County, missing: dict[str, tuple[bool, b
             + ([shown(measure.part.get(place), "")] if key == "problems" else [])
             for place in [*towns, report.whole]
         ]
+        no_file, no_page = missing.get(key, (False, False))
         part = whole = ""
         if measure.whole:
             part, whole = (
@@ -103,8 +104,8 @@ def figures(report: WorkReport, county: County, missing: dict[str, tuple[bool, b
                 unit,
                 part,
                 whole,
-                f"data/{stem}.csv",
-                page_path,
+                DATA_PAGE if no_file else f"data/{stem}.csv",
+                DATA_PAGE if no_page else page_path,
                 chart,
                 rows,
             )

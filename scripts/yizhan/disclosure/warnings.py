@@ -1,7 +1,7 @@
 """The weekly 预警提醒单: one A4 sheet per township for its staff — internal, never on the website.
 
 Lists applications past their 办结期限 or due within a few working days, opinions past or near the
-feedback time limit, and 问题整改台账 items past their 整改时限 or due within 3 working days (disclosure/loops.py). Built from the public views only (numbers, villages, policies; no names or phones),
+feedback time limit, and 问题整改台账 items (number, source, station, unit, 整改时限) past their 整改时限 or due within 3 working days (disclosure/loops.py). Built from the public views only (numbers, villages, policies; no names or phones),
 so a sheet left on a desk discloses nothing, but it is still marked internal and kept out of the site.
 """
 
@@ -50,7 +50,8 @@ class TownshipWarnings:
 
 
 def problem_rows(items: pd.DataFrame, township: str, county: County) -> list[dict[str, Any]]:
-    """A township's 问题 items as the sheet lists them: masked 问题描述, no 责任人; days past or working days left."""
+    """A township's 问题 items as the sheet lists them: no 问题描述 (it often names a household, and the privacy
+    gate reads internal sheets as it reads the site), no 责任人; days past or working days left."""
     rows = []
     for item in items[items["township"] == township].to_dict("records"):
         deadline = item["deadline"].date()
@@ -58,7 +59,7 @@ def problem_rows(items: pd.DataFrame, township: str, county: County) -> list[dic
             {
                 "id": item["problem_id"],
                 "source": item["source"],
-                "summary": text(item["summary"]),
+                "station": text(item["station_id"]),
                 "unit": text(item["unit"]),
                 "found": item["found_date"].date(),
                 "deadline": deadline,
