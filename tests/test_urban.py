@@ -296,8 +296,8 @@ def test_loop_pages_and_files_name_subdistricts_communities_and_the_district(urb
 
 def test_reports_and_scorecards_use_the_districts_words(urban: Path) -> None:
     report = soup(urban / "site/disclosure/baogao/2026-10.html")
-    assert set(texts(report, "article table.yz-chart-table thead th:first-child")) == {"街道"}
-    assert "全区" in texts(report, "article table.yz-chart-table tbody th")
+    assert texts(report, "article table.yz-report-table thead th")[0] == "街道"
+    assert texts(report, "article table.yz-report-table tbody th")[-1] == "全区"
     assert "不是日历年度" in pdf_text(urban / "print/工作报告/nian-2026-11.pdf")
     sheet = pdf_text(next((urban / "print/内部-每季评").glob("*/2026Q3.pdf")))
     assert "街道民生驿站工作每季评" in sheet and "全区" in sheet and "街道级和社区级驿站" in sheet

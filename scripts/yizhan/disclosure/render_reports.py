@@ -83,7 +83,8 @@ def figures(report: WorkReport, county: County, missing: dict[str, tuple[bool, b
         else:
             series = [Series(key, values)]
         title = f"各{county.places.township}{label}（{unit}）"
-        chart = bar_chart(f"chart-{key}-{report.period.slug}", title, towns, series, unit=unit)
+        # Bars carry bare numbers (the title names the unit): the page stays within its size budget.
+        chart = bar_chart(f"chart-{key}", title, towns, series, unit="%" if unit == "%" else "")
         rows = [
             [place, shown(measure.townships.get(place) if place != report.whole else measure.total, unit)]
             + ([shown(measure.part.get(place), "")] if key == "problems" else [])
