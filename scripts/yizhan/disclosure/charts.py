@@ -29,9 +29,16 @@ def number(value: float | None, unit: str) -> str:
 
 
 def bar_chart(
-    chart_id: str, title: str, labels: Sequence[str], series: Sequence[Series], unit: str = "%"
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    unit: str = "%",
+    numbers: bool = True,
 ) -> Markup:
-    """Horizontal bars, one group per label and one bar per series; scale 0–100 for %, else 0–max."""
+    """Horizontal bars, one group per label and one bar per series; scale 0–100 for %, else 0–max.
+
+    `numbers=False` leaves the value off each bar, for a page that prints the values in a table beside it."""
     values = [v for s in series for v in s.values if v is not None]
     top = 100.0 if unit == "%" else max([*values, 1.0])
     bar_height = max(8, (ROW - 8) // len(series))
@@ -66,6 +73,7 @@ def bar_chart(
                 f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + bar_height - 4}">{escape(number(value, unit))}</text>'
             )
         parts.append(f'<g fill="{COLOURS[index % len(COLOURS)]}">{"".join(bars)}</g>')
-        parts.append(f'<g font-size="10">{"".join(values_)}</g>')
+        if numbers:
+            parts.append(f'<g font-size="10">{"".join(values_)}</g>')
     parts.append("</svg>")
     return Markup("".join(parts))

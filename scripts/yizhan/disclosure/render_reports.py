@@ -48,7 +48,8 @@ class Figure:
     whole: str
     data_path: str  # site-relative path of the open-data CSV
     page_path: str  # site-relative path of the page
-    chart: Markup
+    chart: Markup  # with the value on each bar (the PDF)
+    page_chart: Markup  # without (the page, whose table holds the values)
     rows: list[list[Any]]
 
 
@@ -83,8 +84,11 @@ def figures(report: WorkReport, county: County, missing: dict[str, tuple[bool, b
         else:
             series = [Series(key, values)]
         title = f"各{county.places.township}{label}（{unit}）"
-        # Bars carry bare numbers (the title names the unit): the page stays within its size budget.
-        chart = bar_chart(f"chart-{key}", title, towns, series, unit="%" if unit == "%" else "")
+        # The PDF's bars carry bare numbers (the title names the unit); the page's bars none, its table of
+        # every township's figures holds them: nine charts stay within the page's size budget.
+        bare = "%" if unit == "%" else ""
+        chart = bar_chart(f"chart-{key}", title, towns, series, unit=bare)
+        page_chart = bar_chart(f"chart-{key}", title, towns, series, unit=bare, numbers=False)
         rows = [
             [place, shown(measure.townships.get(place) if place != report.whole else measure.total, unit)]
             + ([shown(measure.part.get(place), "")] if key == "problems" else [])
@@ -108,6 +112,7 @@ def figures(report: WorkReport, county: County, missing: dict[str, tuple[bool, b
                 DATA_PAGE if no_file else f"data/{stem}.csv",
                 DATA_PAGE if no_page else page_path,
                 chart,
+                page_chart,
                 rows,
             )
         )
