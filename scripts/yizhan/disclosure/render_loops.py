@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..buildkit.templating import render_template
 from ..model.project import County
-from ..rules.vocab import REOPENED, WRITTEN_OFF
+from ..rules.vocab import PROBLEM_SOURCES, PROBLEM_STATUSES, REOPENED, WRITTEN_OFF
 from .charts import Series, bar_chart
 from .loops import DUE_SOON_DAYS, VISIT_STANDARD, Loops
 from .loops_published import FILES, loop_columns, page_table, published
@@ -109,12 +109,24 @@ def item_table(items: pd.DataFrame, county: County) -> tuple[list[str], list[lis
     return page_table(items.assign(overdue_word=items["overdue"].map({True: "逾期", False: ""})), spec, skip)
 
 
+def source_by_status(loops: Loops) -> tuple[list[str], list[list[str]]]:
+    """The county's 问题 over every month as a 来源 × 状态 table (from the problem_counts frame), with totals."""
+    county_rows = loops.problem_counts[loops.problem_counts["township"] == loops.whole]
+    grid = county_rows.pivot_table(
+        index="source", columns="status", values="problems", aggfunc="sum", fill_value=0
+    )
+    grid = grid.reindex(index=list(PROBLEM_SOURCES), columns=list(PROBLEM_STATUSES), fill_value=0)
+    grid["合计"] = grid.sum(axis=1)
+    grid.loc["合计"] = grid.sum(axis=0)
+    head = ["来源", *PROBLEM_STATUSES, "合计"]
+    return head, [[str(source), *(str(int(v)) for v in row)] for source, row in grid.iterrows()]
+
+
 def section_extras(section: Section, loops: Loops, county: County) -> dict[str, object]:
     """What only one section's index shows: the 问题 lists overdue and due soon, the project table."""
     if section.key == "problems":
         return {"overdue": item_table(loops.overdue, county), "due_soon": item_table(loops.due_soon, county),
-                "by_source": page_table(loops.problem_counts[loops.problem_counts["township"] == loops.whole],
-                                        loop_columns(county.places)["problem_counts"], skip=("township",))}  # fmt: skip
+                "by_source": source_by_status(loops)}  # fmt: skip
     if section.key == "supervision":
         return {"projects": page_table(loops.projects, loop_columns(county.places)["projects"])}
     return {}
