@@ -206,3 +206,13 @@ def test_problem_index_crosses_source_and_status(mini_site: Path) -> None:
                 i["来源"] == source and i["状态"] == status for i in items
             )
     assert int(rows["合计"]["合计"]) == len(items)
+
+
+def test_supervision_index_links_each_townships_project_page(mini_site: Path) -> None:
+    page = soup(mini_site / "disclosure/jiandu/index.html")
+    links = {
+        a.get_text(strip=True): a["href"] for a in page.select("article li a") if "gongcheng" in a["href"]
+    }
+    towns = Counter(p["所属乡镇"] for p in records("民生工程项目"))
+    assert set(links) == set(towns)
+    assert all((mini_site / "disclosure/jiandu" / href).exists() for href in links.values())

@@ -53,7 +53,9 @@ def county_rows(frame: pd.DataFrame, whole: str) -> pd.DataFrame:
     return frame[frame["township"] == whole]
 
 
-def section_pages(section: Section, loops: Loops, county: County, templates: Path) -> dict[str, str]:
+def section_pages(
+    section: Section, loops: Loops, county: County, templates: Path, slugs: dict[str, str]
+) -> dict[str, str]:
     """The section's index (county figures per month, chart, latest month by township) and one page per month."""
     columns = loop_columns(county.places)
     spec = columns[section.key]
@@ -74,7 +76,7 @@ def section_pages(section: Section, loops: Loops, county: County, templates: Pat
     chart_head, chart_rows = page_table(totals, chart_spec)
     month_head, month_rows = page_table(totals, spec, skip=("township",))
     stem = FILES[section.key][0]
-    context = {"county": county, "section": section, "loops": loops, "csv": f"../../data/{stem}.csv",
+    context = {"county": county, "section": section, "loops": loops, "csv": f"../../data/{stem}.csv", "slugs": slugs,
                "standard": VISIT_STANDARD, "soon_days": DUE_SOON_DAYS,
                "words": {"reopened": REOPENED, "written_off": WRITTEN_OFF}}  # fmt: skip
     latest = months[-1] if months else None
@@ -128,7 +130,7 @@ def section_extras(section: Section, loops: Loops, county: County) -> dict[str, 
         return {"overdue": item_table(loops.overdue, county), "due_soon": item_table(loops.due_soon, county),
                 "by_source": source_by_status(loops)}  # fmt: skip
     if section.key == "supervision":
-        return {"projects": page_table(loops.projects, loop_columns(county.places)["projects"])}
+        return {"project_towns": loops.projects.groupby("township", sort=True).size().to_dict()}
     return {}
 
 
@@ -140,13 +142,13 @@ def month_extras(section: Section, loops: Loops, county: County, month: str) -> 
     return {"items": item_table(items[items["found_date"].dt.strftime("%Y-%m") == month], county)}
 
 
-def loop_pages(loops: Loops | None, county: County, templates: Path) -> dict[str, str]:
+def loop_pages(loops: Loops | None, county: County, templates: Path, slugs: dict[str, str]) -> dict[str, str]:
     """Every loop section's pages (none when the disclosure has no loop figures)."""
     if loops is None:
         return {}
     docs: dict[str, str] = {}
     for section in SECTIONS:
-        docs.update(section_pages(section, loops, county, templates))
+        docs.update(section_pages(section, loops, county, templates, slugs))
     return docs
 
 
