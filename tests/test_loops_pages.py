@@ -194,3 +194,25 @@ def test_loop_csv_cells_cannot_open_as_formulas() -> None:
 def test_loop_pages_stay_out_of_the_search_index(mini_site: Path, folder: str) -> None:
     index = (mini_site / "search/search_index.json").read_text(encoding="utf-8")
     assert f"disclosure/{folder}/" not in index
+
+
+def test_problem_index_crosses_source_and_status(mini_site: Path) -> None:
+    items = records("问题整改台账")
+    page = soup(mini_site / "disclosure/wenti/index.html")
+    rows = {r["来源"]: r for r in table(page, "全县问题按来源和状态（各月合计）")}
+    for source in ("省市反馈", "排查发现", "群众反映"):
+        for status in ("待整改", "整改中", "已销号"):
+            assert int(rows[source][status]) == sum(
+                i["来源"] == source and i["状态"] == status for i in items
+            )
+    assert int(rows["合计"]["合计"]) == len(items)
+
+
+def test_supervision_index_links_each_townships_project_page(mini_site: Path) -> None:
+    page = soup(mini_site / "disclosure/jiandu/index.html")
+    links = {
+        a.get_text(strip=True): a["href"] for a in page.select("article li a") if "gongcheng" in a["href"]
+    }
+    towns = Counter(p["所属乡镇"] for p in records("民生工程项目"))
+    assert set(links) == set(towns)
+    assert all((mini_site / "disclosure/jiandu" / href).exists() for href in links.values())

@@ -40,7 +40,7 @@ def render_disclosure(data: Disclosure, county: County, templates: Path) -> Outp
     output.docs.update(feedback_pages(data, county, templates))
     output.docs.update(service_pages(data, county, slugs, templates))
     output.docs.update(timeliness_pages(data.timeliness, county, templates))
-    output.docs.update(loop_pages(data.loops, county, templates))
+    output.docs.update(loop_pages(data.loops, county, templates, slugs))
     output.docs.update(report_pages(data, county, templates))
     book = data.notices
     output.docs[INDEX_PAGE] = render_template(

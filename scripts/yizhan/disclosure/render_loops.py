@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..buildkit.templating import render_template
 from ..model.project import County
-from ..rules.vocab import REOPENED, WRITTEN_OFF
+from ..rules.vocab import PROBLEM_SOURCES, PROBLEM_STATUSES, REOPENED, WRITTEN_OFF
 from .charts import Series, bar_chart
 from .loops import DUE_SOON_DAYS, VISIT_STANDARD, Loops
 from .loops_published import FILES, loop_columns, page_table, published
@@ -53,7 +53,9 @@ def county_rows(frame: pd.DataFrame, whole: str) -> pd.DataFrame:
     return frame[frame["township"] == whole]
 
 
-def section_pages(section: Section, loops: Loops, county: County, templates: Path) -> dict[str, str]:
+def section_pages(
+    section: Section, loops: Loops, county: County, templates: Path, slugs: dict[str, str]
+) -> dict[str, str]:
     """The section's index (county figures per month, chart, latest month by township) and one page per month."""
     columns = loop_columns(county.places)
     spec = columns[section.key]
@@ -74,7 +76,7 @@ def section_pages(section: Section, loops: Loops, county: County, templates: Pat
     chart_head, chart_rows = page_table(totals, chart_spec)
     month_head, month_rows = page_table(totals, spec, skip=("township",))
     stem = FILES[section.key][0]
-    context = {"county": county, "section": section, "loops": loops, "csv": f"../../data/{stem}.csv",
+    context = {"county": county, "section": section, "loops": loops, "csv": f"../../data/{stem}.csv", "slugs": slugs,
                "standard": VISIT_STANDARD, "soon_days": DUE_SOON_DAYS,
                "words": {"reopened": REOPENED, "written_off": WRITTEN_OFF}}  # fmt: skip
     latest = months[-1] if months else None
@@ -109,14 +111,26 @@ def item_table(items: pd.DataFrame, county: County) -> tuple[list[str], list[lis
     return page_table(items.assign(overdue_word=items["overdue"].map({True: "逾期", False: ""})), spec, skip)
 
 
+def source_by_status(loops: Loops) -> tuple[list[str], list[list[str]]]:
+    """The county's 问题 over every month as a 来源 × 状态 table (from the problem_counts frame), with totals."""
+    county_rows = loops.problem_counts[loops.problem_counts["township"] == loops.whole]
+    grid = county_rows.pivot_table(
+        index="source", columns="status", values="problems", aggfunc="sum", fill_value=0
+    )
+    grid = grid.reindex(index=list(PROBLEM_SOURCES), columns=list(PROBLEM_STATUSES), fill_value=0)
+    grid["合计"] = grid.sum(axis=1)
+    grid.loc["合计"] = grid.sum(axis=0)
+    head = ["来源", *PROBLEM_STATUSES, "合计"]
+    return head, [[str(source), *(str(int(v)) for v in row)] for source, row in grid.iterrows()]
+
+
 def section_extras(section: Section, loops: Loops, county: County) -> dict[str, object]:
     """What only one section's index shows: the 问题 lists overdue and due soon, the project table."""
     if section.key == "problems":
         return {"overdue": item_table(loops.overdue, county), "due_soon": item_table(loops.due_soon, county),
-                "by_source": page_table(loops.problem_counts[loops.problem_counts["township"] == loops.whole],
-                                        loop_columns(county.places)["problem_counts"], skip=("township",))}  # fmt: skip
+                "by_source": source_by_status(loops)}  # fmt: skip
     if section.key == "supervision":
-        return {"projects": page_table(loops.projects, loop_columns(county.places)["projects"])}
+        return {"project_towns": loops.projects.groupby("township", sort=True).size().to_dict()}
     return {}
 
 
@@ -128,13 +142,13 @@ def month_extras(section: Section, loops: Loops, county: County, month: str) -> 
     return {"items": item_table(items[items["found_date"].dt.strftime("%Y-%m") == month], county)}
 
 
-def loop_pages(loops: Loops | None, county: County, templates: Path) -> dict[str, str]:
+def loop_pages(loops: Loops | None, county: County, templates: Path, slugs: dict[str, str]) -> dict[str, str]:
     """Every loop section's pages (none when the disclosure has no loop figures)."""
     if loops is None:
         return {}
     docs: dict[str, str] = {}
     for section in SECTIONS:
-        docs.update(section_pages(section, loops, county, templates))
+        docs.update(section_pages(section, loops, county, templates, slugs))
     return docs
 
 
