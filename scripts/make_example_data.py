@@ -1,4 +1,4 @@
-"""生成虚构示例县（示例县）的示例数据集（申请受理登记见 example_register.py）。
+"""生成虚构示例县（示例县）的示例数据集（申请受理登记见 example_register.py，走访、回访、监督和问题整改台账见 example_loops.py）。
 
 用法：python3 scripts/make_example_data.py [--out datasets]
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from example_loops import INSPECTION_HEADER, PROBLEM_HEADER, REVISIT_HEADER, VISIT_HEADER, make_loops
 from example_register import HEADER as REGISTER_HEADER
 from example_register import make_register
 from yizhan.rules.numbers import id_check_char
@@ -110,6 +111,10 @@ HEADERS = {
     """),
     "服务台账.csv": words("日期 驿站编号 服务类型 人次 备注"),
     "申请受理登记.csv": REGISTER_HEADER,
+    "走访记录.csv": VISIT_HEADER,
+    "回访记录.csv": REVISIT_HEADER,
+    "民生工程监督.csv": INSPECTION_HEADER,
+    "问题整改台账.csv": PROBLEM_HEADER,
 }
 # 驿站名录中由层级决定的前 8 列（编号 … 地址）；管理员等列另行填写
 STATION_FIELDS = HEADERS["驿站名录.csv"][:8]
@@ -580,6 +585,8 @@ def main() -> None:
             stations, MONTHS, EDITION, People(random.Random(SEED + 14)), SEED + 15
         ),
     }
+    # The four loop tables read the tables above and draw from their own streams: those stay as they were.
+    tables |= make_loops(tables, MONTHS, EDITION, People(random.Random(SEED + 20)), SEED + 21)
     for filename, rows in tables.items():
         write_csv(out / filename, rows)
         print(f"{filename}: {len(rows)} 行")

@@ -179,7 +179,7 @@ def test_kobo_xlsx_labels_with_choice_columns_only(county: Path, run: Run, tmp_p
                   "二、现场查看/项目公示牌是否按规定张贴", "二、现场查看/施工质量、进度是否正常",
                   *[f"二、现场查看/发现的问题（可多选）/{c}" for c in choices],
                   "_id", "_uuid", "_submission_time", "_validation_status", "__version__", "_index"])  # fmt: skip
-    sheet.append(["2026-11-18T09:00:00", "2026-11-18T09:10:00", "2026-11-18", "XM-2026-001", "村道硬化", "在建",
+    sheet.append(["2026-11-18T09:00:00", "2026-11-18T09:10:00", "2026-11-18", "XM2026-125", "村道硬化", "在建",
                   "是", "否", 1, 0, 1, 0, 0, 0, 901, "7c1d-0001", "2026-11-18T01:11:00", "Approved", "v1", 1])  # fmt: skip
     source = tmp_path / "jiandu.xlsx"
     book.save(source)

@@ -1,4 +1,4 @@
-"""Every form has a home: all eight import into their datasets; applications into the 申请受理登记."""
+"""Every form has a home: all nine import into their datasets; applications into the 申请受理登记."""
 
 from __future__ import annotations
 
@@ -19,8 +19,15 @@ from yizhan.validate import validate
 
 Run = Callable[..., tuple[int, str, str]]
 ID17 = "99010119800101123"
-EXAMPLES = {"station_id": "YZ-01-001", "feedback_id": "YJ202511-0001", "application_id": "SQ202611-0901",
-            "project_id": "XM-2026-001"}  # fmt: skip
+# References name rows the mini county has: a closed 意见建议 item, a project, a 问题整改台账 item.
+EXAMPLES = {"station_id": "YZ-01-001", "feedback_id": "YJ202512-0054", "application_id": "SQ202611-0901",
+            "project_id": "XM2026-125", "referral_id": "YJ202512-0054", "problem_id": "WT202611-0001",
+            "township": "城关镇"}  # fmt: skip
+# Answers one form needs to be consistent: a 问题 answered in full (措施, 销号日期) is 已销号.
+FORM_EXAMPLES = {
+    "zhenggai": {"status": "已销号", "problem_id": "WT202611-0901"},
+    "yijian": {"feedback_id": "YJ202611-0901"},
+}  # a new item, not the revisited one
 BY_KIND = {"date": "2026-11-18", "integer": "2", "money": "300", "decimal": "1.5", "name": "王某某",
            "id_number": ID17 + id_check_char(ID17), "phone": "13912345678", "address": "福塘村三组",
            "text": "示例", "textarea": "示例说明"}  # fmt: skip
@@ -32,7 +39,9 @@ def county(mini: Path) -> Path:
     return mini
 
 
-def value_for(item: Field) -> str:
+def value_for(item: Field, code: str = "") -> str:
+    if item.key in FORM_EXAMPLES.get(code, {}):
+        return FORM_EXAMPLES[code][item.key]
     if item.key in EXAMPLES:
         return EXAMPLES[item.key]
     if item.choice_list:
@@ -47,7 +56,7 @@ def forms_of(county: Path) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
-    "code", ["yijian", "taizhang", "huifang", "jiandu", "zoufang", "dibao", "linshi", "tekun"]
+    "code", ["yijian", "taizhang", "huifang", "jiandu", "zoufang", "dibao", "linshi", "tekun", "zhenggai"]
 )
 def test_every_form_imports_into_its_dataset(county: Path, tmp_path: Path, run: Run, code: str) -> None:
     form = forms_of(county)[code]
@@ -55,14 +64,14 @@ def test_every_form_imports_into_its_dataset(county: Path, tmp_path: Path, run: 
     titles = column_titles(form)
     fields = [f for f in form.value_fields if f.key in form.dataset_columns]
     source = tmp_path / f"{code}.csv"
-    write_rows(source, [[titles[f.key] for f in fields], [value_for(f) for f in fields]])
+    write_rows(source, [[titles[f.key] for f in fields], [value_for(f, code) for f in fields]])
     code_, out, _ = run("collect", "import", "--project", str(county), code, str(source))
     assert code_ == 0, out
     path = county / "datasets" / f"{form.dataset_title}.csv"
     rows = read_rows(path)
     last = dict(zip(rows[0], rows[-1], strict=False))
     for item in fields:
-        assert last[titles[item.key]] == value_for(item).replace("/", "-")
+        assert last[titles[item.key]] == value_for(item, code).replace("/", "-")
     assert validate(load(county)).valid
 
 

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, read_rows
 from yizhan.cli import main as yizhan_main
 from yizhan.disclosure.lifecycle import ARCHIVED, EXPIRED, NOT_YET, ON_NOTICE, edition_of, editions
+from yizhan.disclosure.loops import loop_figures
 from yizhan.disclosure.services import service_stats
 from yizhan.disclosure.stats import NOT_FINISHED_LATE, NOT_STARTED_LATE, feedback_stats, project_progress
 from yizhan.rules.workdays import WorkCalendar
@@ -107,6 +108,12 @@ STATIONS = pd.DataFrame(
 )
 
 
+PROJECTS_NONE = pd.DataFrame(
+    {"project_id": [], "name": [], "township": [], "village": [], "planned_start": dates(),
+     "actual_start": dates(), "planned_end": dates(), "actual_end": dates()}
+)  # fmt: skip
+
+
 def test_feedback_counts_satisfaction_and_overdue() -> None:
     feedback = pd.DataFrame(
         {
@@ -122,7 +129,20 @@ def test_feedback_counts_satisfaction_and_overdue() -> None:
             "revisit": ["满意", "不满意", "未回访", "未回访", "未回访"],
         }
     )
-    stats = feedback_stats(feedback, STATIONS, DAY, 15, WorkCalendar())
+    # The 回访 figures come from the 回访记录 (the 回访结果 column above is no longer read): F1 满意, F2 不满意.
+    revisits = pd.DataFrame(
+        {
+            "revisit_date": dates("2026-11-06", "2026-11-10"),
+            "station_id": ["S1", "S1-01"],
+            "feedback_id": ["F1", "F2"],
+            "satisfaction": ["满意", "不满意"],
+            "follow_up": ["否", "否"],
+        }
+    )
+    stations = STATIONS.assign(level=["乡镇", "村", "乡镇"], status="运行")
+    views = {"stations": stations, "feedback": feedback, "revisits": revisits, "projects": PROJECTS_NONE}
+    loops = loop_figures(views, DAY, WorkCalendar(), "全县")
+    stats = feedback_stats(feedback, STATIONS, DAY, 15, WorkCalendar(), "全县", loops)
     november, october = stats.months
     assert (november.month, november.total.collected, november.total.closed, november.total.waiting) == (
         "2026-11",
@@ -130,8 +150,12 @@ def test_feedback_counts_satisfaction_and_overdue() -> None:
         3,
         1,
     )
-    # Revisited: F1 满意, F2 不满意 (F5 not revisited) → 1 of 2.
+    # Revisited: F1 满意, F2 不满意 (F5 not revisited) → 1 of 2; closed in November: F1, F2, F5 → 回访率 2 of 3.
     assert november.total.satisfaction == 50.0
+    assert (november.total.revisit_rate, stats.total.satisfaction) == (66.7, 50.0)
+    assert [m["revisit"] for m in november.measures] == ["满意", "不满意", "未回访"]
+    # Without 回访记录 there is no 回访满意率 (the 回访结果 column is not a source any more).
+    assert feedback_stats(feedback, STATIONS, DAY, 15, WorkCalendar()).total.satisfaction is None
     assert november.total.by_category == {"资金类": 2, "建设类": 1, "保险类": 0, "其他": 1}
     assert [g.label for g in november.townships] == ["东镇", "西乡"]
     assert [m["id"] for m in november.measures] == ["F1", "F2", "F5"]
@@ -289,3 +313,43 @@ def test_open_data_package_is_valid_and_described(mini_build: Path) -> None:
         assert not {"身份证号", "联系电话", "反映人"} & set(header)
     rows = list(csv.DictReader((data / "gongshi.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows and all("*" in r["户主姓名"] for r in rows)
+
+
+def test_a_dissatisfied_revisit_asking_for_more_reopens_the_opinion() -> None:
+    feedback = pd.DataFrame(
+        {
+            "feedback_id": ["F1", "F2"],
+            "date": dates("2026-11-02", "2026-11-03"),
+            "station_id": ["S1-01", "S1-01"],
+            "category": ["资金类", "建设类"],
+            "topic": ["低保", "道路"],
+            "summary": ["甲", "乙"],
+            "status": ["已办结", "已办结"],
+            "measures": ["已解释", "已修复"],
+            "closed_date": dates("2026-11-05", "2026-11-06"),
+            "revisit": ["满意", "满意"],
+        }
+    )
+    revisits = pd.DataFrame(
+        {
+            "revisit_date": dates("2026-11-09", "2026-11-10", "2026-11-12"),
+            "station_id": ["S1-01", "S1-01", "S1-01"],
+            "feedback_id": ["F1", "F2", "F2"],  # F2: first 不满意 and 再次办理, then 满意 — the latest counts
+            "satisfaction": ["不满意", "不满意", "满意"],
+            "follow_up": ["是", "是", "否"],
+        }
+    )
+    stations = STATIONS.assign(level=["乡镇", "村", "乡镇"], status="运行")
+    views = {"stations": stations, "feedback": feedback, "revisits": revisits, "projects": PROJECTS_NONE}
+    loops = loop_figures(views, DAY, WorkCalendar(), "全县")
+    stats = feedback_stats(feedback, STATIONS, DAY, 15, WorkCalendar(), "全县", loops)
+    november = stats.months[0]
+    assert (november.total.closed, november.total.reopened) == (1, 1)  # F1 is 重新办理, not closed
+    assert [m["id"] for m in november.measures] == ["F2"]
+    assert november.total.satisfaction == 50.0  # F1 不满意, F2 满意 (its earlier 不满意 replaced)
+    # Open again: 14 工作日 since 11-02, so due within 3 working days of the 15-day limit.
+    assert [(item["id"], item["status"]) for item in stats.soon] == [
+        ("F1", "重新办理")
+    ] and stats.overdue == []
+    late = feedback_stats(feedback, STATIONS, dt.date(2026, 12, 31), 15, WorkCalendar(), "全县", loops)
+    assert [(item["id"], item["status"]) for item in late.overdue] == [("F1", "重新办理")]

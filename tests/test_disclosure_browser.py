@@ -46,3 +46,33 @@ def test_progress_page_screenshot(site: Path, browser, tmp_path: Path, width: in
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     page.close()
+
+
+LOOP_PAGES = [
+    "disclosure/zoufang/index.html",
+    "disclosure/zoufang/2026-11.html",
+    "disclosure/huifang/index.html",
+    "disclosure/jiandu/index.html",
+    "disclosure/wenti/index.html",
+    "disclosure/wenti/2026-11.html",
+    "disclosure/gongcheng/YZ-01.html",  # a project page with its supervision block
+]
+
+
+@pytest.mark.parametrize("path", LOOP_PAGES)
+def test_loop_pages_have_no_serious_accessibility_violations_on_a_phone(
+    site: Path, browser, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((site / path).as_uri())
+    result = Axe().run(page, context=CONTENT)
+    violations = [(v["id"], v["impact"]) for v in result.response["violations"]]
+    assert [v for v in violations if v[1] in ("serious", "critical")] == []
+    assert [url for url in requests if not url.startswith("file://")] == []
+    # The page never gets wider than the phone: wide tables scroll inside their own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.close()

@@ -27,7 +27,7 @@ from yizhan.validate import to_model, validate
 pytestmark = pytest.mark.xdist_group("forms")
 
 TEMPLATES = REPO / "site_templates"
-CODES = {"dibao", "tekun", "linshi", "yijian", "taizhang", "zoufang", "jiandu", "huifang"}
+CODES = {"dibao", "tekun", "linshi", "yijian", "taizhang", "zoufang", "jiandu", "huifang", "zhenggai"}
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +55,12 @@ def pdf_text(path: Path) -> str:
     ).stdout
 
 
-def test_the_eight_forms_exist_and_policies_link_them(forms, model) -> None:
+def test_the_nine_forms_exist_and_policies_link_them(forms, model) -> None:
     assert set(forms) == CODES
     linked = {p.id: p.forms for p in model.policies if p.forms}
     assert linked["dibao"] == ("dibao",) and linked["tekun"] == ("tekun",) and linked["linshi"] == ("linshi",)
     assert forms["yijian"].dataset == "feedback" and forms["taizhang"].dataset == "services"
+    assert forms["zhenggai"].dataset == "problems"
 
 
 def test_paper_form_has_boxes_choices_and_conditions(forms, model) -> None:
@@ -83,9 +84,12 @@ def test_paper_form_has_boxes_choices_and_conditions(forms, model) -> None:
 def test_skip_notes_group_ranges(forms) -> None:
     notes = skip_notes(forms["zoufang"])
     needs_help = forms["zoufang"].field("needs_help").number
-    assert notes["needs_help"] == [
-        f"若第{needs_help}项选「否」，请跳过第{needs_help + 1}–{needs_help + 3}项。"
-    ]
+    assert (
+        notes["needs_help"]
+        == [
+            f"若第{needs_help}项选「否」，请跳过第{needs_help + 1}–{needs_help + 5}项。"  # needs … 转办编号, 问题编号
+        ]
+    )
 
 
 def test_dibao_pdf_fits_its_pages(dibao_pdf: Path) -> None:

@@ -112,3 +112,58 @@ def test_offline_form_round_trip(browser, mini: Path, tmp_path: Path, run: Run) 
     assert dict(zip(stored[0], stored[-1], strict=False))["提交编号"] == record
     code, out, _ = run("collect", "import", "--project", str(mini), "yijian", str(exported))
     assert code == 0 and feedback_count(mini) == before + 1  # the same record again: not doubled
+
+
+@pytest.mark.browser
+def test_problem_form_round_trip(browser, mini: Path, tmp_path: Path, run: Run) -> None:
+    """问题整改台账 in the offline web form: 销号日期 only for 已销号, not before 发现日期; export → import."""
+    model = to_model(load(REPO))
+    form = next(f for f in load_forms(model.forms) if f.code == "zhenggai")
+    page_path = tmp_path / "site/forms/zhenggai.html"
+    page_path.parent.mkdir(parents=True)
+    page_path.write_text(web_html(form, model.county, REPO / "site_templates"), encoding="utf-8")
+    context = browser.new_context(accept_downloads=True, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(page_path.as_uri())
+
+    page.fill("#f-problem_id", "WT2026-1")
+    page.press("#f-problem_id", "Tab")
+    assert page.inner_text("#e-problem_id")  # the pattern's message
+    page.fill("#f-problem_id", "WT202611-0950")
+    page.check("input[name=source][value=排查发现]")
+    page.fill("#f-found_date", "2026-11-10")
+    page.fill("#f-township", "城关镇")
+    page.fill("#f-station_id", "YZ-01-001")
+    page.fill("#f-summary", "走访发现独居老人家中灶台漏气。")
+    page.fill("#f-unit", "城关镇人民政府")
+    page.fill("#f-responsible", "程立新")
+    page.fill("#f-deadline", "2026-11-24")
+    assert page.is_hidden("#f-closed_date")
+    page.check("input[name=status][value=已销号]")
+    assert page.is_visible("#f-closed_date")
+    page.fill("#f-measures", "已更换燃气软管并入户检查")
+    page.fill("#f-closed_date", "2026-11-09")
+    page.click("#save")
+    assert "不能早于「发现日期」" in page.inner_text("#e-closed_date")
+    page.fill("#f-closed_date", "2026-11-18")
+    page.click("#save")
+    page.click("#confirm")
+    assert page.is_visible("#done")
+    with page.expect_download() as download:
+        page.click("#export")
+    exported = tmp_path / "zhenggai.csv"
+    download.value.save_as(exported)
+    context.close()
+
+    rows = list(csv.reader(exported.read_bytes().decode("utf-8-sig").splitlines()))
+    entry = dict(zip(rows[0], rows[1], strict=True))
+    assert (entry["问题编号"], entry["状态"], entry["销号日期"]) == ("WT202611-0950", "已销号", "2026-11-18")
+    shutil.copytree(REPO / "forms", mini / "forms")
+    code, out, _ = run("collect", "import", "--project", str(mini), "zhenggai", str(exported))
+    assert code == 0, out
+    stored = list(
+        csv.reader((mini / "datasets/问题整改台账.csv").read_text(encoding="utf-8-sig").splitlines())
+    )
+    last = dict(zip(stored[0], stored[-1], strict=True))
+    assert last["问题编号"] == "WT202611-0950" and last["整改措施"] == "已更换燃气软管并入户检查"
+    assert validate(load(mini)).valid

@@ -316,3 +316,58 @@ def test_leak_inside_a_pdf_is_caught_with_its_page(mini: Path, run: Run) -> None
     assert findings and all(
         re.match(r"print/disclosure/2026-11/.+\.pdf:\d+（第1页第\d+行第\d+列）", f) for f in findings
     )
+
+
+# the loop datasets (走访, 回访, 监督, 问题整改): planted personal data is never published or is caught ------
+
+
+def plant_in_loop_tables(mini: Path) -> dict[str, str]:
+    """A resident's name, a phone and an ID number in every free or personal column of the four loop tables."""
+    recipient = read_rows(mini / RECIPIENTS)[1]
+    name, number, phone = recipient[3], recipient[4], "13987654321"
+    note = f"{name}（电话{phone}，身份证{number}）"
+    edit_cell(mini / "datasets/走访记录.csv", 2, "户主姓名", name)
+    edit_cell(mini / "datasets/走访记录.csv", 2, "家庭住址", "福塘村三组99号")
+    edit_cell(mini / "datasets/走访记录.csv", 2, "问题的具体情况", note)
+    edit_cell(mini / "datasets/走访记录.csv", 3, "宣传讲解的政策", note)  # a public column: never shown
+    edit_cell(mini / "datasets/回访记录.csv", 4, "被回访人", name)
+    edit_cell(mini / "datasets/回访记录.csv", 4, "不满意的原因和群众诉求", note)
+    edit_cell(mini / "datasets/民生工程监督.csv", 3, "问题描述", note)
+    edit_cell(mini / "datasets/问题整改台账.csv", 2, "问题描述", note)
+    edit_cell(mini / "datasets/问题整改台账.csv", 2, "整改措施", note)
+    edit_cell(mini / "datasets/问题整改台账.csv", 3, "责任人", name)  # not a public official
+    return {"name": name, "number": number, "phone": phone}
+
+
+def test_personal_data_in_the_loop_tables_is_never_published(mini: Path, run: Run) -> None:
+    planted = plant_in_loop_tables(mini)
+    code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
+    assert code == 0, out + err
+    site = mini / "build/site"
+    loop_files = [
+        p
+        for folder in ("zoufang", "huifang", "jiandu", "wenti")
+        for p in (site / "disclosure" / folder).glob("*.html")
+    ]
+    assert len(loop_files) >= 8 and (site / "data/wenti-taizhang.csv").exists()
+    for path in [*site.rglob("*.html"), *site.rglob("*.csv"), *site.rglob("*.js"), *site.rglob("*.json")]:
+        text = check.decoded(path.read_text(encoding="utf-8", errors="ignore"), markup=path.suffix == ".html")
+        assert not [v for v in planted.values() if v in text], path
+    # The official 责任人 of the other items is still published.
+    assert "程立新" in (site / "data/wenti-taizhang.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_non_official_responsible_let_through_by_derive_is_caught(
+    mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted = plant_in_loop_tables(mini)
+    # Simulate a bug in derive that publishes every 责任人, officials or not: the gate is the last line.
+    monkeypatch.setattr("yizhan.derive.officials_only", lambda names, officials: names)
+    code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
+    assert code == 1, out + err
+    findings = out.splitlines()
+    files = {f.split(":")[0] for f in findings if "「" in f}
+    assert "site/data/wenti-taizhang.csv" in files
+    assert any(f.startswith("site/disclosure/wenti/") for f in files)
+    taizhang = [f for f in findings if f.startswith("site/data/wenti-taizhang.csv")]
+    assert any(f"原文「{planted['name'][0]}…」" in f for f in taizhang), taizhang

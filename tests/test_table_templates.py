@@ -104,6 +104,8 @@ def test_init_empty_starts_with_templates(tmp_path: Path, run: Callable[..., tup
     assert {p.code for p in report.errors} == {"YZ-YAML-005"}
     assert {p.where.line for p in report.errors} == {2, 4, 9, 10}
     assert [p for p in report.problems if p.code.startswith("YZ-NOTE")] == []
+    assert "public_officials: []\n" in (target / "content/county.yml").read_text(encoding="utf-8")
+    assert "程立新" not in (target / "content/county.yml").read_text(encoding="utf-8")
 
 
 def test_forms_page_offers_the_templates(mini: Path) -> None:

@@ -194,7 +194,7 @@ def test_the_district_spells_some_words_its_own_way_and_the_schemas_read_them() 
     notes = {(p.code, p.where.title) for p in project.load_report.problems if p.where}
     assert {("YZ-NOTE-003", "层级"), ("YZ-NOTE-003", "状态"), ("YZ-NOTE-003", "办理状态")} <= notes
     assert set(project.datasets) == {spec.name for spec in project.specs.values()}
-    assert len(project.datasets) == 9
+    assert len(project.datasets) == 10  # nine forms' datasets and the station register
 
 
 def rural_words_in(text: str) -> list[str]:
@@ -210,10 +210,14 @@ SITE_PAGES = (
     "disclosure/index.html", "disclosure/xianshi/index.html", "disclosure/xianshi/2026-10.html",
     "disclosure/gongshi/*/index.html", "disclosure/gongshi/*/YZ-01-001.html", "disclosure/gongcheng/index.html",
     "disclosure/yijian/index.html", "disclosure/yijian/yuqi.html", "disclosure/fuwu/index.html", "data/index.html",
+    "disclosure/zoufang/index.html", "disclosure/zoufang/2026-11.html", "disclosure/huifang/index.html",
+    "disclosure/jiandu/index.html", "disclosure/jiandu/2026-11.html", "disclosure/wenti/index.html",
+    "disclosure/wenti/2026-11.html", "disclosure/gongcheng/YZ-01.html",
+    "disclosure/baogao/index.html", "disclosure/baogao/2026-10.html", "disclosure/baogao/nian-2026-11.html",
 )  # fmt: skip
 PRINT_DOCUMENTS = (
     "posters/*.pdf", "bundles/*.pdf", "service-lists/*.pdf", "service-lists/stations/*.pdf", "leaflets/*.pdf",
-    "handbook/*.pdf", "disclosure/*/*/*.pdf", "内部-预警提醒单/*/*.pdf",
+    "handbook/*.pdf", "disclosure/*/*/*.pdf", "内部-预警提醒单/*/*.pdf", "工作报告/*.pdf", "内部-每季评/*/*.pdf",
 )  # fmt: skip
 
 
@@ -273,3 +277,27 @@ def test_policy_index_and_service_lists_name_the_districts_levels(urban: Path) -
     assert "街道办理事项清单" in pdf_text(urban / "print/service-lists/街道办理事项.pdf")
     steps = texts(soup(urban / "site/policies/dibao.html"), "article .yz-step-who")
     assert steps[0] == "社区办理 · 当场办理" and steps[-1] == "区办理 · 3个工作日"
+
+
+def test_loop_pages_and_files_name_subdistricts_communities_and_the_district(urban: Path) -> None:
+    site = urban / "site"
+    visits = soup(site / "disclosure/zoufang/2026-11.html")
+    assert texts(visits, "article table thead th")[:2] == ["街道", "走访户次"]
+    assert texts(visits, "article table tbody th")[-1] == "全区"
+    assert "社区级驿站" in texts(visits, "article table thead th")
+    problems = soup(site / "disclosure/wenti/index.html")
+    assert any(h.endswith("各街道") for h in texts(problems, "article h2"))
+    project = soup(site / "disclosure/gongcheng/YZ-01.html")
+    assert "城关街道民生工程项目监督情况" in texts(project, "article caption")
+    with (site / "data/zoufang-yuedu.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:2] == ["月份", "街道"] and "社区级驿站" in rows[0] and rows[-1][1] == "全区"
+
+
+def test_reports_and_scorecards_use_the_districts_words(urban: Path) -> None:
+    report = soup(urban / "site/disclosure/baogao/2026-10.html")
+    assert texts(report, "article table.yz-report-table thead th")[0] == "街道"
+    assert texts(report, "article table.yz-report-table tbody th")[-1] == "全区"
+    assert "不是日历年度" in pdf_text(urban / "print/工作报告/nian-2026-11.pdf")
+    sheet = pdf_text(next((urban / "print/内部-每季评").glob("*/2026Q3.pdf")))
+    assert "街道民生驿站工作每季评" in sheet and "全区" in sheet and "街道级和社区级驿站" in sheet

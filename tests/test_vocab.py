@@ -21,6 +21,8 @@ ENUMS = {
     ("救助对象", "category"): vocab.RECIPIENT_CATEGORIES,
     ("意见建议", "revisit"): vocab.REVISIT_RESULTS,
     ("申请受理登记", "status"): vocab.APPLICATION_STATUSES,
+    ("问题整改台账", "source"): vocab.PROBLEM_SOURCES,
+    ("问题整改台账", "status"): vocab.PROBLEM_STATUSES,
 }
 
 

@@ -337,6 +337,14 @@ def test_a_row_whose_township_cannot_be_told_is_rejected(tmp_path: Path, mini: P
     path.write_text(",".join(header) + "\n" + ",".join(values.get(h, "") for h in header), encoding="utf-8")
     intake = check_upload(load(mini), "inspections", path, "x.csv", CHENGGUAN)
     assert [(r.row, r.status) for r in intake.rows] == [(2, REJECTED)]
+    # The unknown project is named (YZ-LOOP-005); before the loop checks the row only said YZ-WEB-016.
+    assert [(p.row, p.column, p.problem) for p in intake.problems if p.severity == "error"] == [
+        (2, "B", text("YZ-LOOP-005", value="XM-404"))
+    ]
+    project = load(mini)
+    del project.datasets["projects"]  # no register to tell the project's township by
+    intake = check_upload(project, "inspections", path, "x.csv", CHENGGUAN)
+    assert [(r.row, r.status) for r in intake.rows] == [(2, REJECTED)]
     assert [(p.row, p.column, p.problem) for p in intake.problems if p.severity == "error"] == [
         (2, "B", text("YZ-WEB-016"))
     ]
@@ -509,3 +517,24 @@ def test_a_merge_killed_midway_leaves_the_table_before_or_after(
     with store.connect() as db:
         kept = [r[0] for r in db.execute("SELECT sha256 FROM versions ORDER BY id")]
     assert store.keep(before) in kept  # the table before the merge is kept as a version either way
+
+
+def test_a_problem_upload_is_checked_like_the_register(tmp_path: Path, mini: Path) -> None:
+    """问题整改台账 in the workbench: its rows belong to their 所属乡镇; 挂账销号 is checked row by row."""
+    header = rows_of(mini, "datasets/问题整改台账.csv")[0]
+    good = {"问题编号": "WT202611-0031", "来源": "排查发现", "发现日期": "2026-11-12", "所属乡镇": "城关镇",
+            "问题描述": "走访发现屋顶漏雨", "责任单位": "城关镇人民政府", "责任人": "龚向晖",
+            "整改时限": "2026-11-30", "状态": "整改中"}  # fmt: skip
+    closed_bare = good | {"问题编号": "WT202611-0032", "状态": "已销号", "销号日期": "2026-11-18"}
+    other = good | {"问题编号": "WT202611-0033", "所属乡镇": "青溪镇"}
+    path = tmp_path / "problems.csv"
+    lines = [",".join(header)] + [
+        ",".join(row.get(h, "") for h in header) for row in (good, closed_bare, other)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    intake = check_upload(load(mini), "problems", path, "x.csv", CHENGGUAN)
+    assert [(r.row, r.status) for r in intake.rows] == [(2, ACCEPTED), (3, REJECTED), (4, OTHER)]
+    column = "ABCDEFGHIJKLMNOP"[header.index("整改措施")]
+    assert [
+        (p.row, p.column, p.problem) for p in intake.problems if p.severity == "error" and p.row != 4
+    ] == [(3, column, text("YZ-LOOP-006", status="已销号", title="整改措施"))]

@@ -51,7 +51,9 @@ def test_township_warnings_are_the_sheets_items() -> None:
     found = township_warnings(data, model.county, "城关镇")
     late = [f["id"] for f in data.feedback.overdue if f["township"] == "城关镇"]
     assert late and [f["id"] for f in found.feedback_late] == late
-    assert found.count == len(found.overdue) + len(found.soon) + len(late) + len(found.feedback_soon)
+    problems = [p["id"] for p in found.problems_late + found.problems_soon]
+    assert problems == ["WT202611-0001", "WT202611-0002"]  # the 问题 items past or near their 整改时限
+    assert found.count == len(found.overdue) + len(found.soon) + len(late) + len(found.feedback_soon) + 2
     others = township_warnings(data, model.county, "白沙乡")
     assert all(f["township"] == "白沙乡" for f in others.feedback_late + others.feedback_soon)
     assert all(a.township == "白沙乡" for a in others.overdue + others.soon)
@@ -71,7 +73,8 @@ def test_the_board_speaks_the_countys_place_words_and_lists_nothing_for_an_inval
     bench = Workbench(root)
     found, places, edition = bench._warnings(load(root), ["城关镇"])
     assert found is not None and places.township == "街道" and edition is not None
-    assert list(found) == ["城关镇"] and found["城关镇"].count == 3
+    # 4 opinions past the limit (one 重新办理 after its 回访), 1 问题 item overdue and 1 due within 3 working days
+    assert list(found) == ["城关镇"] and found["城关镇"].count == 6
     lines = stations.read_text(encoding="utf-8-sig").splitlines()
     stations.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8-sig")  # a station twice
     found, places, edition = bench._warnings(load(root), ["城关镇"])

@@ -24,7 +24,7 @@ from yizhan.rules.numbers import id_check_char, id_number_problem, is_phone
 # one xdist worker runs this whole module, so its module-scoped builds are made once
 pytestmark = pytest.mark.xdist_group("xlsform_rules")
 
-CODES = ["yijian", "taizhang", "huifang", "jiandu", "zoufang", "dibao", "linshi", "tekun"]
+CODES = ["yijian", "taizhang", "huifang", "jiandu", "zoufang", "dibao", "linshi", "tekun", "zhenggai"]
 STATIONS = [("YZ-01", "城关镇民生驿站"), ("YZ-01-001", "福塘村民生驿站")]
 
 
@@ -45,7 +45,7 @@ IDS = [valid_id("99010119800101123"), valid_id("99010120000229123"), valid_id("9
        "990101198001011", "99010119800101123", "9901011980010112345", "99010119800101123A", "abcdefghijklmnopqr",
        valid_id("99010119801301123"), valid_id("99010119800100123")]  # fmt: skip
 TEXTS = ["YJ202611-0001", "YJ2026-1", "SQ202611-0001", "SQ20261-0001", "YZ-01-001", "YZ-01-001-02", "YZ-1",
-         "XM-2026-001", "", "一" * 20, "一" * 21, "示例"]  # fmt: skip
+         "XM-2026-001", "WT202611-0001", "WT2026-1", "", "一" * 20, "一" * 21, "示例"]  # fmt: skip
 NUMBERS = ["-1", "0", "1", "5", "120", "121", "500", "501", "1.5", "100000"]
 DATES = ["2026-11-09", "2026-11-10", "2026-11-11"]
 
@@ -85,8 +85,8 @@ def python_rule(item: Field, value: str, answers: dict[str, str]) -> bool:
         ok &= len(value) <= item.max_length
     if item.min_length is not None:
         ok &= len(value) >= item.min_length
-    if item.kind == "date" and "date" in answers:
-        ok &= value >= answers["date"]
+    if item.kind == "date" and answers:
+        ok &= value >= min(answers.values())
     return ok
 
 
@@ -111,7 +111,8 @@ def test_constraints_agree_with_the_python_rules(forms: dict[str, Form], code: s
     checked = 0
     for key, expression in constraints.items():
         item = fields[key]
-        answers = {"date": "2026-11-10"} if "/date" in expression else {}
+        earlier = re.findall(r"/(\w*date)\b", expression)  # the date it must not come before
+        answers = {earlier[0]: "2026-11-10"} if earlier else {}
         for value in values_for(item):
             assert holds(expression, value, answers) == python_rule(item, value, answers), (
                 key,
@@ -120,7 +121,7 @@ def test_constraints_agree_with_the_python_rules(forms: dict[str, Form], code: s
             )
             checked += 1
     kinds = {fields[k].kind for k in constraints}
-    assert checked and ("phone" in kinds or code in ("taizhang", "jiandu", "huifang", "zoufang"))
+    assert checked and ("phone" in kinds or code in ("taizhang", "jiandu", "huifang", "zoufang", "zhenggai"))
 
 
 def test_every_id_and_phone_field_is_constrained(forms: dict[str, Form]) -> None:
@@ -143,6 +144,17 @@ def test_station_list_dates_and_defaults(forms: dict[str, Form]) -> None:
     root = ET.fromstring(xform)
     status = next(e for e in root.iter() if e.tag.endswith("}status") or e.tag == "status")
     assert status.text == "待办"  # the default, as on paper
+
+
+def test_a_problem_is_not_due_or_written_off_before_it_was_found(forms: dict[str, Form]) -> None:
+    """整改时限 and 销号日期 of the 问题整改台账 form: on or after 发现日期 (vocab.DATE_ORDER), as the validator says."""
+    constraints = binds(forms["zhenggai"])
+    for key in ("deadline", "closed_date"):
+        assert holds(constraints[key], "2026-11-10", {"found_date": "2026-11-10"})
+        assert not holds(constraints[key], "2026-11-09", {"found_date": "2026-11-10"})
+    assert holds(constraints["problem_id"], "WT202611-0001") and not holds(
+        constraints["problem_id"], "YJ202611-0001"
+    )
 
 
 def test_the_table_exercises_both_answers() -> None:

@@ -20,7 +20,10 @@ def blank_settings(text: str) -> str:
     """county.yml with the example county's own settings emptied (comments and the rest kept)."""
     for key in COUNTY_SETTINGS:
         text = re.sub(rf"^{key}:.*$", f'{key}: ""', text, count=1, flags=re.MULTILINE)
-    return text
+    # The example county's officials are not the new county's: an empty list publishes no 责任人.
+    return re.sub(
+        r"^public_officials:.*\n(?:[ \t]+-.*\n)*", "public_officials: []\n", text, count=1, flags=re.MULTILINE
+    )
 
 
 def start_empty(source: Path, target: Path) -> list[str]:

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from .disclosure.render import render_disclosure
 from .disclosure.render_notices import current_sheets
+from .disclosure.render_reports import report_jobs
+from .disclosure.scorecard import scorecard_sheets
 from .disclosure.warnings import warning_sheets
 from .forms.render import form_jobs, render_forms
 from .model.output import Output
@@ -79,6 +81,8 @@ def render(data: PublicData, templates: Path, parts: Collection[str] = ("site", 
         output.print_jobs += current_sheets(data.stats["disclosure"].notices, data.county, templates)
     disclosure = data.stats["disclosure"]
     output.print_jobs += warning_sheets(disclosure, data.tables.get("stations"), data.county, templates)
+    output.print_jobs += report_jobs(disclosure, data.county, templates)
+    output.print_jobs += scorecard_sheets(disclosure, data.county, templates)
     output.print_jobs += policy_jobs(data, templates)
     output.print_jobs += station_jobs(data, templates)
     return output

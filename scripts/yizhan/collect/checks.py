@@ -8,6 +8,7 @@ from ..feedback.report import Report
 from ..forms.model import MULTI_SEPARATOR, Form
 from ..model.project import Dataset, Project
 from ..validate import tables
+from ..validate.loops import LOOP_TABLES, check_loop_table
 
 
 def check_form_rules(dataset: Dataset, form: Form, report: Report) -> None:
@@ -78,6 +79,11 @@ def check_incoming(project: Project, incoming: Dataset, form: Form, report: Repo
         tables.check_station_refs(incoming, ids, report)
     if form.dataset == "feedback":
         tables.check_feedback(incoming, report)
+    if form.dataset in LOOP_TABLES:
+        towns: set[str] = set()
+        if stations is not None:
+            towns = tables.check_hierarchy(stations, Report())[0]
+        check_loop_table(incoming, project.datasets, towns, report)
     # Form and dataset rules can both catch one blank cell: say it once per cell.
     cells: set[tuple[int | None, str | None]] = set()
     unique = []

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..model.project import County, Policy
+from .loops import Loops, loop_figures
 from .notices import NoticeBook, notice_book
 from .services import ServiceStats, service_stats
 from .stats import FeedbackStats, Progress, feedback_stats, project_progress
@@ -25,6 +26,7 @@ class Disclosure:
     feedback: FeedbackStats
     services: ServiceStats
     timeliness: Timeliness | None = None  # 限时办结, when the project keeps a 申请受理登记
+    loops: Loops | None = None  # 走访, 回访, 监督, 问题整改: every loop figure (disclosure/loops.py)
 
 
 def derive_disclosure(
@@ -37,6 +39,7 @@ def derive_disclosure(
     on_time = None
     if register is not None and policies is not None:
         on_time = timeliness(register, stations, policies, county.edition, county.calendar, whole)
+    loops = loop_figures(tables, county.edition, county.calendar, whole)
     return Disclosure(
         notices=notice_book(
             tables["recipients"],
@@ -54,7 +57,9 @@ def derive_disclosure(
             county.feedback_time_limit_days,
             county.calendar,
             whole,
+            loops,
         ),
         services=service_stats(tables["services"], stations),
         timeliness=on_time,
+        loops=loops,
     )

@@ -6,13 +6,21 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, WAITING, PlaceWords
+import pandas as pd
+
+from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, REOPENED, WAITING, PlaceWords
 from ..sheets.cells import safe_text
 from . import Disclosure
 from .services import SERVICE_TYPES
+from .stats import disclosure_issues
+
+# Open-data file stems the 工作报告 links its figures to (data/<stem>.csv): keep them stable.
+FEEDBACK_FILE, TIMELINESS_FILE, ISSUES_FILE = "yijian-jianyi-yuedu", "xianshi-banjie-yuedu", "gongkai-qici"
+SERVICES_FILE = "fuwu-yuehuizong"
 
 
 @dataclass
@@ -31,9 +39,11 @@ class Resource:
 
 
 def cell(value: Any) -> str:
-    """A value as written in CSV: dates ISO, money with two decimals, blank for none."""
-    if value is None:
+    """A value as written in CSV: dates ISO, money with two decimals, blank for none (or NaN, a rate of nothing)."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
@@ -132,17 +142,58 @@ def feedback_resource(data: Disclosure, places: PlaceWords) -> Resource:
             label = data.feedback.total.label if g is month.total else g.label
             rows.append(
                 [month.month, label, g.collected, g.closed, g.in_progress, g.waiting,
-                 *[g.by_category.get(c, 0) for c in FEEDBACK_CATEGORIES], g.overdue, g.satisfaction]
+                 *[g.by_category.get(c, 0) for c in FEEDBACK_CATEGORIES], g.overdue, g.reopened, g.satisfaction,
+                 g.revisit_rate]
             )  # fmt: skip
     return Resource(
-        "yijian-jianyi-yuedu",
+        FEEDBACK_FILE,
         f"意见建议办理情况（按月、按{places.township}）",
-        f"每月收集的意见建议数、办理情况、类别和回访满意率；逾期指超过 {data.feedback.limit_days} 天仍未办结。",
+        f"每月收集的意见建议数、办理情况、类别，以及来自回访记录的回访满意率（按回访月份）和回访率（按办结月份）；"
+        f"逾期指超过 {data.feedback.limit_days} 天仍未办结；{REOPENED}指最后一次回访不满意、需要再次办理。",
         [("月份", "string"), (places.township, "string"), ("收集", "integer"), (HANDLED, "integer"),
          (IN_PROGRESS, "integer"), (WAITING, "integer"), *[(c, "integer") for c in FEEDBACK_CATEGORIES],
-         ("逾期", "integer"), ("回访满意率(%)", "number")],
+         ("逾期", "integer"), (REOPENED, "integer"), ("回访满意率(%)", "number"), ("回访率(%)", "number")],
         rows,
     )  # fmt: skip
+
+
+def timeliness_resource(data: Disclosure, places: PlaceWords) -> list[Resource]:
+    """限时办结 per month of receipt and township, with the county's row: what 按时办结率 is computed from."""
+    if data.timeliness is None:
+        return []
+    rows = [
+        [month, g.label if g is not total else data.timeliness.total.label, g.received, g.due, g.on_time,
+         g.overdue, g.on_time_rate]
+        for month, total, townships in data.timeliness.months for g in [*townships, total]
+    ]  # fmt: skip
+    return [
+        Resource(
+            TIMELINESS_FILE,
+            f"限时办结情况（按受理月份、按{places.township}）",
+            "每月受理的低保、临时救助、特困供养申请：应办结（已办结或已过办结期限）、按时办结、逾期件数和按时办结率，"
+            "期限按工作日计算。",
+            [("受理月份", "string"), (places.township, "string"), ("受理", "integer"), ("应办结", "integer"),
+             ("按时办结", "integer"), ("逾期", "integer"), ("按时办结率(%)", "number")],
+            rows,
+        )
+    ]  # fmt: skip
+
+
+def issue_resource(data: Disclosure, places: PlaceWords) -> list[Resource]:
+    """公开信息期次: what the 工作报告's 公开信息 N 期 counts (disclosure/stats.py)."""
+    if data.loops is None:
+        return []
+    issues = disclosure_issues(data.notices, data.loops.supervision, data.loops.whole)
+    return [
+        Resource(
+            ISSUES_FILE,
+            f"公开信息期次（按月、按{places.township}）",
+            f"每行是一期公开信息：一个{places.township}一个批次的救助对象公示（条目为公示户数），"
+            f"或一个{places.township}一个月的民生工程监督情况（条目为监督次数）。",
+            [("月份", "string"), ("类别", "string"), (places.township, "string"), ("条目", "integer")],
+            [[i["month"], i["kind"], i["township"], i["items"]] for i in issues.to_dict("records")],
+        )
+    ]
 
 
 def service_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
@@ -155,7 +206,7 @@ def service_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
 
     services = data.services
     return [
-        Resource("fuwu-yuehuizong", "服务统计月汇总（按驿站）", "每个驿站每月各类服务的人次。",
+        Resource(SERVICES_FILE, "服务统计月汇总（按驿站）", "每个驿站每月各类服务的人次。",
                  [("月份", "string"), *fields], rows(services.monthly_station, "month")),
         Resource("fuwu-zhoutongji", "服务统计周统计（按驿站）", "每个驿站每周（周一至周日）各类服务的人次；周次以周一的日期表示。",
                  [("周一日期", "date"), *fields], rows(services.weekly_station, "week")),
@@ -163,15 +214,22 @@ def service_resources(data: Disclosure, places: PlaceWords) -> list[Resource]:
 
 
 def open_data(
-    data: Disclosure, county: str, edition: dt.date, places: PlaceWords | None = None
+    data: Disclosure,
+    county: str,
+    edition: dt.date,
+    places: PlaceWords | None = None,
+    more: Sequence[Resource] = (),
 ) -> tuple[list[Resource], dict[str, bytes]]:
-    """The resources and the files to put under build/site/data/ (places named in the county's words)."""
+    """The resources (`more` after ours, e.g. the loop figures) and the files under build/site/data/."""
     places = places or PlaceWords()
     resources = [
         notice_resource(data, places),
         *progress_resources(data, places),
         feedback_resource(data, places),
+        *timeliness_resource(data, places),
+        *issue_resource(data, places),
         *service_resources(data, places),
+        *more,
     ]
     files = {f"data/{r.path}": to_csv(r) for r in resources}
     package = json.dumps(descriptor(resources, county, edition), ensure_ascii=False, indent=2) + "\n"

@@ -8,10 +8,14 @@ from ..buildkit.templating import render_template
 from ..model.output import Output
 from ..model.project import County
 from ..rules.ids import place_slug
+from ..rules.vocab import WRITTEN_OFF
 from . import Disclosure
+from .loops_published import loop_resources
 from .notices import ON_NOTICE
 from .opendata import open_data
+from .render_loops import loop_pages, loop_summary
 from .render_notices import render_notices, robots_txt
+from .render_reports import report_pages
 from .render_stats import feedback_pages, progress_pages, service_pages
 from .render_timeliness import timeliness_pages
 
@@ -36,14 +40,18 @@ def render_disclosure(data: Disclosure, county: County, templates: Path) -> Outp
     output.docs.update(feedback_pages(data, county, templates))
     output.docs.update(service_pages(data, county, slugs, templates))
     output.docs.update(timeliness_pages(data.timeliness, county, templates))
+    output.docs.update(loop_pages(data.loops, county, templates, slugs))
+    output.docs.update(report_pages(data, county, templates))
     book = data.notices
     output.docs[INDEX_PAGE] = render_template(
         templates, "site/disclosure/index.md.j2", county=county, current=book.current,
         archived=[e for e in book.on_site if e.edition.status != ON_NOTICE],
         withdrawn=book.withdrawn, progress=data.progress.county, feedback=data.feedback,
         timeliness=data.timeliness.total if data.timeliness and data.timeliness.months else None,
+        loops=loop_summary(data.loops), words={"written_off": WRITTEN_OFF},
     )  # fmt: skip
-    resources, files = open_data(data, county.county, county.edition, county.places)
+    more = loop_resources(data.loops, county.places)
+    resources, files = open_data(data, county.county, county.edition, county.places, more)
     output.site_files.update(files)
     output.docs[DATA_PAGE] = render_template(
         templates, "site/disclosure/data.md.j2", county=county, resources=resources, kinds=KINDS

@@ -8,14 +8,16 @@ from typing import Any
 from ..buildkit.templating import render_template
 from ..model.project import County
 from ..rules.ids import place_slug
-from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED
+from ..rules.vocab import FEEDBACK_CATEGORIES, HANDLED, REOPENED
 from . import Disclosure
 from .charts import Series, bar_chart
+from .render_loops import supervision_by_project
 from .services import SERVICE_TYPES
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+    """A rate as shown: 83.2%, or — when there was nothing to divide (None or NaN)."""
+    return "—" if value is None or value != value else f"{value:.1f}%"
 
 
 def progress_pages(
@@ -43,6 +45,7 @@ def progress_pages(
             townships=towns, chart=chart, table=table, slugs=slugs,
         )
     }  # fmt: skip
+    supervision = supervision_by_project(data.loops)
     for township in towns:
         projects = [p for p in progress.projects if p["township"] == township.label]
         docs[f"disclosure/gongcheng/{slugs[township.label]}.md"] = render_template(
@@ -51,6 +54,7 @@ def progress_pages(
             township=township,
             projects=projects,
             county=county,
+            supervision=supervision,
         )
     return docs
 
@@ -70,10 +74,11 @@ def feedback_pages(data: Disclosure, county: County, templates: Path) -> dict[st
     )
     table = [
         [m.month, m.total.collected, m.total.closed, m.total.in_progress, m.total.waiting,
-         *[m.total.by_category[c] for c in FEEDBACK_CATEGORIES], m.total.overdue, pct(m.total.satisfaction)]
+         *[m.total.by_category[c] for c in FEEDBACK_CATEGORIES], m.total.overdue, m.total.reopened,
+         pct(m.total.satisfaction), pct(m.total.revisit_rate)]
         for m in months
     ]  # fmt: skip
-    context: dict[str, Any] = {"county": county, "feedback": feedback}
+    context: dict[str, Any] = {"county": county, "feedback": feedback, "reopened": REOPENED}
     docs = {
         "disclosure/yijian/index.md": render_template(
             templates,
@@ -92,6 +97,7 @@ def feedback_pages(data: Disclosure, county: County, templates: Path) -> dict[st
             month=month,
             categories=FEEDBACK_CATEGORIES,
             county=county,
+            reopened=REOPENED,
         )
     return docs
 

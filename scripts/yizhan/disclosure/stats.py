@@ -8,8 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..rules.vocab import COUNTY, FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, NOT_REVISITED, SATISFIED, WAITING
+from ..rules.vocab import COUNTY, FEEDBACK_CATEGORIES, HANDLED, IN_PROGRESS, NOT_REVISITED, REOPENED, WAITING
 from ..rules.workdays import WorkCalendar
+from .loops import Loops
+from .notices import NoticeBook
 
 NOT_STARTED_LATE, NOT_FINISHED_LATE = "逾期未开工", "逾期未完工"
 
@@ -105,7 +107,8 @@ def project_progress(projects: pd.DataFrame, edition: dt.date, whole: str = f"�
 
 @dataclass
 class FeedbackGroup:
-    """意见建议 collected in one month (and township): counts, categories, 回访满意率."""
+    """意见建议 collected in one month (and township): counts and categories; the 回访 figures of the same
+    month and township from the 回访记录 (满意率 by 回访日期, 回访率 of the items 办结 that month)."""
 
     label: str
     collected: int = 0
@@ -116,15 +119,36 @@ class FeedbackGroup:
     by_category: dict[str, int] = field(default_factory=dict)
     revisited: int = 0
     satisfied: int = 0
+    reopened: int = 0  # 重新办理: latest 回访 不满意 with 再次办理 是; not counted as closed
+    closed_in_month: int = 0
+    closed_revisited: int = 0
 
     @property
     def satisfaction(self) -> float | None:
+        """回访满意率: (满意 + 基本满意) / 回访, from the 回访记录 (the latest 回访 of each item)."""
         return rate(self.satisfied, self.revisited)
 
+    @property
+    def revisit_rate(self) -> float | None:
+        """回访率: items 办结 in the month that have a 回访 record / items 办结 in the month."""
+        return rate(self.closed_revisited, self.closed_in_month)
 
-def feedback_group(label: str, group: pd.DataFrame) -> FeedbackGroup:
+
+REVISIT_FIGURES = {"revisited": "feedback_revisits", "satisfied": "feedback_satisfied",
+                   "closed_in_month": "closed", "closed_revisited": "closed_revisited"}  # fmt: skip
+
+
+def revisit_counts(loops: Loops | None, period: str | None, township: str) -> dict[str, int]:
+    """The loop frame's 回访 counts for one month (None: every month) and township (or the county's label)."""
+    if loops is None:
+        return {}
+    frame = loops.revisits
+    rows = frame[(frame["township"] == township) & ((frame["period"] == period) if period else True)]
+    return {name: int(rows[column].sum()) for name, column in REVISIT_FIGURES.items()}
+
+
+def feedback_group(label: str, group: pd.DataFrame, revisits: dict[str, int] | None = None) -> FeedbackGroup:
     status = group["status"]
-    revisit = group.loc[status == HANDLED, "revisit"].fillna(NOT_REVISITED)
     return FeedbackGroup(
         label=label,
         collected=len(group),
@@ -133,8 +157,8 @@ def feedback_group(label: str, group: pd.DataFrame) -> FeedbackGroup:
         waiting=int((status == WAITING).sum()),
         overdue=int(group["overdue"].sum()),
         by_category={c: int((group["category"] == c).sum()) for c in FEEDBACK_CATEGORIES},
-        revisited=int((revisit != NOT_REVISITED).sum()),
-        satisfied=int(revisit.isin(SATISFIED).sum()),
+        reopened=int((status == REOPENED).sum()),
+        **(revisits or {}),
     )
 
 
@@ -187,15 +211,29 @@ def feedback_stats(
     limit: int,
     workdays: WorkCalendar,
     whole: str = f"全{COUNTY}",
+    loops: Loops | None = None,
 ) -> FeedbackStats:
-    """Per month and township, with the open opinions past the county's time limit (工作日) flagged 逾期."""
+    """Per month and township, with the open opinions past the county's time limit (工作日) flagged 逾期.
+
+    The 回访 figures come from the 回访记录 (`loops`): an opinion whose latest 回访 is 不满意 with 再次办理 是
+    is 重新办理 and open again; without `loops` there is no 回访 figure."""
     frame = with_places(feedback, stations)
+    latest = (
+        loops.latest_revisits.set_index("feedback_id")["satisfaction"] if loops else pd.Series(dtype=object)
+    )
+    reopened = frame["feedback_id"].isin(loops.reopened_ids if loops else set()) & (
+        frame["status"] == HANDLED
+    )
+    frame["status"] = frame["status"].where(~reopened, REOPENED)
     frame["age"] = [workdays.between(d.date(), edition) if pd.notna(d) else 0 for d in frame["date"]]
     frame["overdue"] = (frame["status"] != HANDLED) & (frame["age"] > limit)
     frame["month"] = frame["date"].dt.strftime("%Y-%m")
     months = []
     for month, group in sorted(frame.groupby("month"), key=lambda pair: pair[0], reverse=True):
-        townships = [feedback_group(t, g) for t, g in group.groupby("township", sort=True)]
+        townships = [
+            feedback_group(t, g, revisit_counts(loops, str(month), t))
+            for t, g in group.groupby("township", sort=True)
+        ]
         closed = group[group["status"] == HANDLED].sort_values("feedback_id")
         measures = [
             {
@@ -205,11 +243,12 @@ def feedback_stats(
                 "category": item["category"],
                 "topic": item["topic"],
                 "measures": text(item["measures"]),
-                "revisit": text(item["revisit"]) or NOT_REVISITED,
+                "revisit": text(latest.get(item["feedback_id"])) or NOT_REVISITED,
             }
             for item in closed.to_dict("records")
         ]
-        months.append(FeedbackMonth(str(month), feedback_group(str(month), group), townships, measures))
+        total = feedback_group(str(month), group, revisit_counts(loops, str(month), whole))
+        months.append(FeedbackMonth(str(month), total, townships, measures))
     late = frame[frame["overdue"]].sort_values(["age", "feedback_id"], ascending=[False, True])
     overdue = [_open_item(item) for item in late.to_dict("records")]
     near = frame[(frame["status"] != HANDLED) & ~frame["overdue"] & (frame["age"] > limit - SOON_DAYS)]
@@ -217,4 +256,29 @@ def feedback_stats(
         _open_item(item)
         for item in near.sort_values(["age", "feedback_id"], ascending=[False, True]).to_dict("records")
     ]
-    return FeedbackStats(months, feedback_group(whole, frame), overdue, limit, soon)
+    return FeedbackStats(
+        months, feedback_group(whole, frame, revisit_counts(loops, None, whole)), overdue, limit, soon
+    )
+
+
+NOTICE_ISSUE, SUPERVISION_ISSUE = "救助对象公示", "民生工程监督情况"  # the two kinds of 公开信息 issue
+ISSUE_COLUMNS = ["month", "kind", "township", "items"]
+
+
+def disclosure_issues(book: NoticeBook, supervision: pd.DataFrame, whole: str) -> pd.DataFrame:
+    """公开信息期次: one 期 per township and 救助对象公示 batch on the site (posted, 公示中 or 已归档), and one per
+    township and month with 民生工程监督 records (the month's 监督情况 made public); `items` counts 户 or 次."""
+    rows = [
+        (notices.edition.batch, NOTICE_ISSUE, town.township, town.households)
+        for notices in book.on_site
+        for town in notices.townships
+    ]
+    checked = supervision[(supervision["township"] != whole) & (supervision["checks"] > 0)]
+    rows += [
+        (item["period"], SUPERVISION_ISSUE, item["township"], int(item["checks"]))
+        for item in checked.to_dict("records")
+    ]
+    frame = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    order = {NOTICE_ISSUE: 0, SUPERVISION_ISSUE: 1}
+    frame = frame.assign(_kind=frame["kind"].map(order)).sort_values(["month", "_kind", "township"])
+    return frame.drop(columns="_kind").reset_index(drop=True)

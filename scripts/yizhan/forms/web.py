@@ -9,6 +9,7 @@ from ..buildkit.templating import render_template
 from ..feedback.messages import FIELD, field_sentence
 from ..model.project import County
 from ..rules.numbers import js_rules
+from ..rules.vocab import DATE_ORDER
 from .model import Field, Form, flatten
 from .paper import condition_labels
 from .schema import column_titles
@@ -37,13 +38,26 @@ def web_rules() -> dict[str, Any]:
     return {"numbers": js_rules(), "messages": words}
 
 
+def with_date_order(fields: list[dict[str, Any]], form: Form) -> list[dict[str, Any]]:
+    """A date that must not come before another date of the form (vocab.DATE_ORDER) names that date."""
+    labels = {f["key"]: f["label"] for f in fields}
+    earlier_of = {later: earlier for earlier, later in DATE_ORDER.get(form.dataset, ()) if earlier in labels}
+    return [
+        {**f, "not_before": {"key": earlier_of[f["key"]], "title": labels[earlier_of[f["key"]]]}}
+        if f["key"] in earlier_of
+        else f
+        for f in fields
+    ]
+
+
 def web_spec(form: Form) -> dict[str, Any]:
     titles = column_titles(form)
+    fields = [field_spec(f, titles[f.key]) for f in flatten(form.fields) if f.has_value]
     return {
         "code": form.code,
         "title": form.title,
         "version": form.version,
-        "fields": [field_spec(f, titles[f.key]) for f in flatten(form.fields) if f.has_value],
+        "fields": with_date_order(fields, form),
         "rules": web_rules(),
         # The exported CSV carries each record's own number and the form version, as the dataset names them.
         "idTitle": form.dataset_columns.get("submission_id", "提交编号"),

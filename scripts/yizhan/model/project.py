@@ -48,6 +48,7 @@ class County:
     )  # 乡镇/村/组 or 街道/社区/网格, from the station register
     disclosure_in_workdays: bool = False  # 公示期 counted in 工作日 instead of calendar days
     calendar: WorkCalendar = field(default_factory=WorkCalendar, compare=False)  # 工作日 with 调休
+    public_officials: tuple[str, ...] = ()  # 责任人 names the county publishes (officials, never residents)
 
 
 @dataclass(frozen=True)

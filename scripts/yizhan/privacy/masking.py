@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from ..rules.numbers import fold, mask_numbers, parse_phone
 
 COMPOUND_SURNAMES = frozenset(
@@ -84,4 +86,12 @@ def mask_text(text: str) -> str:
     return mask_numbers(text, every_id=True)
 
 
+def officials_only(names: pd.Series, officials: frozenset[str]) -> pd.Series:
+    """责任人 as published: a name the county lists as a public official stays, every other cell is blank."""
+    names = names.astype("string").str.strip()
+    listed = names.isin(officials).fillna(False).to_numpy(dtype=bool)
+    return names.where(listed, "").astype(object)
+
+
 MASKS = {"name": mask_name, "phone": mask_phone, "text": mask_text}
+OFFICIAL = "official"  # the mask of a column whose names are public only for the county's public_officials

@@ -67,6 +67,8 @@ def collect_secrets(model: Model) -> Secrets:
         # Managers' names are published on purpose; a recipient of the same name is not a leak.
         for public in stations["manager"].astype(str):
             secrets.values.pop(public, None)
+    for official in model.county.public_officials:  # 责任人 the county publishes on purpose
+        secrets.values.pop(official, None)
     secrets.public_phones |= authored_phones(model)
     return secrets
 

@@ -39,6 +39,8 @@ ACTIVE, CLOSED = "运行", "停用"
 STATION_STATUSES = (ACTIVE, CLOSED)
 WAITING, IN_PROGRESS, HANDLED = "待办", "办理中", "已办结"
 FEEDBACK_STATUSES = (WAITING, IN_PROGRESS, HANDLED)
+# An opinion whose latest 回访 is 不满意 with 再次办理 是: shown so and not counted as closed (yizhan decides it).
+REOPENED = "重新办理"
 NOT_STARTED, BUILDING, BUILT = "未开工", "在建", "已完工"
 PROJECT_STATUSES = (NOT_STARTED, BUILDING, BUILT)
 # 回访结果 of an opinion: the first two count as satisfied in 回访满意率; an opinion not yet revisited.
@@ -57,6 +59,11 @@ RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED = (
     "不予受理",
 )
 APPLICATION_STATUSES = (RECEIVED, FORWARDED, REVIEWED, APPROVED, DONE, REFUSED)
+# 问题整改台账 (挂账销号): the three kinds of problem, and how far an item's 整改 has come.
+FROM_ABOVE, FOUND_ON_CHECK, FROM_RESIDENTS = "省市反馈", "排查发现", "群众反映"
+PROBLEM_SOURCES = (FROM_ABOVE, FOUND_ON_CHECK, FROM_RESIDENTS)
+TO_RECTIFY, RECTIFYING, WRITTEN_OFF = "待整改", "整改中", "已销号"
+PROBLEM_STATUSES = (TO_RECTIFY, RECTIFYING, WRITTEN_OFF)
 # Where a month's recipient notice stands on the edition date (yizhan decides it, nobody types it).
 ON_NOTICE, ARCHIVED, EXPIRED, NOT_YET = "公示中", "已归档", "已撤下", "未发布"
 NOTICE_STATUSES = (ON_NOTICE, ARCHIVED, EXPIRED, NOT_YET)
@@ -65,6 +72,7 @@ DATE_ORDER = {
     "feedback": (("date", "closed_date"),),
     "applications": (("received_date", "forwarded_date"), ("forwarded_date", "reviewed_date"),
                      ("reviewed_date", "approved_date"), ("received_date", "closed_date")),
+    "problems": (("found_date", "deadline"), ("found_date", "closed_date")),
 }  # fmt: skip
 # Register columns the import fills itself (from the policy that lists the form, and the first status).
 REGISTER_FILLED = ("policy_id", "status")
@@ -82,6 +90,9 @@ ALIASES: dict[str, dict[str, str]] = {
     "project_status": {"未动工": "未开工", "施工中": "在建", "建设中": "在建", "完工": "已完工", "已竣工": "已完工"},
     "recipient_category": {"低保": "城乡低保", "农村低保": "城乡低保", "城市低保": "城乡低保", "特困": "特困供养"},
     "feedback_category": {"资金": "资金类", "建设": "建设类", "保险": "保险类"},
+    "problem_source": {"省市反馈的": FROM_ABOVE, "上级反馈": FROM_ABOVE, "排查发现的": FOUND_ON_CHECK, "排查": FOUND_ON_CHECK,
+                       "群众反映的": FROM_RESIDENTS, "群众反馈": FROM_RESIDENTS},
+    "problem_status": {"未整改": TO_RECTIFY, "正在整改": RECTIFYING, "销号": WRITTEN_OFF, "已销号的": WRITTEN_OFF},
 }  # fmt: skip
 
 

@@ -89,6 +89,35 @@ class WorkCalendar:
         return self._count(end) - self._count(start)
 
 
+@dataclass(frozen=True)
+class Week:
+    """A week from Monday, and the day its 每周报 is due: its last working day (None: no working day)."""
+
+    monday: dt.date
+    due: dt.date | None
+
+    @property
+    def label(self) -> str:
+        sunday = self.monday + dt.timedelta(days=6)
+        return f"{self.monday.month}月{self.monday.day}日—{sunday.month}月{sunday.day}日"
+
+
+def week_of(monday: dt.date, calendar: WorkCalendar) -> Week:
+    """The week from `monday`, due on its last working day by the county's calendar."""
+    working = [d for d in (monday + dt.timedelta(days=n) for n in range(7)) if calendar.is_workday(d)]
+    return Week(monday, working[-1] if working else None)
+
+
+def weeks_between(first: dt.date, last: dt.date, calendar: WorkCalendar) -> list[Week]:
+    """Every week whose Monday falls from `first` to `last`, oldest first."""
+    monday = first + dt.timedelta(days=-first.weekday() % 7)
+    found = []
+    while monday <= last:
+        found.append(week_of(monday, calendar))
+        monday += dt.timedelta(weeks=1)
+    return found
+
+
 @functools.cache
 def _official_workday(day: dt.date) -> bool | None:
     """The State Council's answer for one day (None for a year the library does not know); the library

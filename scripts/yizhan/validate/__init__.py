@@ -19,12 +19,17 @@ from ..rules.workdays import calendar_from
 from . import tables
 from .applications import check_applications, check_calendar_years
 from .content import check_county, check_policies
+from .loops import check_loops
 
 # Dates of things that have happened: a warning when one is later than the edition date.
 DONE_DATES = {
     "projects": ("actual_start", "actual_end"),
     "feedback": ("date", "closed_date"),
     "services": ("date",),
+    "problems": ("found_date", "closed_date"),
+    "visits": ("visit_date",),
+    "revisits": ("revisit_date",),
+    "inspections": ("check_date",),
 }
 
 
@@ -66,7 +71,7 @@ def _check_references(project: Project, report: Report) -> None:
     for name in ("recipients", "projects"):
         if name in data:
             tables.check_places(data[name], towns, villages, report)
-    for name in ("feedback", "services", "revisits", "visits", "applications"):
+    for name in ("feedback", "services", "revisits", "visits", "applications", "problems"):
         if name in data:
             tables.check_station_refs(data[name], station_ids, report)
     policy_ids = {str(d.data.get("id")) for d in project.policy_docs.values() if isinstance(d.data, dict)}
@@ -86,6 +91,7 @@ def _check_references(project: Project, report: Report) -> None:
         check_calendar_years(data["applications"], calendar_from(county.get("workdays")), longest, report)
     if "feedback" in data:
         tables.check_feedback(data["feedback"], report)
+    check_loops(data, towns, report)
 
 
 def _check_station_ids(stations: Any, report: Report) -> None:
@@ -161,6 +167,7 @@ def to_county(data: dict[str, Any]) -> County:
         handbook_size=str(data.get("handbook_size") or "A4"),
         disclosure_in_workdays=data.get("disclosure_day_kind") == "工作日",
         calendar=calendar_from(data.get("workdays")),
+        public_officials=tuple(dict.fromkeys(s.strip() for s in _strings(data.get("public_officials")))),
     )
 
 

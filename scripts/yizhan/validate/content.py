@@ -46,6 +46,7 @@ COUNTY_KEYS = (
     Key("service_day", "服务日", "text"),
     Key("service_hours", "服务时间", "text", required=False),
     Key("handbook_size", "手册开本", "text", required=False, choices=HANDBOOK_SIZES),
+    Key("public_officials", "公开姓名的责任人", "list", required=False),
     Key("categories", "政策类别", "list"),
     Key(
         "commitments",

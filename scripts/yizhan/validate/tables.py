@@ -266,7 +266,8 @@ def check_not_after(dataset: Dataset, keys: tuple[str, ...], edition: str, repor
     """Dates of things already done (开工, 办结, 收集) cannot be later than the edition being published."""
     for key in keys:
         title = dataset.spec.column(key).title
-        for row, value in dataset.frame[key].items():
-            if value and _ISO_DATE.fullmatch(value) and value > edition:
-                loc = where(dataset, row, key)
-                report.add("YZ-RULE-011", loc, severity=WARNING, title=title, value=value, edition=edition)
+        values = dataset.frame[key]
+        dated = values.str.fullmatch(_ISO_DATE.pattern).fillna(False).astype(bool)
+        for row, value in values[dated & (values > edition)].items():
+            loc = where(dataset, row, key)
+            report.add("YZ-RULE-011", loc, severity=WARNING, title=title, value=value, edition=edition)

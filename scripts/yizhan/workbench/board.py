@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..rules.workdays import WorkCalendar
+from ..rules.workdays import Week, WorkCalendar, week_of
 
 WEEKS = 8  # weeks shown, the current one last
 REPORTED, PROBLEMS, DUE, LATE, REST = "reported", "problems", "due", "late", "rest"
@@ -18,29 +18,10 @@ STATES = {
 }
 
 
-@dataclass(frozen=True)
-class Week:
-    """A week from Monday, and the day its report is due: its last working day (None: no working day)."""
-
-    monday: dt.date
-    due: dt.date | None
-
-    @property
-    def label(self) -> str:
-        sunday = self.monday + dt.timedelta(days=6)
-        return f"{self.monday.month}月{self.monday.day}日—{sunday.month}月{sunday.day}日"
-
-
 def weeks_until(today: dt.date, calendar: WorkCalendar, count: int = WEEKS) -> list[Week]:
     """The `count` weeks up to the one holding `today`, oldest first."""
     this_monday = today - dt.timedelta(days=today.weekday())
-    weeks = []
-    for back in range(count - 1, -1, -1):
-        monday = this_monday - dt.timedelta(weeks=back)
-        days = [monday + dt.timedelta(days=n) for n in range(7)]
-        working = [d for d in days if calendar.is_workday(d)]
-        weeks.append(Week(monday, working[-1] if working else None))
-    return weeks
+    return [week_of(this_monday - dt.timedelta(weeks=back), calendar) for back in range(count - 1, -1, -1)]
 
 
 def state(week: Week, today: dt.date, uploads: list[tuple[dt.date, bool]]) -> str:

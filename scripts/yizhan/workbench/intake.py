@@ -16,6 +16,7 @@ from ..load import load_dataset
 from ..model.project import Dataset, Project
 from ..validate import tables
 from ..validate.applications import check_applications
+from ..validate.loops import LOOP_TABLES, check_loop_table
 from .accounts import User
 from .permissions import may_change_township
 
@@ -125,6 +126,7 @@ def _check(project: Project, upload: Dataset, report: Report) -> None:
     tables.check_values(upload, report)
     data = project.datasets
     name = upload.spec.name
+    towns: set[str] = set()
     if "stations" in data and name != "stations":
         scratch = Report()
         towns, villages, station_ids = tables.check_hierarchy(data["stations"], scratch)
@@ -139,6 +141,8 @@ def _check(project: Project, upload: Dataset, report: Report) -> None:
         tables.check_projects(upload, policy_ids, report)
     elif name == "applications":
         check_applications(upload, policy_ids, report)
+    elif name in LOOP_TABLES:
+        check_loop_table(upload, data, towns, report)
 
 
 def located(problem: Problem, sheet: str) -> Located:

@@ -52,11 +52,13 @@
 
   // The number rules and the wording come from the Python side (yizhan/numbers.py, messages.py), never written here.
   var rules = window.yizhanRules(spec.rules), say = rules.say;
-  function problem(f, v) {
+  function problem(f, v, answers) {
     if (!v) { return f.required ? say("required", { title: f.label }) : ""; }
     if (f.kind === "id_number") { return rules.idProblem(v); }
     if (f.kind === "phone") { return rules.phoneProblem(v); }
     if (f.kind === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(v)) { return say("date"); }
+    var earlier = f.not_before ? answers[f.not_before.key] : "";
+    if (earlier && /^\d{4}-\d{2}-\d{2}$/.test(earlier) && v < earlier) { return say("not_before", { title: f.not_before.title }); }
     if (f.kind === "integer" && !/^-?\d+$/.test(v)) { return say("integer"); }
     if ((f.kind === "decimal" || f.kind === "money") && !/^-?\d+(\.\d+)?$/.test(v)) { return say("number"); }
     if (f.min !== undefined && +v < f.min) { return say("minimum", { minimum: f.min }); }
@@ -71,7 +73,7 @@
     var errors = [];
     spec.fields.forEach(function (f) {
       if (!shown(f, answers)) { return; }
-      var message = problem(f, answers[f.key]);
+      var message = problem(f, answers[f.key], answers);
       if (message) { errors.push({ field: f, message: message }); }
     });
     return errors;
