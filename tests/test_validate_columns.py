@@ -14,7 +14,7 @@ from yizhan.feedback.report import WARNING, Report
 from yizhan.load import load
 from yizhan.model.project import Dataset, Project
 from yizhan.rules.vocab import GROUP, TOWNSHIP, VILLAGE, tier_of
-from yizhan.validate import applications, tables
+from yizhan.validate import applications, tables, validate, validate_table
 
 SEEDS = range(4)
 ROWS = 1500  # of each table: enough for every kind of fault, quick to read row by row
@@ -147,11 +147,13 @@ def test_dates_after_the_edition_match_every_row(project: Project, seed: int) ->
     services = scrambled(project.datasets["services"], seed, share=0.05)
     fast, slow = Report(), Report()
     tables.check_not_after(services, ("date",), "2026-03-31", fast)
+    fast.group_rows()
     for row, value in services.frame["date"].items():
         if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and value > "2026-03-31":
             slow.add("YZ-RULE-011", tables.where(services, row, "date"), severity=WARNING, title="日期",
                      value=value, edition="2026-03-31")  # fmt: skip
-    assert fast.problems == slow.problems and fast.problems
+    slow.group_rows()  # as `validate` does after its row checks
+    assert fast.problems == slow.problems and fast.problems[0].rows
 
 
 def test_free_text_columns_are_skipped_only_where_no_cell_can_fail(project: Project) -> None:
@@ -168,3 +170,25 @@ def test_free_text_columns_are_skipped_only_where_no_cell_can_fail(project: Proj
     found = Report()
     tables.check_types(services, found)  # the other columns are still read
     assert {p.code for p in found.problems} >= {"YZ-DATA-004"}
+
+
+def test_one_tables_checks_are_what_validate_reports_in_its_file(project: Project) -> None:
+    """validate_table, used by the workbench's merge check, against the whole county's validation."""
+    found = set()
+    before = validate(project).problems
+    for seed, name in enumerate(sorted(project.datasets)):
+        changed = scrambled(project.datasets[name], seed, share=0.05)
+        trial = replace(project, datasets={**project.datasets, name: changed})
+        whole = validate(trial)
+        own = [
+            p
+            for p in whole.problems[len(trial.load_report.problems) :]
+            if p.where and p.where.file == changed.source
+        ]
+        alone = validate_table(trial, name)
+        assert alone.problems == own, name
+        if name != "stations":  # everything else is in other files and the same as before the change
+            others = [p for p in whole.problems if p not in own]
+            assert [p for p in before if not (p.where and p.where.file == changed.source)] == others
+        found |= {p.code for p in alone.errors}
+    assert {"YZ-DATA-004", "YZ-RULE-003", "YZ-RULE-006"} <= found

@@ -30,7 +30,7 @@ from .county import CountyPages, when
 from .guard import Limits
 from .intake import REJECTED, Intake, Located, check_upload, located
 from .marked import marked_workbook
-from .merging import WRITING, accepted_townships, merge_upload
+from .merging import WRITING, Current, accepted_townships, merge_upload
 from .sniff import MAX_UPLOAD, SUFFIXES, Refused, kind_of, shown_name
 from .store import Store
 
@@ -50,6 +50,7 @@ class Workbench(CountyPages):
         self.templates = Jinja2Templates(env=env)
         self.tables = self._tables()
         self.jobs = jobs.Jobs(self._broke_off)
+        self.county = Current(self.root)  # the project as the last merge left it (used under WRITING)
         self._resume()
 
     def _tables(self) -> dict[str, str]:
@@ -232,7 +233,7 @@ class Workbench(CountyPages):
         with WRITING, tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"upload{SUFFIXES[row['kind']]}"
             replace_file(path, self.store.file(row["sha256"]).read_bytes())
-            project = load(self.root)
+            project = self.county.project()
             intake = check_upload(project, row["dataset"], path, row["filename"], user)
             result: dict = {"intake": intake.to_dict(), "merge_problems": [], "version": None}
             if intake.dataset is None or not intake.usable:
@@ -241,7 +242,8 @@ class Workbench(CountyPages):
             else:
                 self._stage(number, jobs.MERGING)
                 outcome = merge_upload(self.store, project, row["dataset"], intake, user.name,
-                                       accepted_townships(intake), number)  # fmt: skip
+                                       accepted_townships(intake), number, self.county.valid)  # fmt: skip
+                self.county.written(outcome)
                 code, values, result["version"] = outcome.code, outcome.values, outcome.version
                 result["merge_problems"] = [
                     asdict(located(p, "")) for p in outcome.problems

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 import tempfile
 import threading
 import time
@@ -22,14 +24,51 @@ from ..buildkit.cache import replace_file
 from ..feedback import messages
 from ..feedback.report import Problem, Report
 from ..intake.tabular import HEADER_SCAN, SEPARATORS, detect_encoding, normalize_header
-from ..load import load_dataset
+from ..load import load, load_dataset
 from ..model.project import Dataset, Project
-from ..validate import validate
+from ..validate import validate, validate_table
 from .intake import Intake, periods_of, townships_of
 from .store import Store
 
 # One merge or restore at a time in this process: each reads the table it then replaces.
 WRITING = threading.Lock()
+LINE_END = re.compile(r"\r\n|\r|\n")  # what the csv module ends a record at
+
+
+class Current:
+    """The county project as the workbench last read or wrote it, and whether it passes full validation.
+
+    Reading a county takes longer than checking an upload; the project is read again only when a file
+    of it changed since (an edit outside the workbench, `yizhan collect import`): each file's size,
+    time and inode are compared. Used under WRITING, like every merge."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._key: tuple = ()
+        self._project: Project | None = None
+        self.valid = False  # known to pass full validation
+
+    def project(self) -> Project:
+        key = _files_key(self.root)
+        if self._project is None or key != self._key:
+            self._project, self._key, self.valid = load(self.root), key, False
+        return self._project
+
+    def written(self, outcome: Outcome) -> None:
+        """After a merge or restore: the project as written, valid (else nothing was written)."""
+        if outcome.project is not None and outcome.version is not None:
+            self._project, self._key, self.valid = outcome.project, _files_key(self.root), True
+
+
+def _files_key(root: Path) -> tuple:
+    """Every file `load` reads, with its size, change time and inode (a file replaced is a new inode)."""
+    found = []
+    for folder in ("content", "forms", "datasets"):
+        for here, _, names in os.walk(root / folder):
+            for name in names:
+                info = os.stat(os.path.join(here, name))
+                found.append((here, name, info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(sorted(found))
 
 
 @dataclass
@@ -40,14 +79,15 @@ class Outcome:
     values: dict[str, object] = field(default_factory=dict)
     version: int | None = None
     problems: list[Problem] = field(default_factory=list)
+    project: Project | None = None  # the county as written (a merge or restore made), known valid
 
     @property
     def text(self) -> tuple[str, str]:
         return messages.text(self.code, **self.values)
 
 
-def _lines(data: bytes, titles: set[str] | None = None) -> tuple[str, list[list[str]], str, str]:
-    """A CSV file's encoding, records, line ending and separator (the one its header is found under)."""
+def _decoded(data: bytes, titles: set[str] | None = None) -> tuple[str, str, str, str]:
+    """A CSV file's encoding, text, line ending and separator (the one its header is found under)."""
     encoding = detect_encoding(data)
     text = data.decode(encoding).removeprefix("\ufeff")
     ending = "\r\n" if "\r\n" in text[:4096] else "\n"
@@ -57,23 +97,48 @@ def _lines(data: bytes, titles: set[str] | None = None) -> tuple[str, list[list[
         return max((len(set(titles or ()) & {normalize_header(c) for c in r}) for r in head), default=0)
 
     sep = max(SEPARATORS, key=found) if titles else ","
+    return encoding, text, ending, sep
+
+
+def _lines(data: bytes, titles: set[str] | None = None) -> tuple[str, list[list[str]], str, str]:
+    """A CSV file's encoding, records, line ending and separator (the one its header is found under)."""
+    encoding, text, ending, sep = _decoded(data, titles)
     return encoding, list(csv.reader(io.StringIO(text, newline=""), delimiter=sep)), ending, sep
 
 
-def _csv_bytes(records: list[list[str]], encoding: str, ending: str, sep: str) -> bytes:
+def _plain_lines(text: str) -> list[str] | None:
+    """The lines of a CSV text without a quote (then each line is one record, its cells split at the
+    separator, and the csv module writes it back as it is); None when a cell is quoted."""
+    if '"' in text or "\0" in text:
+        return None
+    lines = LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()  # the end of the last line, or an empty file
+    return lines
+
+
+def _csv_bytes(records: list[list[str]], encoding: str, ending: str, sep: str, before: str = "") -> bytes:
+    """`before` (lines already in CSV form) and `records`, written as the file was: encoding, ending, separator."""
     buffer = io.StringIO()
+    buffer.write(before)
     csv.writer(buffer, lineterminator=ending, delimiter=sep).writerows(records)
     bom = "\ufeff" if encoding == "utf-8-sig" else ""
     return (bom + buffer.getvalue()).encode("utf-8" if encoding == "utf-8-sig" else encoding)
 
 
 def merged_table(
-    project: Project, current: Dataset, intake: Intake, townships: set[str]
+    project: Project, current: Dataset, intake: Intake, townships: set[str], plain: bool = True
 ) -> tuple[bytes, int, int]:
-    """The county CSV with the scope's rows replaced by the upload's accepted rows; (bytes, added, removed)."""
+    """The county CSV with the scope's rows replaced by the upload's accepted rows; (bytes, added, removed).
+
+    A file without quotes is taken line by line and its kept lines written back as they are, the
+    same bytes the csv module would write for them (`plain=False` always goes through the module)."""
     titles = {normalize_header(c.title) for c in current.spec.columns}
-    encoding, records, ending, sep = _lines(current.file.read_bytes(), titles)
-    header = next((r for r in records if titles & {normalize_header(c) for c in r}), [])
+    encoding, text, ending, sep = _decoded(current.file.read_bytes(), titles)
+    lines = _plain_lines(text) if plain else None
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep)) if lines is None else []
+    heads = records if lines is None else (line.split(sep) for line in lines)
+    header = next((r for r in heads if titles & {normalize_header(c) for c in r}), [])
     owners = townships_of(project, current)
     accepted = intake.accepted()
     scope = owners.isin(townships)
@@ -82,10 +147,16 @@ def merged_table(
     if new_periods is not None and old_periods is not None:
         scope &= old_periods.isin(set(new_periods))
     removed = {int(r) for r in current.frame.index[scope]}
-    kept = [r for number, r in enumerate(records, start=1) if number not in removed]
     keys = {normalize_header(c.title): c.key for c in current.spec.columns}
     order = [keys.get(normalize_header(title)) for title in header]
     added = added_records(accepted, order)
+    if lines is not None:
+        kept_lines = [line for number, line in enumerate(lines, start=1) if number not in removed]
+        while kept_lines and not kept_lines[-1].replace(sep, "").strip():
+            kept_lines.pop()
+        before = "".join(line + ending for line in kept_lines)
+        return _csv_bytes(added, encoding, ending, sep, before), len(added), len(removed)
+    kept = [r for number, r in enumerate(records, start=1) if number not in removed]
     while kept and not any(c.strip() for c in kept[-1]):
         kept.pop()
     return _csv_bytes(kept + added, encoding, ending, sep), len(added), len(removed)
@@ -97,20 +168,30 @@ def added_records(accepted: pd.DataFrame, order: list[str | None]) -> list[list[
     return [[c[i] if c is not None else "" for c in columns] for i in range(len(accepted))]
 
 
-def checked(project: Project, current: Dataset, data: bytes) -> tuple[bool, list[Problem]]:
-    """Whether the whole project is valid with `data` as the table's file (as `yizhan validate` judges)."""
+def checked(
+    project: Project, current: Dataset, data: bytes, county_valid: bool = False
+) -> tuple[bool, list[Problem], Project | None]:
+    """Whether the whole project is valid with `data` as the table's file (as `yizhan validate` judges);
+    also the project as it would then be read (None when the table cannot be read at all).
+
+    `county_valid`: the project as it is passes full validation. Then only the changed table's own
+    checks can find an error (validate_table), unless it is the 驿站名录 every table refers to; the
+    whole county is validated when those checks find one, to name every problem of the refusal."""
     with tempfile.TemporaryDirectory() as folder:
-        trial = Path(folder) / current.file.name
+        trial = Path(folder) / current.source  # read where the project has it: the same locations
         replace_file(trial, data)
         scratch = Report()
         dataset = load_dataset(Path(folder), current.spec, trial, scratch)
-        if dataset is None:
-            return False, scratch.errors
-        dataset = replace(dataset, file=current.file, source=current.source)
-        datasets = {**project.datasets, current.spec.name: dataset}
-        trial_project = replace(project, datasets=datasets, load_report=_without(project, current, scratch))
-        after = validate(trial_project)
-    return after.valid, after.errors
+    if dataset is None:
+        return False, scratch.errors, None
+    dataset = replace(dataset, file=current.file, source=current.source)
+    datasets = {**project.datasets, current.spec.name: dataset}
+    trial_project = replace(project, datasets=datasets, load_report=_without(project, current, scratch))
+    name = current.spec.name
+    if county_valid and name != "stations" and scratch.valid and validate_table(trial_project, name).valid:
+        return True, [], trial_project
+    after = validate(trial_project)
+    return after.valid, after.errors, trial_project
 
 
 def _without(project: Project, current: Dataset, fresh: Report) -> Report:
@@ -153,9 +234,18 @@ def baseline(store: Store, current: Dataset) -> int:
 
 
 def merge_upload(
-    store: Store, project: Project, name: str, intake: Intake, user: str, townships: set[str], upload: int
+    store: Store,
+    project: Project,
+    name: str,
+    intake: Intake,
+    user: str,
+    townships: set[str],
+    upload: int,
+    county_valid: bool = False,
 ) -> Outcome:
-    """Write the upload's rows into the county's table when the county stays valid; keep every version."""
+    """Write the upload's rows into the county's table when the county stays valid; keep every version.
+
+    `county_valid`: `project` is known to pass full validation (see `checked`)."""
     current = project.datasets[name]
     title = current.spec.title
     if current.file.suffix.lower() != ".csv":
@@ -165,7 +255,7 @@ def merge_upload(
     data, added, removed = merged_table(project, current, intake, townships)
     if data == current.file.read_bytes():
         return Outcome("YZ-WEB-018")
-    valid, problems = checked(project, current, data)
+    valid, problems, written = checked(project, current, data, county_valid)
     if not valid:
         return Outcome("YZ-WEB-017", problems=problems)
     previous = baseline(store, current)
@@ -176,21 +266,22 @@ def merge_upload(
     ]
     version = record(store, name, digest, user, summary, upload=upload)
     values = {"table": title, "added": added, "removed": removed, "version": version, "previous": previous}
-    return Outcome("YZ-WEB-019", values, version)
+    return Outcome("YZ-WEB-019", values, version, project=written)
 
 
-def restore(store: Store, project: Project, version: dict, user: str) -> Outcome:
+def restore(store: Store, project: Project, version: dict, user: str, county_valid: bool = False) -> Outcome:
     """Bring an earlier version back as a new version, when the county is valid with it."""
     current = project.datasets[version["dataset"]]
     data = store.file(version["sha256"]).read_bytes()
-    valid, problems = checked(project, current, data)
+    valid, problems, written = checked(project, current, data, county_valid)
     if not valid:
         return Outcome("YZ-WEB-026", {"version": version["id"]}, problems=problems)
     previous = baseline(store, current)
     replace_file(current.file, data, durable=True)
     summary = messages.text("YZ-WEB-024", version=version["id"], new="", previous=previous)[0]
     new = record(store, current.spec.name, version["sha256"], user, summary, restored_from=version["id"])
-    return Outcome("YZ-WEB-024", {"version": version["id"], "new": new, "previous": previous}, new)
+    values = {"version": version["id"], "new": new, "previous": previous}
+    return Outcome("YZ-WEB-024", values, new, project=written)
 
 
 @dataclass
