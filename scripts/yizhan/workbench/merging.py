@@ -126,10 +126,39 @@ def _csv_bytes(records: list[list[str]], encoding: str, ending: str, sep: str, b
     return (bom + buffer.getvalue()).encode("utf-8" if encoding == "utf-8-sig" else encoding)
 
 
+@dataclass
+class Part:
+    """One upload's share of a merge: its checked rows, the townships it replaces, who sent it, its number."""
+
+    intake: Intake
+    townships: set[str]
+    user: str
+    upload: int
+
+
 def merged_table(
     project: Project, current: Dataset, intake: Intake, townships: set[str], plain: bool = True
 ) -> tuple[bytes, int, int]:
-    """The county CSV with the scope's rows replaced by the upload's accepted rows; (bytes, added, removed).
+    """The county CSV with the scope's rows replaced by the upload's accepted rows; (bytes, added, removed)."""
+    data, counts = merged_parts(project, current, [(intake.accepted(), townships)], plain)
+    return data, *counts[0]
+
+
+def _scope(project: Project, current: Dataset, accepted: pd.DataFrame, townships: set[str]) -> pd.Series:
+    """The county's rows an upload replaces: of its townships, in the months it covers (if the table has any)."""
+    scope = townships_of(project, current).isin(townships)
+    new_periods = periods_of(replace(current, frame=accepted))
+    old_periods = periods_of(current)
+    if new_periods is not None and old_periods is not None:
+        scope &= old_periods.isin(set(new_periods))
+    return scope
+
+
+def merged_parts(
+    project: Project, current: Dataset, parts: list[tuple[pd.DataFrame, set[str]]], plain: bool = True
+) -> tuple[bytes, list[tuple[int, int]]]:
+    """The county CSV with each part's scope replaced by its accepted rows, in turn; (bytes, (added, removed)
+    of each part). The parts' scopes must not meet (`meet`): no part replaces rows another one adds.
 
     A file without quotes is taken line by line and its kept lines written back as they are, the
     same bytes the csv module would write for them (`plain=False` always goes through the module)."""
@@ -139,27 +168,38 @@ def merged_table(
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep)) if lines is None else []
     heads = records if lines is None else (line.split(sep) for line in lines)
     header = next((r for r in heads if titles & {normalize_header(c) for c in r}), [])
-    owners = townships_of(project, current)
-    accepted = intake.accepted()
-    scope = owners.isin(townships)
-    new_periods = periods_of(replace(current, frame=accepted))
-    old_periods = periods_of(current)
-    if new_periods is not None and old_periods is not None:
-        scope &= old_periods.isin(set(new_periods))
-    removed = {int(r) for r in current.frame.index[scope]}
     keys = {normalize_header(c.title): c.key for c in current.spec.columns}
     order = [keys.get(normalize_header(title)) for title in header]
-    added = added_records(accepted, order)
+    removed: set[int] = set()
+    added: list[list[str]] = []
+    counts = []
+    for accepted, townships in parts:
+        rows = {int(r) for r in current.frame.index[_scope(project, current, accepted, townships)]}
+        mine = added_records(accepted, order)
+        removed |= rows
+        added += mine
+        counts.append((len(mine), len(rows)))
     if lines is not None:
         kept_lines = [line for number, line in enumerate(lines, start=1) if number not in removed]
         while kept_lines and not kept_lines[-1].replace(sep, "").strip():
             kept_lines.pop()
         before = "".join(line + ending for line in kept_lines)
-        return _csv_bytes(added, encoding, ending, sep, before), len(added), len(removed)
+        return _csv_bytes(added, encoding, ending, sep, before), counts
     kept = [r for number, r in enumerate(records, start=1) if number not in removed]
     while kept and not any(c.strip() for c in kept[-1]):
         kept.pop()
-    return _csv_bytes(kept + added, encoding, ending, sep), len(added), len(removed)
+    return _csv_bytes(kept + added, encoding, ending, sep), counts
+
+
+def meet(current: Dataset, first: Part, second: Part) -> bool:
+    """Whether two uploads of a table could touch the same rows: a township in common, and a month in
+    common when the table has months (then one may replace what the other adds: they go one by one)."""
+    if not first.townships & second.townships:
+        return False
+    if periods_of(current) is None:
+        return True
+    months = [periods_of(replace(current, frame=p.intake.accepted())) for p in (first, second)]
+    return months[0] is None or months[1] is None or bool(set(months[0]) & set(months[1]))
 
 
 def added_records(accepted: pd.DataFrame, order: list[str | None]) -> list[list[str]]:
@@ -267,6 +307,48 @@ def merge_upload(
     version = record(store, name, digest, user, summary, upload=upload)
     values = {"table": title, "added": added, "removed": removed, "version": version, "previous": previous}
     return Outcome("YZ-WEB-019", values, version, project=written)
+
+
+def merge_together(
+    store: Store, project: Project, name: str, parts: list[Part], county_valid: bool = False
+) -> list[Outcome] | None:
+    """Uploads of one table waiting in turn, merged with one check of the county and one write: the
+    outcome of each, as `merge_upload` would give it one after another, or None when they should go
+    one by one (a part that changes nothing or could meet another, or a county the whole would fail:
+    then each upload's own merge names its own problems). They share one new version."""
+    current = project.datasets[name]
+    if len(parts) < 2 or current.file.suffix.lower() != ".csv":
+        return None
+    if any(p.intake.accepted().empty for p in parts):
+        return None
+    if any(meet(current, a, b) for i, a in enumerate(parts) for b in parts[i + 1 :]):
+        return None
+    original = current.file.read_bytes()
+    data, counts = merged_parts(project, current, [(p.intake.accepted(), p.townships) for p in parts])
+    if data == original:
+        return None
+    for part, (added, removed) in zip(parts, counts, strict=True):
+        # a part putting back as many rows as it takes out may change nothing on its own (YZ-WEB-018)
+        if added == removed and merged_table(project, current, part.intake, part.townships)[0] == original:
+            return None
+    valid, _, written = checked(project, current, data, county_valid)
+    if not valid:
+        return None
+    previous = baseline(store, current)
+    digest = store.keep(data)
+    replace_file(current.file, data, durable=True)
+    title = current.spec.title
+    total = [sum(c[i] for c in counts) for i in (0, 1)]
+    summary = messages.text(
+        "YZ-WEB-019", table=title, added=total[0], removed=total[1], version="", previous=""
+    )
+    users = "、".join(dict.fromkeys(p.user for p in parts))
+    version = record(store, name, digest, users, summary[0], upload=parts[0].upload)
+    return [
+        Outcome("YZ-WEB-019", {"table": title, "added": added, "removed": removed, "version": version,
+                               "previous": previous}, version, project=written)
+        for added, removed in counts
+    ]  # fmt: skip
 
 
 def restore(store: Store, project: Project, version: dict, user: str, county_valid: bool = False) -> Outcome:
