@@ -272,3 +272,22 @@ def test_uploads_waiting_together_are_merged_in_one_check_each_with_its_own_resu
         intake = check_upload(project, "services", path, "services.csv", user)
         assert merge_upload(store, project, "services", intake, name, {town}, i + 1).code == "YZ-WEB-019"
     assert (county / SERVICES).read_bytes() == (reference / SERVICES).read_bytes()
+
+
+def test_another_tables_upload_in_between_keeps_the_order(county: Path) -> None:
+    rows = read_rows(county / "datasets/意见建议.csv")
+    own = [list(r) for r in rows[1:] if r[1].startswith("2026-01") and r[2].startswith("YZ-01")]
+    own[0][rows[0].index("内容摘要")] = "排在中间的意见"
+    opinions = ("\ufeff" + "\r\n".join(",".join(r) for r in [rows[0], *own]) + "\r\n").encode("utf-8")
+    with serving(county) as (base, bench):
+        (cg, cg_csrf), (qx, qx_csrf) = logged_in(base, "cg"), logged_in(base, "qx")
+        with WRITING:
+            first = send(cg, cg_csrf, month_log(county, "城关镇", "2026-03", "甲"))
+            answer = cg.request("/upload", {"csrf": cg_csrf, "table": "feedback"}, opinions)
+            middle = int(answer.location.rsplit("/", 1)[-1])
+            last = send(qx, qx_csrf, month_log(county, OTHER_TOWN, "2026-03", "乙"))
+        for client, number in ((cg, first), (cg, middle), (qx, last)):
+            assert "ok" in finished(client, number).select_one("#outcome")["class"]  # type: ignore[index]
+        with bench.store.connect() as db:
+            made = [db.execute("SELECT version FROM uploads WHERE id = ?", (n,)).fetchone()[0] for n in (first, middle, last)]  # fmt: skip
+    assert made[0] < made[1] < made[2]  # one after another, as they came: not the two service logs first

@@ -270,16 +270,18 @@ class Workbench(CountyPages):
         return check_upload(project, row["dataset"], path, row["filename"], user)
 
     def _waiting_behind(self, project: Project, row: dict, first: Part, folder: Path) -> list[Part]:
-        """Uploads of the same table queued after `row`, checked, that can be merged together with it:
-        up to the first one that cannot be (unusable, or meeting the rows of one before it)."""
+        """Uploads of the same table queued right after `row`, checked, that can be merged together with
+        it: up to the first one that cannot be (another table's, which may change what these rows
+        refer to; unusable; or meeting the rows of one before it). The order of merging stays first
+        come, first served."""
         with self.store.connect() as db:
             queued = [dict(r) for r in db.execute(
-                "SELECT * FROM uploads WHERE id > ? AND dataset = ? ORDER BY id LIMIT ?",
-                (row["id"], row["dataset"], TOGETHER))]  # fmt: skip
+                "SELECT * FROM uploads WHERE id > ? ORDER BY id LIMIT ?", (row["id"], TOGETHER))]  # fmt: skip
         current = project.datasets.get(row["dataset"])
         parts: list[Part] = []
         for other in queued:
-            if current is None or json.loads(other["result"] or "{}").get("stage") != jobs.QUEUED:
+            stage = json.loads(other["result"] or "{}").get("stage")
+            if current is None or other["dataset"] != row["dataset"] or stage != jobs.QUEUED:
                 break
             user = accounts.User(other["user"], *self._role(other["user"]))
             self._stage(other["id"], jobs.CHECKING)
