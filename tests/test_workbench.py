@@ -8,10 +8,12 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 from openpyxl import load_workbook
 
+from conftest import write_rows
 from workbench_files import (
     BAD_ID,
     BAD_PHONE,
@@ -24,11 +26,12 @@ from workbench_files import (
 )
 from yizhan.feedback import messages
 from yizhan.load import load
+from yizhan.validate import validate, validate_table
 from yizhan.workbench import accounts, permissions
 from yizhan.workbench.accounts import ADMIN, TOWNSHIP, VIEWER, AccountError, User
 from yizhan.workbench.intake import ACCEPTED, OTHER, REJECTED, check_upload
 from yizhan.workbench.marked import ERROR_FILL, RESULTS_SHEET, marked_workbook
-from yizhan.workbench.merging import accepted_townships, diff, merge_upload, restore
+from yizhan.workbench.merging import Current, accepted_townships, diff, merge_upload, restore
 from yizhan.workbench.sniff import MAX_UPLOAD, OLE_MAGIC, Refused, kind_of, shown_name
 from yizhan.workbench.store import Store
 
@@ -255,7 +258,10 @@ def test_merge_replaces_the_townships_month_and_nothing_else(tmp_path: Path, min
     assert rows_of(mini, RECIPIENTS) == before
 
 
-def test_nothing_is_written_when_the_county_would_fail_validation(tmp_path: Path, mini: Path) -> None:
+@pytest.mark.parametrize("county_valid", [False, True])
+def test_nothing_is_written_when_the_county_would_fail_validation(
+    tmp_path: Path, mini: Path, county_valid: bool
+) -> None:
     store = Store(mini)
     rows = rows_of(mini, "datasets/意见建议.csv")
     header = rows[0]
@@ -268,11 +274,58 @@ def test_nothing_is_written_when_the_county_would_fail_validation(tmp_path: Path
     project = load(mini)
     intake = check_upload(project, "feedback", path, "dup.csv", CHENGGUAN)
     assert intake.usable
-    outcome = merge_upload(store, project, "feedback", intake, "cg", {"城关镇"}, 1)
+    outcome = merge_upload(store, project, "feedback", intake, "cg", {"城关镇"}, 1, county_valid)
     assert outcome.code == "YZ-WEB-017" and outcome.problems
+    # a county known valid is checked on the changed table first; a refusal names every problem all the same
+    slow = merge_upload(store, project, "feedback", intake, "cg", {"城关镇"}, 1, False)
+    assert outcome.problems == slow.problems
     assert (mini / "datasets/意见建议.csv").read_bytes() == original
     with store.connect() as db:
         assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
+
+
+def test_the_county_as_a_merge_wrote_it_is_the_county_read_again(tmp_path: Path, mini: Path) -> None:
+    store, county = Store(mini), Current(mini)
+    project = county.project()
+    assert county.project() is project and not county.valid  # unchanged files are not read again
+    intake = check_upload(
+        project, "recipients", fixed_recipients(mini, tmp_path / "f.xlsx"), "f.xlsx", CHENGGUAN
+    )
+    first = merge_upload(store, project, "recipients", intake, "cg", {"城关镇"}, 1, county.valid)
+    county.written(first)
+    assert first.code == "YZ-WEB-019" and county.valid and county.project() is first.project
+    fresh = load(mini)
+    for name, dataset in fresh.datasets.items():
+        kept = county.project().datasets[name]
+        pd.testing.assert_frame_equal(kept.frame, dataset.frame)
+        assert (kept.file, kept.source, kept.header_letters, kept.reported) == (
+            dataset.file,
+            dataset.source,
+            dataset.header_letters,
+            dataset.reported,
+        )
+    assert sorted(map(str, county.project().load_report.problems)) == sorted(
+        map(str, fresh.load_report.problems)
+    )
+    # a second merge on the county known valid: the quick check, the same outcome as the whole validation
+    again = check_upload(county.project(), "feedback", feedback_month(mini, tmp_path), "fb.csv", CHENGGUAN)
+    quick = merge_upload(store, county.project(), "feedback", again, "cg", {"城关镇"}, 2, True)
+    assert quick.code == "YZ-WEB-019" and validate(load(mini)).valid
+    # a file changed outside the workbench is read again
+    rows = rows_of(mini, RECIPIENTS)
+    rows[1][rows[0].index("救助事由")] = "外面改的"
+    write_rows(mini / RECIPIENTS, rows)
+    assert county.project() is not first.project and not county.valid
+
+
+def feedback_month(mini: Path, folder: Path) -> Path:
+    """城关镇's January opinions, one of them with a new content, as a CSV."""
+    rows = rows_of(mini, "datasets/意见建议.csv")
+    own = [list(r) for r in rows[1:] if r[1].startswith("2026-01") and r[2].startswith("YZ-01")]
+    own[0][rows[0].index("内容摘要")] = "新写的意见"
+    path = folder / "fb.csv"
+    write_rows(path, [rows[0], *own])
+    return path
 
 
 def test_feedback_phone_problem_is_located(tmp_path: Path, mini: Path) -> None:
@@ -538,3 +591,61 @@ def test_a_problem_upload_is_checked_like_the_register(tmp_path: Path, mini: Pat
     assert [
         (p.row, p.column, p.problem) for p in intake.problems if p.severity == "error" and p.row != 4
     ] == [(3, column, text("YZ-LOOP-006", status="已销号", title="整改措施"))]
+
+
+def quoted_first_cell(text: str) -> str:
+    """The CSV text with the first cell of its first row quoted (as Excel quotes a cell with a comma)."""
+    lines = text.split("\n")
+    cell, rest = lines[1].split(",", 1)
+    lines[1] = f'"{cell}",{rest}'
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("form", ["lf", "crlf-blank-lines", "semicolons-no-last-end", "cr", "quoted"])
+def test_a_file_without_quotes_is_merged_line_by_line_to_the_same_bytes(
+    tmp_path: Path, mini: Path, form: str
+) -> None:
+    from yizhan.workbench.merging import merged_table
+
+    upload = feedback_month(mini, tmp_path)
+    table = mini / "datasets/意见建议.csv"
+    text = table.read_text(encoding="utf-8-sig")
+    assert '"' not in text
+    text = {
+        "lf": text,
+        "crlf-blank-lines": text.replace("\n", "\r\n").replace("\r\n", "\r\n\r\n", 3) + " ,\r\n\r\n",
+        "semicolons-no-last-end": text.replace(",", ";").rstrip("\n"),
+        "cr": text.replace("\n", "\r"),
+        "quoted": quoted_first_cell(text),
+    }[form]
+    table.write_bytes(text.encode("utf-8-sig"))
+    project = load(mini)
+    intake = check_upload(project, "feedback", upload, "fb.csv", CHENGGUAN)
+    current = project.datasets["feedback"]
+    lines = merged_table(project, current, intake, {"城关镇"})
+    records = merged_table(project, current, intake, {"城关镇"}, plain=False)
+    assert lines == records and lines[1] > 0 and lines[2] > 0
+
+
+def test_a_change_that_breaks_another_tables_reference_is_refused(mini: Path) -> None:
+    """An 意见建议 file that reopens an item a 回访 names: the merge check looks past the changed file."""
+    from yizhan.workbench.merging import checked
+
+    project = load(mini)
+    assert validate(project).valid
+    current = project.datasets["feedback"]
+    raw = (mini / current.source).read_bytes().decode("utf-8-sig")
+    revisited = "YJ202601-0002"
+    lines = [
+        line.replace(",已办结,", ",办理中,", 1).replace(",2026-01-07,满意", ",,未回访")
+        if line.startswith(revisited + ",")
+        else line
+        for line in raw.split("\n")
+    ]
+    assert lines != raw.split("\n")
+    valid, errors, trial = checked(project, current, "\n".join(lines).encode("utf-8-sig"), county_valid=True)
+    assert trial is not None and validate_table(trial, "feedback").valid  # the file alone is fine
+    assert not valid
+    assert [(e.code, e.where.file) for e in errors if e.code == "YZ-LOOP-004"] == [
+        ("YZ-LOOP-004", project.datasets["revisits"].source)
+    ]

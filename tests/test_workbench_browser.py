@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import json
 import os
 import shutil
 import socket
@@ -390,6 +391,10 @@ def test_admin_publishes_and_rolls_back(server, browser, tmp_path: Path) -> None
     soup = wait_for_publish(page, base)
     assert "发布完成" in soup.select_one("#outcome").get_text(), soup.select_one("#outcome").get_text()
     assert old_phone in live.read_text(encoding="utf-8")
+    # the kept publish shares its files with the build (hard links): no later build may change a byte of it
+    shown = json.loads((project / ".yizhan-workbench/live/.yizhan-publish").read_text(encoding="utf-8"))
+    first_kept = project / ".yizhan-workbench/publishes" / str(shown["number"])
+    first_files = {p: p.read_bytes() for p in sorted(first_kept.rglob("*")) if p.is_file()}
     # the county changes a phone by uploading its 驿站名录 through the page, and publishes again
     stations = project / "datasets/驿站名录.csv"
     changed = tmp_path / "驿站名录.csv"
@@ -447,6 +452,8 @@ def test_admin_publishes_and_rolls_back(server, browser, tmp_path: Path) -> None
     states = [tr.find_all("td")[3].get_text() for tr in soup.select("#publishes tbody tr")]
     assert states == ["已保留", "已保留", "预览", "正在使用"]
     assert len(list((project / ".yizhan-workbench/publishes").iterdir())) == 3
+    assert {p: p.read_bytes() for p in sorted(first_kept.rglob("*")) if p.is_file()} == first_files
+    assert old_phone in (first_kept / "site/stations/YZ-01.html").read_text(encoding="utf-8")
     context.close()
 
 

@@ -219,3 +219,75 @@ def test_an_upload_whose_check_breaks_ends_unmerged_with_a_message(
         page = finished(cg, number)
         assert messages.text("YZ-WEB-036", number=number)[0] in page.get_text()
     assert (county / "datasets/服务台账.csv").read_bytes() == before
+
+
+def month_log(county: Path, township: str, month: str, mark: str, count: int = 40) -> bytes:
+    """A township's service log of one month, each row's 备注 starting with `mark`."""
+    stations = stations_of(county, township)
+    lines = ["日期,驿站编号,服务类型,人次,备注"]
+    lines += [f"{month}-{1 + i % 28:02d},{stations[i % len(stations)]},{TYPES[i % 5]},{i},{mark}{i}" for i in range(count)]  # fmt: skip
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_uploads_waiting_together_are_merged_in_one_check_each_with_its_own_result(
+    county: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from yizhan.load import load
+    from yizhan.workbench.intake import check_upload
+    from yizhan.workbench.merging import merge_upload
+
+    sent = [("cg", "城关镇", month_log(county, "城关镇", "2026-03", "甲")),
+            ("qx", OTHER_TOWN, month_log(county, OTHER_TOWN, "2026-03", "乙")),
+            ("cg", "城关镇", month_log(county, "城关镇", "2026-04", "丙")),
+            ("qx", OTHER_TOWN, month_log(county, OTHER_TOWN, "2026-03", "丁", 7)),  # replaces 乙: its own turn
+            ("cg", "城关镇", month_log(county, "城关镇", "2026-05", "戊").replace(b"YZ-01", b"YZ-99", 1))]  # fmt: skip
+    reference = tmp_path / "one-by-one"
+    shutil.copytree(county, reference)
+    with serving(county) as (base, bench):
+        clients = {name: logged_in(base, name) for name in ("cg", "qx")}
+        with WRITING:  # they all wait behind the first
+            numbers = [send(clients[name][0], clients[name][1], data) for name, _, data in sent]
+        pages = [finished(clients[name][0], n) for (name, _, _), n in zip(sent, numbers, strict=True)]
+        with bench.store.connect() as db:
+            versions = [
+                db.execute("SELECT version FROM uploads WHERE id = ?", (n,)).fetchone()[0] for n in numbers
+            ]
+    outcomes = [page.select_one("#outcome") for page in pages]
+    assert ["ok" in o["class"] for o in outcomes] == [True, True, True, True, False]  # type: ignore[index]
+    assert versions[0] == versions[1] == versions[2] and versions[3] > versions[2] and versions[4] is None
+    texts = [o.get_text() for o in outcomes]  # type: ignore[union-attr]
+    assert (
+        "写入本次的 40 行" in texts[1] and "写入本次的 7 行，替换了原有的 40 行" in texts[3]
+    )  # its own counts
+    # the county's table is what merging them one by one makes, byte for byte
+    store = Store(reference)
+    project = load(reference)
+    for i, (name, town, data) in enumerate(sent[:4]):
+        path = tmp_path / f"{i}.csv"
+        path.write_bytes(data)
+        project = load(reference)
+        user = accounts.User(name, TOWNSHIP, town)
+        intake = check_upload(project, "services", path, "services.csv", user)
+        assert merge_upload(store, project, "services", intake, name, {town}, i + 1).code == "YZ-WEB-019"
+    assert (county / SERVICES).read_bytes() == (reference / SERVICES).read_bytes()
+
+
+def test_another_tables_upload_in_between_keeps_the_order(county: Path) -> None:
+    rows = read_rows(county / "datasets/意见建议.csv")
+    own = [list(r) for r in rows[1:] if r[1].startswith("2026-01") and r[2].startswith("YZ-01")]
+    own[0][rows[0].index("内容摘要")] = "排在中间的意见"
+    opinions = ("\ufeff" + "\r\n".join(",".join(r) for r in [rows[0], *own]) + "\r\n").encode("utf-8")
+    with serving(county) as (base, bench):
+        (cg, cg_csrf), (qx, qx_csrf) = logged_in(base, "cg"), logged_in(base, "qx")
+        with WRITING:
+            first = send(cg, cg_csrf, month_log(county, "城关镇", "2026-03", "甲"))
+            answer = cg.request("/upload", {"csrf": cg_csrf, "table": "feedback"}, opinions)
+            middle = int(answer.location.rsplit("/", 1)[-1])
+            last = send(qx, qx_csrf, month_log(county, OTHER_TOWN, "2026-03", "乙"))
+        for client, number in ((cg, first), (cg, middle), (qx, last)):
+            assert "ok" in finished(client, number).select_one("#outcome")["class"]  # type: ignore[index]
+        with bench.store.connect() as db:
+            made = [db.execute("SELECT version FROM uploads WHERE id = ?", (n,)).fetchone()[0] for n in (first, middle, last)]  # fmt: skip
+    assert made[0] < made[1] < made[2]  # one after another, as they came: not the two service logs first

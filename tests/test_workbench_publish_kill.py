@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -124,3 +125,25 @@ def test_half_kept_copies_are_removed_at_start(tmp_path: Path) -> None:
     publishing.prepare(store)
     assert list(kept.iterdir()) == []  # never made live: the row failed, the copy removed
     assert publishing.live_number(store) is None
+
+
+def test_what_a_build_changes_is_found_without_reading_the_files_it_kept(tmp_path: Path) -> None:
+    new, old = tmp_path / "build", tmp_path / "live"
+    pages = {"site/kept.html": "同", "site/copied.html": "同样", "site/changed.html": "旧",
+             "site/gone.html": "删", "print/posters/YZ-01.pdf": "旧海报"}  # fmt: skip
+    for rel, text in pages.items():
+        (old / rel).parent.mkdir(parents=True, exist_ok=True)
+        (old / rel).write_text(text, encoding="utf-8")
+    (new / "site").mkdir(parents=True)
+    (new / "print/posters").mkdir(parents=True)
+    os.link(old / "site/kept.html", new / "site/kept.html")  # kept by the build: the same file
+    (new / "site/copied.html").write_text("同样", encoding="utf-8")  # written again, the same bytes
+    (new / "site/changed.html").write_text("新", encoding="utf-8")
+    (new / "site/added.html").write_text("加", encoding="utf-8")
+    (new / "print/posters/YZ-01.pdf").write_text("新海报", encoding="utf-8")
+    assert publishing.changes(new, old) == {
+        "added": ["site/added.html"],
+        "changed": ["site/changed.html"],
+        "removed": ["site/gone.html"],
+        "reprint": ["print/posters/YZ-01.pdf"],
+    }

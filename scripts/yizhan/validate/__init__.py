@@ -19,7 +19,7 @@ from ..rules.workdays import calendar_from
 from . import tables
 from .applications import check_applications, check_calendar_years
 from .content import check_county, check_policies
-from .loops import check_loops
+from .loops import LOOP_TABLES, LOOP_TARGETS, check_loop_table
 
 # Dates of things that have happened: a warning when one is later than the edition date.
 DONE_DATES = {
@@ -33,6 +33,10 @@ DONE_DATES = {
 }
 
 
+# Tables other tables refer to: with one of them changed, a problem can appear in another file.
+REFERRED_TO = frozenset({"stations", *LOOP_TARGETS})
+
+
 def _form_codes(project: Project) -> set[str]:
     return {source.rsplit("/", 1)[-1].removesuffix(".yml") for source in project.form_docs}
 
@@ -42,12 +46,10 @@ def validate(project: Project) -> Report:
     report = Report()
     report.extend(project.load_report)
     categories: set[str] = set()
-    edition = None
     if project.county_doc is not None:
         check_county(project.county_doc, report)
         data = project.county_doc.data if isinstance(project.county_doc.data, dict) else {}
         categories = {str(c) for c in data.get("categories") or []}
-        edition = data.get("edition") if isinstance(data.get("edition"), dt.date) else None
     check_policies(project.policy_docs, categories, _form_codes(project), report)
     check_forms(project.form_docs, project.specs, report)
     for dataset in project.datasets.values():
@@ -55,30 +57,63 @@ def validate(project: Project) -> Report:
         tables.check_values(dataset, report)
     row_checks = len(report.problems)  # from here on, checks report row by row: grouped below
     _check_references(project, report)
-    for name, keys in DONE_DATES.items():
-        if edition is not None and name in project.datasets:
-            tables.check_not_after(project.datasets[name], keys, edition.isoformat(), report)
+    _check_done_dates(project, report)
     report.group_rows(row_checks)
     return report
 
 
-def _check_references(project: Project, report: Report) -> None:
+def validate_table(project: Project, name: str) -> Report:
+    """What `validate` reports in one table's file, its reading aside: the same checks, on that table alone.
+
+    Every other problem is in another file and does not depend on this table's rows, except the
+    references to the tables in REFERRED_TO (the 驿站名录 every table names its stations and places in,
+    and the tables the loop records name): with one of those changed, only `validate` says whether
+    the county is valid. tests/test_validate_columns.py compares the two."""
+    report = Report()
+    dataset = project.datasets[name]
+    tables.check_types(dataset, report)
+    tables.check_values(dataset, report)
+    row_checks = len(report.problems)
+    _check_references(project, report, only=name)
+    _check_done_dates(project, report, only=name)
+    report.group_rows(row_checks)
+    return report
+
+
+def _edition(project: Project) -> dt.date | None:
+    data = project.county_doc.data if project.county_doc and isinstance(project.county_doc.data, dict) else {}
+    edition = data.get("edition")
+    return edition if isinstance(edition, dt.date) else None
+
+
+def _check_done_dates(project: Project, report: Report, only: str | None = None) -> None:
+    edition = _edition(project)
+    for name, keys in DONE_DATES.items():
+        if edition is not None and name in project.datasets and only in (None, name):
+            tables.check_not_after(project.datasets[name], keys, edition.isoformat(), report)
+
+
+def _check_references(project: Project, report: Report, only: str | None = None) -> None:
+    """The rules across tables; `only`: just those reporting in that table's file."""
     data = project.datasets
     if "stations" not in data:
         return
-    _check_station_ids(data["stations"], report)
-    towns, villages, station_ids = tables.check_hierarchy(data["stations"], report)
+    if only in (None, "stations"):
+        _check_station_ids(data["stations"], report)
+    hierarchy = report if only in (None, "stations") else Report()
+    towns, villages, station_ids = tables.check_hierarchy(data["stations"], hierarchy)
     for name in ("recipients", "projects"):
-        if name in data:
+        if name in data and only in (None, name):
             tables.check_places(data[name], towns, villages, report)
     for name in ("feedback", "services", "revisits", "visits", "applications", "problems"):
-        if name in data:
+        if name in data and only in (None, name):
             tables.check_station_refs(data[name], station_ids, report)
     policy_ids = {str(d.data.get("id")) for d in project.policy_docs.values() if isinstance(d.data, dict)}
-    if "projects" in data:
+    if "projects" in data and only in (None, "projects"):
         tables.check_projects(data["projects"], policy_ids, report)
-    if "applications" in data:
+    if "applications" in data and only in (None, "applications"):
         check_applications(data["applications"], policy_ids, report)
+    if "applications" in data and only is None:  # a warning in content/county.yml
         county = (
             project.county_doc.data
             if project.county_doc and isinstance(project.county_doc.data, dict)
@@ -89,9 +124,11 @@ def _check_references(project: Project, report: Report) -> None:
         ]
         longest = max([x for x in limits if isinstance(x, int)] or [0])
         check_calendar_years(data["applications"], calendar_from(county.get("workdays")), longest, report)
-    if "feedback" in data:
+    if "feedback" in data and only in (None, "feedback"):
         tables.check_feedback(data["feedback"], report)
-    check_loops(data, towns, report)
+    for name in LOOP_TABLES:
+        if name in data and only in (None, name):
+            check_loop_table(data[name], data, towns, report)
 
 
 def _check_station_ids(stations: Any, report: Report) -> None:

@@ -24,17 +24,19 @@ from ..buildkit.cache import replace_file
 from ..buildkit.paths import tool_root
 from ..feedback import messages
 from ..load import load
+from ..model.project import Project
 from . import accounts, jobs, permissions, publishing
 from .accounts import ROLE_NAMES, Session
 from .county import CountyPages, when
 from .guard import Limits
 from .intake import REJECTED, Intake, Located, check_upload, located
 from .marked import marked_workbook
-from .merging import WRITING, accepted_townships, merge_upload
+from .merging import WRITING, Current, Outcome, Part, accepted_townships, meet, merge_together, merge_upload
 from .sniff import MAX_UPLOAD, SUFFIXES, Refused, kind_of, shown_name
 from .store import Store
 
 COOKIE = "yizhan_session"
+TOGETHER = 50  # uploads of one table merged with one check of the county, at most
 TEMPLATES = tool_root() / "site_templates" / "workbench"
 Handler = Callable[[Request, Session], Awaitable[Response]]
 
@@ -50,6 +52,7 @@ class Workbench(CountyPages):
         self.templates = Jinja2Templates(env=env)
         self.tables = self._tables()
         self.jobs = jobs.Jobs(self._broke_off)
+        self.county = Current(self.root)  # the project as the last merge left it (used under WRITING)
         self._resume()
 
     def _tables(self) -> dict[str, str]:
@@ -224,29 +227,76 @@ class Workbench(CountyPages):
         return result
 
     def _process(self, number: int) -> dict:
-        """Check the upload and merge it when it can be: under the write lock, the project read afresh."""
-        with self.store.connect() as db:
-            row = dict(db.execute("SELECT * FROM uploads WHERE id = ?", (number,)).fetchone())
+        """Check the upload and merge it when it can be: under the write lock, the project as last written.
+
+        Uploads of the same table waiting behind it are checked too and merged with it in one check of
+        the county when they can be (merge_together); each keeps its own result, and its own job,
+        when its turn comes, finds it finished."""
+        row = self._upload(number)
+        finished = json.loads(row["result"] or "{}")
+        if "code" in finished:  # merged together with an upload before it
+            return finished
         user = accounts.User(row["user"], *self._role(row["user"]))
         self._stage(number, jobs.CHECKING)
         with WRITING, tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{SUFFIXES[row['kind']]}"
-            replace_file(path, self.store.file(row["sha256"]).read_bytes())
-            project = load(self.root)
-            intake = check_upload(project, row["dataset"], path, row["filename"], user)
-            result: dict = {"intake": intake.to_dict(), "merge_problems": [], "version": None}
+            project = self.county.project()
+            intake = self._check(project, row, user, Path(folder))
             if intake.dataset is None or not intake.usable:
                 rejected = sum(1 for r in intake.rows if r.status == REJECTED)
                 code, values = ("YZ-WEB-020", {"count": rejected}) if rejected else ("YZ-WEB-032", {})
-            else:
-                self._stage(number, jobs.MERGING)
-                outcome = merge_upload(self.store, project, row["dataset"], intake, user.name,
-                                       accepted_townships(intake), number)  # fmt: skip
-                code, values, result["version"] = outcome.code, outcome.values, outcome.version
-                result["merge_problems"] = [
-                    asdict(located(p, "")) for p in outcome.problems
-                ]  # fmt: skip
-        result |= {"code": code, "values": values}
+                return self._finish(number, intake, Outcome(code, values))
+            self._stage(number, jobs.MERGING)
+            part = Part(intake, accepted_townships(intake), user.name, number)
+            others = self._waiting_behind(project, row, part, Path(folder))
+            outcomes = merge_together(self.store, project, row["dataset"], [part, *others], self.county.valid)
+            if outcomes is None:
+                for other in others:
+                    self._stage(other.upload, jobs.QUEUED)  # checked again in its own turn
+                outcomes = [merge_upload(self.store, project, row["dataset"], intake, user.name,
+                                         part.townships, number, self.county.valid)]  # fmt: skip
+            self.county.written(outcomes[0])
+            for other, outcome in zip(others, outcomes[1:], strict=False):
+                self._finish(other.upload, other.intake, outcome)
+            return self._finish(number, intake, outcomes[0])
+
+    def _upload(self, number: int) -> dict:
+        with self.store.connect() as db:
+            return dict(db.execute("SELECT * FROM uploads WHERE id = ?", (number,)).fetchone())
+
+    def _check(self, project: Project, row: dict, user: accounts.User, folder: Path) -> Intake:
+        """The upload's file as it was sent, read and checked against the county."""
+        path = folder / str(row["id"]) / f"upload{SUFFIXES[row['kind']]}"
+        replace_file(path, self.store.file(row["sha256"]).read_bytes())
+        return check_upload(project, row["dataset"], path, row["filename"], user)
+
+    def _waiting_behind(self, project: Project, row: dict, first: Part, folder: Path) -> list[Part]:
+        """Uploads of the same table queued right after `row`, checked, that can be merged together with
+        it: up to the first one that cannot be (another table's, which may change what these rows
+        refer to; unusable; or meeting the rows of one before it). The order of merging stays first
+        come, first served."""
+        with self.store.connect() as db:
+            queued = [dict(r) for r in db.execute(
+                "SELECT * FROM uploads WHERE id > ? ORDER BY id LIMIT ?", (row["id"], TOGETHER))]  # fmt: skip
+        current = project.datasets.get(row["dataset"])
+        parts: list[Part] = []
+        for other in queued:
+            stage = json.loads(other["result"] or "{}").get("stage")
+            if current is None or other["dataset"] != row["dataset"] or stage != jobs.QUEUED:
+                break
+            user = accounts.User(other["user"], *self._role(other["user"]))
+            self._stage(other["id"], jobs.CHECKING)
+            intake = self._check(project, other, user, folder)
+            part = Part(intake, accepted_townships(intake), user.name, int(other["id"]))
+            if not intake.usable or any(meet(current, p, part) for p in [first, *parts]):
+                self._stage(other["id"], jobs.QUEUED)
+                break
+            parts.append(part)
+        return parts
+
+    def _finish(self, number: int, intake: Intake, outcome: Outcome) -> dict:
+        """The upload's result, as its page shows it: the rows sorted, and what came of the merge."""
+        result: dict = {"intake": intake.to_dict(), "merge_problems": [asdict(located(p, "")) for p in outcome.problems],
+                        "version": outcome.version, "code": outcome.code, "values": outcome.values}  # fmt: skip
         with self.store.connect() as db:
             db.execute("UPDATE uploads SET result = ?, version = ? WHERE id = ?",
                        (json.dumps(result, ensure_ascii=False), result["version"], number))  # fmt: skip

@@ -30,7 +30,7 @@ from .accounts import Session
 from .board import STATES, board, month_board, months_until, weeks_until
 from .commands import townships
 from .intake import Located, located
-from .merging import WRITING, diff, restore
+from .merging import WRITING, Current, diff, restore
 from .store import Store
 
 
@@ -44,6 +44,7 @@ class CountyPages:
 
     root: Path
     store: Store
+    county: Current
     tables: dict[str, str]
     render: Callable[..., Response]
     message: Callable[..., Response]
@@ -90,7 +91,9 @@ class CountyPages:
 
         def work() -> tuple[tuple[str, str], list[Located], int | None]:
             with WRITING:
-                outcome = restore(self.store, load(self.root), row, session.user.name)  # type: ignore[union-attr]
+                project = self.county.project()
+                outcome = restore(self.store, project, row, session.user.name, self.county.valid)  # type: ignore[union-attr]
+                self.county.written(outcome)
             problems = [located(p, "") for p in outcome.problems]
             return outcome.text, problems, outcome.version
 

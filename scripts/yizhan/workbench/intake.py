@@ -95,7 +95,7 @@ def townships_of(project: Project, dataset: Dataset) -> pd.Series:
         if key in frame and other in project.datasets:
             source = project.datasets[other].frame
             places = dict(zip(source[other_key], source["township"], strict=True))
-            return frame[key].map(lambda v, places=places: places.get(v, "")).astype(str)
+            return frame[key].map(places).fillna("").astype(str)
     return pd.Series("", index=frame.index, dtype=object)
 
 

@@ -1,9 +1,12 @@
 """发布: build the project in the background, keep every publish, swap the live folder in one step.
 
 The build is `yizhan build` itself, run as its own process into the workbench's build folder (its
-caches make the next build quick); each finished build is copied to `publishes/N/` and the live
+caches make the next build quick); each finished build is kept as `publishes/N/` and the live
 folder (what the web server serves) is replaced by a copy of it with the outfolder swap: a reader
-sees the old site or the new one, never half of each. 撤回到此版本 swaps an earlier publish back in.
+sees the old site or the new one, never half of each. The kept publish and the live folder are hard
+links to the build's files, not copies: a build never writes into a file, it writes a new one and
+renames it over the old name (buildkit.cache.replace_file), so a later build leaves every byte of an
+earlier publish as it was. 撤回到此版本 swaps an earlier publish back in.
 Each kept publish carries its number in a small file, so the live folder itself says which publish it
 is; when the workbench starts, `recover` finishes what a killed process left: the live folder is put
 back if a swap without the one-step exchange was cut between its renames, leftover staging folders
@@ -107,20 +110,31 @@ def start(store: Store, user: str, preview: bool = False) -> int | None:
     return number
 
 
-def _files(folder: Path) -> dict[str, Path]:
-    """Pages and print documents under a build folder, by their path inside it."""
-    if not folder.exists():
-        return {}
-    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
-            if p.is_file() and p.suffix in (".html", ".pdf")}  # fmt: skip
+def _files(folder: Path) -> dict[str, tuple[Path, int]]:
+    """Pages and print documents under a build folder, by their path inside it: (path, inode).
+
+    The directory entries carry each file's kind and inode, so no file is looked at one by one."""
+    found: dict[str, tuple[Path, int]] = {}
+    pending = [(folder, "")] if folder.is_dir() else []
+    while pending:
+        here, prefix = pending.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                elif entry.is_file(follow_symlinks=False) and entry.name.endswith((".html", ".pdf")):
+                    found[prefix + entry.name] = (Path(entry.path), entry.inode())
+    return found
 
 
 def changes(new: Path, old: Path) -> dict[str, list[str]]:
-    """What the new build changes against what is live: pages added, changed, removed; documents to reprint."""
+    """What the new build changes against what is live: pages added, changed, removed; documents to reprint.
+
+    A file the build kept from the build before is the same file (a hard link) as the live one: it is
+    not read; any other pair of the same name is compared byte by byte."""
     after, before = _files(new), _files(old)
-    changed = [
-        k for k in sorted(after.keys() & before.keys()) if not filecmp.cmp(after[k], before[k], shallow=False)
-    ]
+    one_disk = bool(after and before) and new.stat().st_dev == old.stat().st_dev
+    changed = [k for k in sorted(after.keys() & before.keys()) if not _same(after[k], before[k], one_disk)]
     added = sorted(after.keys() - before.keys())
     return {
         "added": [k for k in added if k.startswith("site/")],
@@ -128,6 +142,13 @@ def changes(new: Path, old: Path) -> dict[str, list[str]]:
         "removed": sorted(k for k in before.keys() - after.keys() if k.startswith("site/")),
         "reprint": [k for k in sorted([*added, *changed]) if k.startswith(REPRINT)],
     }
+
+
+def _same(a: tuple[Path, int], b: tuple[Path, int], one_disk: bool) -> bool:
+    """Whether two files hold the same bytes: one file under two names (same inode, one disk) does."""
+    if one_disk and a[1] == b[1]:
+        return True
+    return a[0].stat().st_size == b[0].stat().st_size and filecmp.cmp(a[0], b[0], shallow=False)
 
 
 def _note(store: Store, number: int, status: str, progress: str) -> None:
@@ -170,7 +191,7 @@ def _run(store: Store, number: int, preview: bool) -> None:
         target = kept / str(number)
         temp = kept / f".{number}.tmp"
         shutil.rmtree(temp, ignore_errors=True)
-        shutil.copytree(build, temp)
+        shutil.copytree(build, temp, copy_function=_link)  # the build replaces files, never writes in them
         replace_file(temp / NUMBER_FILE, json.dumps({"number": number}) + "\n")
         temp.rename(target)
         go_live(store, number)
