@@ -143,3 +143,28 @@ def _build_mini_site(folder: Path) -> int:
 def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini county's site (`--only site`) built once per test run for every module that only reads it."""
     return built_once(tmp_path_factory, "mini-site", _build_mini_site) / "county" / "build" / "site"
+
+
+@pytest.fixture
+def mini_built_site(mini: Path, mini_site: Path) -> Path:
+    """`mini` as `build --only site` leaves it (cache included), copied from `mini_site`; returns mini/build."""
+    shutil.rmtree(mini)
+    shutil.copytree(mini_site.parents[1], mini, symlinks=True)
+    return mini / "build"
+
+
+def _build_mini_whole(folder: Path) -> int:
+    shutil.copytree(FIXTURES / "mini", folder / "county")
+    return yizhan_main(
+        ["build", "--project", str(folder / "county"), "--out", str(folder / "county" / "build")]
+    )
+
+
+@pytest.fixture
+def mini_built(mini: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`mini` after a whole build (site and print, cache included), copied from one build per run; returns mini/build."""
+    shutil.rmtree(mini)
+    shutil.copytree(
+        built_once(tmp_path_factory, "mini-whole", _build_mini_whole) / "county", mini, symlinks=True
+    )
+    return mini / "build"
