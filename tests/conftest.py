@@ -6,6 +6,9 @@ import csv
 import fcntl
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,13 +104,8 @@ def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], int]) -> Path:
-    """`build(folder)` run by the first process of this test run that asks; the others wait and reuse `folder`.
-
-    The exit code is kept next to the folder, so a failed build fails every asker without being redone.
-    Tests must treat the folder as read-only (copy it first to change anything).
-    """
-    root = run_root(tmp_path_factory)
+def _once(root: Path, name: str, build: Callable[[Path], int]) -> Path:
+    """`build(root/name)` unless a process of this run has already done it; waits while another one does."""
     folder, done = root / name, root / f"{name}.exit-code"
     with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -122,15 +120,64 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
     return folder
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], int]) -> Path:
+    """`build(folder)` run by the first process of this test run that asks; the others wait and reuse `folder`.
+
+    The exit code is kept next to the folder, so a failed build fails every asker without being redone.
+    Tests must treat the folder as read-only (copy it first to change anything).
+    """
+    return _once(run_root(tmp_path_factory), name, build)
+
+
+def _build_example(folder: Path) -> int:
+    return yizhan_main(["build", "--project", str(REPO), "--out", str(folder / "build")])
+
+
+_early: list[subprocess.Popen[bytes]] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """On the xdist controller of a whole-suite run, start the example build at once in its own process.
+
+    It takes `built_once`'s lock before any worker asks, so the build overlaps both workers' tests from the
+    start instead of holding one worker while the other waits for it; what it prints goes to example.log.
+    """
+    config = session.config
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not (
+        config.option.keyword or config.option.markexpr
+    )
+    if os.environ.get("PYTEST_XDIST_WORKER") or not config.getoption("numprocesses", None) or not whole_suite:
+        return
+    root = run_root(config._tmp_path_factory)  # type: ignore[attr-defined]
+    code = (
+        f"import conftest; conftest._once(conftest.Path({str(root)!r}), 'example', conftest._build_example)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(REPO / "scripts")])}
+    with (root / "example.log").open("wb") as log:
+        _early.append(
+            subprocess.Popen(
+                [sys.executable, "-c", code],
+                cwd=root,
+                env=env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the early example build, its print workers too, if the run ends before it does."""
+    for process in _early:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole example county built once per test run, shared by all xdist workers; returns build/."""
-    folder = built_once(
-        tmp_path_factory,
-        "example",
-        lambda folder: yizhan_main(["build", "--project", str(REPO), "--out", str(folder / "build")]),
-    )
-    return folder / "build"
+    return built_once(tmp_path_factory, "example", _build_example) / "build"
 
 
 def _build_mini_site(folder: Path) -> int:
