@@ -98,6 +98,32 @@ def browser():
         chromium.close()
 
 
+def _groups(item: pytest.Item) -> str:
+    """The test's xdist_group names joined as pytest-xdist joins them ("" for none)."""
+    marks = item.iter_markers("xdist_group")
+    return "_".join(sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks}))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup`, keep each xdist_group on one worker and start the groups first.
+
+    pytest-xdist 3.8 tags a group's tests by setting `item._nodeid`, which pytest 9.2 no longer reads,
+    so the groups were split over the workers (a module's tests that build on one server failed on the
+    other); the tag is set here on the id pytest does read. Groups are whole work units, so they are
+    moved to the front (keeping their order) and the single tests fill in behind them; a group that
+    needs the example county's build stays in place, so no worker waits for that build early on.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set on the xdist workers only
+        return
+    waits = {_groups(item) for item in items if "example_build" in getattr(item, "fixturenames", ())}
+    for item in items:
+        group = _groups(item)
+        if group and not item.nodeid.endswith(f"@{group}"):
+            item._id = type(item._id).parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
+    items.sort(key=lambda item: not _groups(item) or _groups(item) in waits)
+
+
 def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder this test run's processes share: the xdist workers' common parent, else the run's own."""
     base = tmp_path_factory.getbasetemp()
