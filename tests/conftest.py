@@ -241,3 +241,24 @@ def mini_built(mini: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         built_once(tmp_path_factory, "mini-whole", _build_mini_whole) / "county", mini, symlinks=True
     )
     return mini / "build"
+
+
+def _build_mini_print(folder: Path) -> int:
+    shutil.copytree(FIXTURES / "mini", folder / "county")
+    out = folder / "build"
+    return yizhan_main(["build", "--project", str(folder / "county"), "--out", str(out), "--only", "print"])
+
+
+@pytest.fixture(scope="session")
+def mini_print(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini county's print documents (`--only print`, out beside the project) built once per run; returns print/."""
+    return built_once(tmp_path_factory, "mini-print", _build_mini_print) / "build" / "print"
+
+
+@pytest.fixture
+def mini_printed(mini: Path, mini_print: Path, tmp_path: Path) -> Path:
+    """`mini` after `build --only print --out tmp_path/build` (cache included), copied from `mini_print`; returns build/."""
+    shutil.rmtree(mini)
+    shutil.copytree(mini_print.parents[1] / "county", mini, symlinks=True)
+    shutil.copytree(mini_print.parent, tmp_path / "build", symlinks=True)
+    return tmp_path / "build"
