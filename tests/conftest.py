@@ -6,6 +6,9 @@ import csv
 import fcntl
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,19 +98,40 @@ def browser():
         chromium.close()
 
 
+def _groups(item: pytest.Item) -> str:
+    """The test's xdist_group names joined as pytest-xdist joins them ("" for none)."""
+    marks = item.iter_markers("xdist_group")
+    return "_".join(sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks}))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup`, keep each xdist_group on one worker and start the groups first.
+
+    pytest-xdist 3.8 tags a group's tests by setting `item._nodeid`, which pytest 9.2 no longer reads,
+    so the groups were split over the workers (a module's tests that build on one server failed on the
+    other); the tag is set here on the id pytest does read. Groups are whole work units, so they are
+    moved to the front (keeping their order) and the single tests fill in behind them; a group that
+    needs the example county's build stays in place, so no worker waits for that build early on.
+    """
+    if not getattr(config.option, "loadgroup", False):  # set on the xdist workers only
+        return
+    waits = {_groups(item) for item in items if "example_build" in getattr(item, "fixturenames", ())}
+    for item in items:
+        group = _groups(item)
+        if group and not item.nodeid.endswith(f"@{group}"):
+            item._id = type(item._id).parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
+    items.sort(key=lambda item: not _groups(item) or _groups(item) in waits)
+
+
 def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder this test run's processes share: the xdist workers' common parent, else the run's own."""
     base = tmp_path_factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], int]) -> Path:
-    """`build(folder)` run by the first process of this test run that asks; the others wait and reuse `folder`.
-
-    The exit code is kept next to the folder, so a failed build fails every asker without being redone.
-    Tests must treat the folder as read-only (copy it first to change anything).
-    """
-    root = run_root(tmp_path_factory)
+def _once(root: Path, name: str, build: Callable[[Path], int]) -> Path:
+    """`build(root/name)` unless a process of this run has already done it; waits while another one does."""
     folder, done = root / name, root / f"{name}.exit-code"
     with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -122,15 +146,64 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
     return folder
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], int]) -> Path:
+    """`build(folder)` run by the first process of this test run that asks; the others wait and reuse `folder`.
+
+    The exit code is kept next to the folder, so a failed build fails every asker without being redone.
+    Tests must treat the folder as read-only (copy it first to change anything).
+    """
+    return _once(run_root(tmp_path_factory), name, build)
+
+
+def _build_example(folder: Path) -> int:
+    return yizhan_main(["build", "--project", str(REPO), "--out", str(folder / "build")])
+
+
+_early: list[subprocess.Popen[bytes]] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """On the xdist controller of a whole-suite run, start the example build at once in its own process.
+
+    It takes `built_once`'s lock before any worker asks, so the build overlaps both workers' tests from the
+    start instead of holding one worker while the other waits for it; what it prints goes to example.log.
+    """
+    config = session.config
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not (
+        config.option.keyword or config.option.markexpr
+    )
+    if os.environ.get("PYTEST_XDIST_WORKER") or not config.getoption("numprocesses", None) or not whole_suite:
+        return
+    root = run_root(config._tmp_path_factory)  # type: ignore[attr-defined]
+    code = (
+        f"import conftest; conftest._once(conftest.Path({str(root)!r}), 'example', conftest._build_example)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(REPO / "scripts")])}
+    with (root / "example.log").open("wb") as log:
+        _early.append(
+            subprocess.Popen(
+                [sys.executable, "-c", code],
+                cwd=root,
+                env=env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the early example build, its print workers too, if the run ends before it does."""
+    for process in _early:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole example county built once per test run, shared by all xdist workers; returns build/."""
-    folder = built_once(
-        tmp_path_factory,
-        "example",
-        lambda folder: yizhan_main(["build", "--project", str(REPO), "--out", str(folder / "build")]),
-    )
-    return folder / "build"
+    return built_once(tmp_path_factory, "example", _build_example) / "build"
 
 
 def _build_mini_site(folder: Path) -> int:
@@ -143,3 +216,49 @@ def _build_mini_site(folder: Path) -> int:
 def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini county's site (`--only site`) built once per test run for every module that only reads it."""
     return built_once(tmp_path_factory, "mini-site", _build_mini_site) / "county" / "build" / "site"
+
+
+@pytest.fixture
+def mini_built_site(mini: Path, mini_site: Path) -> Path:
+    """`mini` as `build --only site` leaves it (cache included), copied from `mini_site`; returns mini/build."""
+    shutil.rmtree(mini)
+    shutil.copytree(mini_site.parents[1], mini, symlinks=True)
+    return mini / "build"
+
+
+def _build_mini_whole(folder: Path) -> int:
+    shutil.copytree(FIXTURES / "mini", folder / "county")
+    return yizhan_main(
+        ["build", "--project", str(folder / "county"), "--out", str(folder / "county" / "build")]
+    )
+
+
+@pytest.fixture
+def mini_built(mini: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`mini` after a whole build (site and print, cache included), copied from one build per run; returns mini/build."""
+    shutil.rmtree(mini)
+    shutil.copytree(
+        built_once(tmp_path_factory, "mini-whole", _build_mini_whole) / "county", mini, symlinks=True
+    )
+    return mini / "build"
+
+
+def _build_mini_print(folder: Path) -> int:
+    shutil.copytree(FIXTURES / "mini", folder / "county")
+    out = folder / "build"
+    return yizhan_main(["build", "--project", str(folder / "county"), "--out", str(out), "--only", "print"])
+
+
+@pytest.fixture(scope="session")
+def mini_print(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini county's print documents (`--only print`, out beside the project) built once per run; returns print/."""
+    return built_once(tmp_path_factory, "mini-print", _build_mini_print) / "build" / "print"
+
+
+@pytest.fixture
+def mini_printed(mini: Path, mini_print: Path, tmp_path: Path) -> Path:
+    """`mini` after `build --only print --out tmp_path/build` (cache included), copied from `mini_print`; returns build/."""
+    shutil.rmtree(mini)
+    shutil.copytree(mini_print.parents[1] / "county", mini, symlinks=True)
+    shutil.copytree(mini_print.parent, tmp_path / "build", symlinks=True)
+    return tmp_path / "build"

@@ -29,10 +29,9 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 @pytest.fixture
-def built(mini: Path, run: Run) -> Path:
-    code, out, err = run("build", "--project", str(mini), "--out", str(mini / "build"), "--only", "site")
-    assert code == 0, out + err
-    return mini / "build"
+def built(mini_built_site: Path) -> Path:
+    """`mini` with its site built (`--only site`), copied from the run's shared build."""
+    return mini_built_site
 
 
 def test_home_and_policy_pages(built: Path, mini: Path) -> None:

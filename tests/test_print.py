@@ -48,15 +48,9 @@ def policy_names(project: Path) -> dict[str, tuple[str, list[str], list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The mini county's print documents, built once for this module; returns build/print."""
-    root = tmp_path_factory.mktemp("mini-print")
-    shutil.copytree(FIXTURES / "mini", root / "county")
-    code = yizhan_main(
-        ["build", "--project", str(root / "county"), "--out", str(root / "build"), "--only", "print"]
-    )
-    assert code == 0
-    return root / "build" / "print"
+def printed(mini_print: Path) -> Path:
+    """The mini county's print documents, built once per run (conftest.mini_print); returns build/print."""
+    return mini_print
 
 
 def test_every_running_station_has_a_one_page_poster_naming_it(printed: Path) -> None:
