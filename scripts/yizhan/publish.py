@@ -219,7 +219,8 @@ def publish(
             run.cancel()
     if "site" in only:
         for job in (j for j in jobs if j.site_path):
-            _write(staging / "site", job.site_path, (staging / "print" / job.path).read_bytes())
+            data = (staging / "print" / job.path).read_bytes()
+            _write(staging / "site", job.site_path, data, previous=out / "site")
         from .website.compress import precompress
 
         precompress(staging / "site", previous=out / "site")
