@@ -16,6 +16,7 @@ from yizhan.website.search_index import (
     INDEX_GLOBAL,
     QUESTION_WORDS,
     SYNONYMS,
+    blurred,
     build_index,
     render_search,
     search_docs,
@@ -173,6 +174,29 @@ def test_search_index_is_small_deterministic_and_knows_pinyin_and_question_words
     assert set(QUESTION_WORDS) <= set(index["stop"])
     assert not set(index["terms"]) & set(QUESTION_WORDS)  # never matched, so never outranking
     assert build_index(search_docs(model))["docs"][0][0] == f"policies/{model.policies[0].id}.html"
+
+
+def test_names_are_also_known_by_their_sound_as_dialects_blur_it() -> None:
+    index = build_index(search_docs(to_model(load(REPO))))
+    assert [blurred(s) for s in ("zhu", "shi", "nian", "jing", "liang", "chuang")] == [
+        "zu",
+        "si",
+        "lian",
+        "jin",
+        "lian",
+        "cuan",
+    ]
+    sounds = index["sounds"]
+    assert "临" in sounds["lin"] and "邻" in sounds["lin"] and "精" in sounds["jin"]
+    assert (
+        "的" not in sounds["di"] and "和" not in sounds["hu"]
+    )  # particles count by their first reading only
+    assert sum(len(chars) for chars in sounds.values()) >= 6763  # every GB 2312 character, once or more
+    spoken = dict(index["spoken"])
+    assert spoken["临时救助"] == "lin si jiu zu" and spoken["低保"] == "di bao"
+    assert "D级危房" not in spoken  # letters have no syllable to compare
+    docs = [d[0] for d in index["docs"]]
+    assert [docs[n] for n in index["help"]] == ["guide/index.html", "stations/index.html"]
 
 
 def test_rules_and_words_live_in_python_not_in_the_scripts() -> None:

@@ -101,6 +101,10 @@ def test_question_words_never_outrank_the_policy(site: Path, phone: tuple[Page, 
     assert ask(page, "怎么申请")  # only question words: still an answer, never an empty box
     assert ask(page, "db")[0] == "dibao"
     assert ask(page, "zunlaojin")[0] == "gaoling"
+    assert ask(page, "临食救助")[0] == "linshi"  # a homophone typed by mistake
+    assert ask(page, "房屋保险")[0] == "nongfang-baoxian"  # 屋保 sounds like 五保, but 房屋 is a word
+    assert ask(page, "qwerty") == ["guide/index", "stations/index"]  # nothing matches: where to ask instead
+    assert "没有找到" in page.locator(".md-search-result__meta").inner_text()
 
 
 PERSONAS = {

@@ -54,6 +54,10 @@ NAME_WEIGHT, PART_WEIGHT, SUMMARY_WEIGHT, TEXT_WEIGHT = 60, 24, 12, 4
 # An age in a question also says the word policies use for that age (八十岁 → 高龄).
 AGE_WORDS = ((80, "高龄"), (60, "老年人"))
 MAX_TERM = 8  # the longest word the script looks for in a query
+# Residents type by sound (底保 for 低保, 邻时 for 临时) and many speak a dialect that blurs zh/z, ch/c,
+# sh/s, n/l and -ng/-n: names are also matched by their syllables heard that way.
+BLURRED_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+BLURRED_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 _WORDLIKE = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]", re.IGNORECASE)
 
 
@@ -70,6 +74,8 @@ SITE_PAGES = (
      ["服务承诺", "首问负责", "一次性告知", "限时办结", "投诉", "监督电话"]),
     ("handbook/qa.html", "便民政策一本通", "常见问题一问一答", ["一本通", "问答", "常见问题"]),
 )  # fmt: skip
+# Listed when nothing in a question matches (the box is never empty): answer a few questions, or ask a station.
+HELP_PAGES = ("guide/index.html", "stations/index.html")
 
 
 @dataclass
@@ -120,6 +126,50 @@ def pinyin_keys(names: Iterable[str]) -> list[str]:
         keys.append("".join(syllables).lower())
         keys.append("".join(s[0] for s in syllables).lower())
     return list(dict.fromkeys(keys))
+
+
+def blurred(syllable: str) -> str:
+    """A toneless syllable as a dialect blurring zh/z, ch/c, sh/s, n/l and -ng/-n hears it."""
+    start = next(
+        (short + syllable[len(full) :] for full, short in BLURRED_INITIALS if syllable.startswith(full)),
+        syllable,
+    )
+    return next(
+        (start[: -len(full)] + short for full, short in BLURRED_FINALS if start.endswith(full)), start
+    )
+
+
+@cache
+def sound_table() -> dict[str, str]:
+    """Blurred syllable → the characters with that sound, for the 6,763 characters of GB 2312.
+
+    A character counts under each of its readings, a question word (的, 和) under its first only: as a
+    particle it is no typo, and 困难和家庭 must not become 困难户.
+    """
+    from pypinyin import Style, pinyin
+
+    particles = {w for w in QUESTION_WORDS if len(w) == 1}
+    table: dict[str, list[str]] = defaultdict(list)
+    for first in range(0xB0, 0xF8):
+        for second in range(0xA1, 0xFF):
+            try:
+                char = bytes([first, second]).decode("gb2312")
+            except UnicodeDecodeError:
+                continue
+            readings = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+            for reading in dict.fromkeys(blurred(s) for s in readings[: 1 if char in particles else None]):
+                table[reading].append(char)
+    return {reading: "".join(chars) for reading, chars in sorted(table.items())}
+
+
+def spoken_names(docs: Iterable[SearchDoc]) -> list[list[str]]:
+    """[name, its blurred syllables] for every name of two or more Chinese characters and nothing else."""
+    from pypinyin import lazy_pinyin
+
+    names = dict.fromkeys(
+        n for d in docs for n in d.names if len(n) > 1 and re.fullmatch(r"[\u4e00-\u9fff]+", n)
+    )
+    return [[name, " ".join(blurred(s) for s in lazy_pinyin(name))] for name in names]
 
 
 def policy_doc(policy: Policy, url: str, title: str) -> SearchDoc:
@@ -179,6 +229,9 @@ def build_index(docs: list[SearchDoc]) -> dict[str, Any]:
         "maxTerm": MAX_TERM,
         "weights": {"name": NAME_WEIGHT},
         "ageWords": [list(pair) for pair in AGE_WORDS],
+        "sounds": sound_table(),
+        "spoken": spoken_names(docs),
+        "help": [number for number, doc in enumerate(docs) if doc.url in HELP_PAGES],
     }
 
 

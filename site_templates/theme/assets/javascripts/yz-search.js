@@ -27,6 +27,47 @@
     });
   }
 
+  /* 按读音改错字：问句里一段字和某个政策名称或叫法读音相同（方言里 zh/z、n/l、-ng/-n 不分也算）、
+     又至少有一个字相同时，换成那个名称（邻时救助 → 临时救助）。
+     这段字本身是认识的词、或者会拆开跨在边上的认识的词（房屋保险）时不改。 */
+  function splitsWord(text, at, length, index) {
+    for (var a = Math.max(0, at - index.maxTerm + 1); a < at + length; a++) {
+      for (var n = 2; n <= index.maxTerm && a + n <= text.length; n++) {
+        var end = a + n, inside = a >= at && end <= at + length;
+        if (!inside && end > at && index._known[text.substr(a, n)]) return true;
+      }
+    }
+    return false;
+  }
+
+  function correct(text, index) {
+    if (!index._sound) {
+      index._sound = {};
+      for (var reading in index.sounds) if (Object.prototype.hasOwnProperty.call(index.sounds, reading)) {
+        var chars = index.sounds[reading];
+        for (var c = 0; c < chars.length; c++) (index._sound[chars.charAt(c)] = index._sound[chars.charAt(c)] || {})[reading] = 1;
+      }
+      index._spoken = index.spoken.map(function (pair) { return [pair[0], pair[1].split(" ")]; });
+    }
+    var out = "", i = 0;
+    while (i < text.length) {
+      var best = "";
+      index._spoken.forEach(function (pair) {
+        var name = pair[0], sounds = pair[1], span = text.substr(i, name.length);
+        if (name.length <= best.length || span.length < name.length || span === name || index._known[span]) return;
+        var same = 0;
+        for (var j = 0; j < name.length; j++) {
+          if (span.charAt(j) === name.charAt(j)) same++;
+          else if (!(index._sound[span.charAt(j)] || {})[sounds[j]]) return;
+        }
+        if (same && !splitsWord(text, i, name.length, index)) best = name;
+      });
+      out += best || text.charAt(i);
+      i += best.length || 1;
+    }
+    return out;
+  }
+
   function isWordChar(c) { return /[\u4e00-\u9fff]/.test(c); }
 
   /* 正向最大匹配：每次取索引（或问句用词表）里有的最长的词；不认识的字单独成词。 */
@@ -76,7 +117,7 @@
   function search(index, query) {
     prepare(index);
     var n = index.docs.length;
-    var text = normalize(query, index);
+    var text = correct(normalize(query, index), index);
     var tokens = [];
     cut(text, index, index._known).forEach(function (t) {
       tokens.push(index.synonyms[t] || t);
@@ -124,14 +165,16 @@
       results.push({ doc: +d, score: scores[d] * (0.3 + share), covered: share });
     }
     if (!results.length) results = fallback(index, text);
+    if (!results.length) results = index.help.map(function (at) { return { doc: at, score: 0, covered: 0, help: true }; });
     results.sort(function (a, b) { return (b.score - a.score) || (a.doc - b.doc); });
     return results.map(function (r) {
       var doc = index.docs[r.doc];
-      return { url: doc[0], title: doc[1], line: doc[2], score: r.score, covered: r.covered };
+      return { url: doc[0], title: doc[1], line: doc[2], score: r.score, covered: r.covered, help: !!r.help };
     });
   }
 
-  /* 一个词也对不上时：按问句里的两字组合在标题和说明里出现的多少排（问句里的字出现在某项政策，就不会一条也没有）。 */
+  /* 一个词也对不上时：按问句里的两字组合在标题和说明里出现的多少排；连这也没有，列出“政策找人”和“找驿站”，
+     说一声没找到（搜索框从不空着）。 */
   function fallback(index, text) {
     var chars = text.replace(/[^\u4e00-\u9fff]/g, "");
     var pairs = [];
@@ -149,7 +192,7 @@
     return results;
   }
 
-  var api = { search: search, normalize: normalize, cut: cut };
+  var api = { search: search, normalize: normalize, cut: cut, correct: correct };
   if (typeof module !== "undefined" && module.exports) { module.exports = api; return; }
   window.YZSearch = api;
 
@@ -197,8 +240,8 @@
         if (input.value.trim() !== query) return;
         var all = search(index, query), found = all.slice(0, 20);
         list.textContent = "";
-        if (!found.length) { say(box.getAttribute("data-yz-none")); return; }
-        say(box.getAttribute("data-yz-count").replace("{n}", all.length));
+        if (!found.length || found[0].help) say(box.getAttribute("data-yz-none"));
+        else say(box.getAttribute("data-yz-count").replace("{n}", all.length));
         found.forEach(function (r) {
           var item = document.createElement("li");
           item.className = "md-search-result__item";
