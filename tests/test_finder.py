@@ -199,6 +199,23 @@ def test_names_are_also_known_by_their_sound_as_dialects_blur_it() -> None:
     assert [docs[n] for n in index["help"]] == ["guide/index.html", "stations/index.html"]
 
 
+def test_everyday_words_lead_to_words_the_policies_use_never_to_a_policy_name() -> None:
+    model = to_model(load(REPO))
+    index = build_index(search_docs(model))
+    dead = [
+        (said, word)
+        for said, words in SYNONYMS.items()
+        for word in words.split()
+        if word not in index["terms"]
+    ]
+    assert dead == []  # a word no policy uses would find nothing
+    names = {n for p in model.policies for n in (p.name, p.short_name, *p.aliases)}
+    assert not names & set(SYNONYMS)  # residents' names for a policy belong in its `aliases:`
+    pinyin = {(docs, key) for docs, key, *_ in index["pinyin"]}
+    zaihai = [d[0] for d in index["docs"]].index("policies/zaihai-jiuzhu.html")
+    assert (zaihai, "zaihai") in pinyin  # a word inside a name, typed in pinyin
+
+
 def test_rules_and_words_live_in_python_not_in_the_scripts() -> None:
     """The browser scripts hold no condition word, question word or synonym: they read generated data."""
     scripts = REPO / "site_templates/theme/assets/javascripts"

@@ -38,12 +38,42 @@ FILLER_WORDS = (
     "申请", "办理", "办", "领", "领取", "补贴", "补助", "政策", "手续", "材料", "条件", "需要", "国家",
     "政府", "钱", "给钱", "发", "交", "办事", "符合", "享受", "标准", "拿", "每个月", "一个月", "每月", "管",
 )  # fmt: skip
-# What residents say → the word the policies use (爸妈 → 父母): the script reads the query with these.
+# What residents say → the words the policies use (爸妈 → 父母; several words apart with a space): the
+# script reads the query with these. Everyday words for family, age, illness, death, house, work, money
+# and disasters, never a policy's own names (those are its `aliases:`).
 SYNONYMS = {
-    "爸妈": "父母", "爹妈": "父母", "爹娘": "父母", "爸爸": "父亲", "妈妈": "母亲", "娃": "孩子", "娃娃": "孩子",
-    "小孩": "孩子", "儿女": "子女", "坐牢": "服刑", "没了": "去世", "走了": "去世", "过世": "去世",
-    "老伴": "配偶", "瘫痪": "失能", "瘫": "失能", "工钱": "工资", "看病": "就医", "住院费": "医疗费",
-    "房子": "住房", "屋": "住房", "疯": "精神", "傻": "智力", "当兵": "退役军人", "退伍": "退役",
+    # family and age
+    "爸妈": "父母", "爹妈": "父母", "爹娘": "父母", "爸爸": "父亲", "娃": "孩子", "娃娃": "孩子",
+    "小孩": "孩子", "儿女": "子女", "闺女": "女儿", "老伴": "配偶", "没爹没妈": "孤儿",
+    "老头": "老人", "老头子": "老人", "老太": "老人", "老太太": "老人", "老太婆": "老人", "老汉": "老人",
+    "老大爷": "老人", "老奶奶": "老人", "老爷子": "老人", "老人家": "老人", "老娘": "老人", "老爹": "老人",
+    "老父亲": "老人", "老母亲": "老人", "上了年纪": "老人", "岁数大": "老人",
+    "孤老": "孤寡老人", "没儿没女": "孤寡", "无儿无女": "孤寡", "没有儿女": "孤寡",
+    # illness, disability and care
+    "看病": "就医", "住院费": "医疗费", "癌": "大病 重病", "癌症": "大病 重病", "肿瘤": "大病 重病",
+    "白血病": "大病 重病", "尿毒症": "大病 重病", "透析": "大病 重病", "化疗": "大病 重病",
+    "心脏病": "大病 重病", "脑梗": "大病 重病", "脑溢血": "大病 重病", "重症": "大病 重病",
+    "瘫痪": "失能", "瘫": "失能", "中风": "失能", "偏瘫": "失能", "卧床": "失能", "半身不遂": "失能",
+    "痴呆": "失能", "老年痴呆": "失能", "伺候": "护理", "照看": "照料",
+    "聋": "听力", "耳聋": "听力", "耳背": "听力", "瞎": "视力", "失明": "视力", "瘸": "肢体",
+    "疯": "精神", "神经病": "精神障碍", "傻": "智力", "傻子": "智力",
+    # death and funerals
+    "没了": "去世", "走了": "去世", "过世": "去世", "死": "去世", "死了": "去世", "不在了": "去世",
+    "火葬": "火化", "火葬场": "殡仪馆", "白事": "丧事", "后事": "丧事", "出殡": "丧事", "下葬": "安葬",
+    # house and home
+    "房子": "住房", "屋": "住房", "屋子": "住房", "裂缝": "开裂", "裂了": "开裂", "塌": "倒塌",
+    "塌了": "倒塌", "漏": "漏雨", "厕所": "卫生间", "茅房": "卫生间", "摔": "防滑", "摔跤": "防滑",
+    "跌倒": "防滑", "做饭": "助餐", "送饭": "助餐",
+    # work, money and school
+    "工钱": "工资", "欠薪": "讨薪", "欠工钱": "讨薪", "拖欠工资": "讨薪", "坐牢": "服刑", "当兵": "退役军人",
+    "退伍": "退役", "干不动": "劳动", "干不了": "劳动", "找活": "找工作", "找活干": "找工作", "念书": "读书",
+    "穷": "低保", "贫穷": "低保", "揭不开锅": "低保", "吃不上饭": "低保",
+    "光棍": "孤寡", "老光棍": "孤寡老人", "不养": "赡养", "不孝": "赡养", "告": "告状", "活": "就业",
+    "干活": "劳动",
+    # disasters, farming and the road
+    "淹": "洪涝", "淹了": "洪涝", "涝": "洪涝", "雹子": "冰雹", "着火": "火灾", "失火": "火灾", "起火": "火灾",
+    "麦子": "小麦", "苞谷": "玉米", "苞米": "玉米", "猪瘟": "疫病", "瘟": "疫病", "牲口": "养殖",
+    "要饭": "乞讨", "讨饭": "乞讨", "叫花子": "乞讨", "流浪汉": "流浪",
 }  # fmt: skip
 # Spoken numbers in a question ("八十岁") become digits, as the policies write them.
 NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -114,7 +144,7 @@ def name_parts(names: Iterable[str]) -> list[str]:
     return [w for name in names for w in words(name) if w not in whole]
 
 
-def pinyin_keys(names: Iterable[str]) -> list[str]:
+def pinyin_keys(names: Iterable[str], initials: bool = True) -> list[str]:
     """Full pinyin and initials of each name: 尊老金 → zunlaojin, zlj."""
     from pypinyin import lazy_pinyin
 
@@ -124,7 +154,8 @@ def pinyin_keys(names: Iterable[str]) -> list[str]:
         if len(syllables) < 2:
             continue
         keys.append("".join(syllables).lower())
-        keys.append("".join(s[0] for s in syllables).lower())
+        if initials:
+            keys.append("".join(s[0] for s in syllables).lower())
     return list(dict.fromkeys(keys))
 
 
@@ -213,8 +244,12 @@ def build_index(docs: list[SearchDoc]) -> dict[str, Any]:
         for word, weight in sorted(_weights(doc).items()):
             if word not in stop:
                 postings[word] += [number, weight]
-        for key in pinyin_keys(doc.names):
-            pinyin.append([number, key])
+        keys = pinyin_keys(doc.names)
+        pinyin += [[number, key] for key in keys]
+        parts = dict.fromkeys(w for w in name_parts(doc.names) if len(w) > 1)
+        pinyin += [
+            [number, key, 1] for key in pinyin_keys(parts, initials=False) if key not in keys
+        ]  # zaihai: 灾害
         if doc.ages:
             ages.append([number, *doc.ages])
     return {

@@ -120,7 +120,7 @@
     var text = correct(normalize(query, index), index);
     var tokens = [];
     cut(text, index, index._known).forEach(function (t) {
-      tokens.push(index.synonyms[t] || t);
+      (index.synonyms[t] || t).split(" ").forEach(function (word) { tokens.push(word); });
       var age = /^[0-9]+$/.test(t) ? parseInt(t, 10) : 0;
       for (var w = 0; w < index.ageWords.length; w++) {
         if (age >= index.ageWords[w][0] && age <= 120) { tokens.push(index.ageWords[w][1]); break; }
@@ -152,7 +152,8 @@
       if (/^[a-z]{2,}$/.test(t)) {
         index.pinyin.forEach(function (p) {
           var key = p[1];
-          if (key === t) add(p[0], index.weights.name * 4 * idf, t, idf);
+          if (p[2]) { if (key === t) add(p[0], index.weights.name * idf, t, idf); }  // 名称里的一个词（zaihai）
+          else if (key === t) add(p[0], index.weights.name * 4 * idf, t, idf);
           else if (t.length >= 3 && key.indexOf(t) === 0) add(p[0], index.weights.name * 2 * idf, t, idf);
         });
       }
