@@ -16,6 +16,7 @@ from yizhan.website.search_index import (
     INDEX_GLOBAL,
     QUESTION_WORDS,
     SYNONYMS,
+    age_weight,
     blurred,
     build_index,
     render_search,
@@ -214,6 +215,7 @@ def test_everyday_words_lead_to_words_the_policies_use_never_to_a_policy_name() 
     pinyin = {(docs, key) for docs, key, *_ in index["pinyin"]}
     zaihai = [d[0] for d in index["docs"]].index("policies/zaihai-jiuzhu.html")
     assert (zaihai, "zaihai") in pinyin  # a word inside a name, typed in pinyin
+    assert age_weight(80, 120) > age_weight(0, 14) > age_weight(16, 59)  # 五十五 says little about a policy
 
 
 def test_rules_and_words_live_in_python_not_in_the_scripts() -> None:

@@ -87,7 +87,7 @@ def test_resident_questions_find_the_right_policy(site: Path, phone: tuple[Page,
     total = len(QUESTIONS)
     print(f"\n{total} questions: first {first / total:.0%}, top 3 {top3 / total:.0%}, empty {len(empty)}")
     print("\n".join(misses))
-    assert total >= 45
+    assert total >= 120
     assert not empty
     assert top3 / total >= 0.9, misses
     assert first / total >= 0.7, misses
@@ -135,6 +135,53 @@ PERSONAS = {
         {"age": ["age3"], "housing": ["damaged"], "events": ["veteran", "disaster"], "income": ["unsure"]},
         {"tuiyi-bangfu", "zaihai-jiuzhu", "nongfang-baoxian", "weifang"},
         {"gaoling", "guer", "canji-kangfu", "liushou-ertong", "jisheng-fuzhu", "jiaoyu-jiuzhu"},
+    ),
+    # The next ones come from a colleague who never saw the conditions (what a station officer would name).
+    "a five-year-old with autism, no certificate yet, in a family on 低保": (
+        {"age": ["age0"], "income": ["below"], "children": ["sick-child"]},
+        {"canji-kangfu", "kunjing"},
+        {
+            "gaoling",
+            "youfu",
+            "jujia-yanglao",
+            "liushou-laoren",
+            "jiating-chuangwei",
+            "yanglao-daijiao",
+            "jisheng-fuzhu",
+        },
+    ),
+    "an orphan of ten at school, living with the grandparents": (
+        {"age": ["age0"], "income": ["unsure"], "children": ["orphan", "school"]},
+        {"guer", "jiaoyu-jiuzhu"},
+        {"shishi-wuren", "liulang", "youfu", "gaoling", "liushou-ertong"},
+    ),
+    "a family whose savings went on dialysis": (
+        {"age": ["age2"], "income": ["unsure"], "illness": ["big-bills"]},
+        {"yiliao"},
+        {"guer", "liulang", "canji-kangfu", "nongye-baoxian", "shishi-wuren"},
+    ),
+    "a bedridden man of forty with a grade-1 certificate in a family on 低保": (
+        {"age": ["age2"], "income": ["below"], "disability": ["grade12"], "illness": ["bedridden"]},
+        {"canji-liangxiang", "yanglao-daijiao", "fuju"},
+        {
+            "gaoling",
+            "canji-kangfu",
+            "guer",
+            "liushou-ertong",
+            "kunjing",
+            "gongyi-gangwei",
+            "jiating-chuangwei",
+        },
+    ),
+    "a girl of eight whose parents both work far away": (
+        {"age": ["age0"], "income": ["unsure"], "children": ["left"]},
+        {"liushou-ertong"},
+        {"guer", "shishi-wuren", "gaoling", "youfu", "jisheng-fuzhu"},
+    ),
+    "parents of 55 whose only son died": (
+        {"age": ["age2"], "income": ["unsure"], "household": ["onechild"]},
+        {"jisheng-fuzhu"},
+        {"guer", "kunjing", "liushou-ertong", "canji-kangfu", "gaoling", "shishi-wuren"},
     ),
 }
 

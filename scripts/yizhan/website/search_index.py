@@ -48,7 +48,8 @@ SYNONYMS = {
     "老头": "老人", "老头子": "老人", "老太": "老人", "老太太": "老人", "老太婆": "老人", "老汉": "老人",
     "老大爷": "老人", "老奶奶": "老人", "老爷子": "老人", "老人家": "老人", "老娘": "老人", "老爹": "老人",
     "老父亲": "老人", "老母亲": "老人", "上了年纪": "老人", "岁数大": "老人",
-    "孤老": "孤寡老人", "没儿没女": "孤寡", "无儿无女": "孤寡", "没有儿女": "孤寡",
+    "独子": "独生子女", "独女": "独生子女", "独生子": "独生子女", "独生女": "独生子女", "独苗": "独生子女",
+    "一个人住": "独居", "一个人过": "独居", "孤老": "孤寡老人", "没儿没女": "孤寡", "无儿无女": "孤寡", "没有儿女": "孤寡",
     # illness, disability and care
     "看病": "就医", "住院费": "医疗费", "癌": "大病 重病", "癌症": "大病 重病", "肿瘤": "大病 重病",
     "白血病": "大病 重病", "尿毒症": "大病 重病", "透析": "大病 重病", "化疗": "大病 重病",
@@ -83,6 +84,7 @@ NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4
 NAME_WEIGHT, PART_WEIGHT, SUMMARY_WEIGHT, TEXT_WEIGHT = 60, 24, 12, 4
 # An age in a question also says the word policies use for that age (八十岁 → 高龄).
 AGE_WORDS = ((80, "高龄"), (60, "老年人"))
+OLD_AGE, ADULT_AGE = 60, 18
 MAX_TERM = 8  # the longest word the script looks for in a query
 # Residents type by sound (底保 for 低保, 邻时 for 临时) and many speak a dialect that blurs zh/z, ch/c,
 # sh/s, n/l and -ng/-n: names are also matched by their syllables heard that way.
@@ -234,6 +236,15 @@ def _weights(doc: SearchDoc) -> Counter[str]:
     return weight
 
 
+def age_weight(low: int, high: int) -> float:
+    """What an age in a question says for a policy's age band, as a share of a name's weight.
+
+    Old age (八十多了) and childhood (五岁) tell; a working age (五十五) hardly: most adults' policies
+    have no age.
+    """
+    return 0.5 if low >= OLD_AGE else 0.2 if high < ADULT_AGE else 0.05
+
+
 def build_index(docs: list[SearchDoc]) -> dict[str, Any]:
     """The index the script reads: documents, word → [doc, weight, …], pinyin, ages and the word lists."""
     postings: dict[str, list[int]] = defaultdict(list)
@@ -251,7 +262,7 @@ def build_index(docs: list[SearchDoc]) -> dict[str, Any]:
             [number, key, 1] for key in pinyin_keys(parts, initials=False) if key not in keys
         ]  # zaihai: 灾害
         if doc.ages:
-            ages.append([number, *doc.ages])
+            ages.append([number, *doc.ages, age_weight(*doc.ages)])
     return {
         "docs": [[d.url, d.title, d.line] for d in docs],
         "terms": dict(sorted(postings.items())),

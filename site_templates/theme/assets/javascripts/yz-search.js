@@ -146,7 +146,7 @@
       if (/^[0-9]+$/.test(t)) {
         var age = parseInt(t, 10);
         index.ages.forEach(function (a) {
-          if (age > 0 && age >= a[1] && age <= a[2]) add(a[0], index.weights.name * idf * (a[1] > 0 ? 0.5 : 0.2), t, idf);
+          if (age > 0 && age >= a[1] && age <= a[2]) add(a[0], index.weights.name * idf * a[3], t, idf);
         });
       }
       if (/^[a-z]{2,}$/.test(t)) {
