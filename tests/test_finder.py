@@ -195,6 +195,7 @@ def test_names_are_also_known_by_their_sound_as_dialects_blur_it() -> None:
     assert sum(len(chars) for chars in sounds.values()) >= 6763  # every GB 2312 character, once or more
     spoken = dict(index["spoken"])
     assert spoken["临时救助"] == "lin si jiu zu" and spoken["低保"] == "di bao"
+    assert spoken["残疾人"] == "can ji ren"  # a word of three characters inside a name
     assert "D级危房" not in spoken  # letters have no syllable to compare
     docs = [d[0] for d in index["docs"]]
     assert [docs[n] for n in index["help"]] == ["guide/index.html", "stations/index.html"]

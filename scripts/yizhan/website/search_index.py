@@ -55,7 +55,7 @@ SYNONYMS = {
     "白血病": "大病 重病", "尿毒症": "大病 重病", "透析": "大病 重病", "化疗": "大病 重病",
     "心脏病": "大病 重病", "脑梗": "大病 重病", "脑溢血": "大病 重病", "重症": "大病 重病",
     "瘫痪": "失能", "瘫": "失能", "中风": "失能", "偏瘫": "失能", "卧床": "失能", "半身不遂": "失能",
-    "痴呆": "失能", "老年痴呆": "失能", "伺候": "护理", "照看": "照料",
+    "痴呆": "失能", "不能自理": "失能", "自理不了": "失能", "动不了": "失能", "下不了床": "失能", "老年痴呆": "失能", "伺候": "护理", "照看": "照料",
     "聋": "听力", "耳聋": "听力", "耳背": "听力", "瞎": "视力", "失明": "视力", "瘸": "肢体",
     "疯": "精神", "神经病": "精神障碍", "傻": "智力", "傻子": "智力",
     # death and funerals
@@ -74,7 +74,7 @@ SYNONYMS = {
     # disasters, farming and the road
     "淹": "洪涝", "淹了": "洪涝", "涝": "洪涝", "雹子": "冰雹", "着火": "火灾", "失火": "火灾", "起火": "火灾",
     "麦子": "小麦", "苞谷": "玉米", "苞米": "玉米", "猪瘟": "疫病", "瘟": "疫病", "牲口": "养殖",
-    "要饭": "乞讨", "讨饭": "乞讨", "叫花子": "乞讨", "流浪汉": "流浪",
+    "要饭": "乞讨", "讨饭": "乞讨", "叫花子": "乞讨", "流浪汉": "流浪", "迷路": "走失",
 }  # fmt: skip
 # Spoken numbers in a question ("八十岁") become digits, as the policies write them.
 NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -196,12 +196,16 @@ def sound_table() -> dict[str, str]:
 
 
 def spoken_names(docs: Iterable[SearchDoc]) -> list[list[str]]:
-    """[name, its blurred syllables] for every name of two or more Chinese characters and nothing else."""
+    """[name, its blurred syllables] for every name of two or more Chinese characters and nothing else.
+
+    The words of three characters or more inside names count too (困难残急人 → 残疾人).
+    """
     from pypinyin import lazy_pinyin
 
-    names = dict.fromkeys(
-        n for d in docs for n in d.names if len(n) > 1 and re.fullmatch(r"[\u4e00-\u9fff]+", n)
-    )
+    docs = list(docs)
+    candidates = [n for d in docs for n in d.names if len(n) > 1]
+    candidates += [w for d in docs for w in name_parts(d.names) if len(w) > 2]
+    names = dict.fromkeys(n for n in candidates if re.fullmatch(r"[\u4e00-\u9fff]+", n))
     return [[name, " ".join(blurred(s) for s in lazy_pinyin(name))] for name in names]
 
 
