@@ -277,7 +277,7 @@ def build_index(docs: list[SearchDoc]) -> dict[str, Any]:
         "numerals": NUMERALS,
         "synonyms": SYNONYMS,
         "maxTerm": MAX_TERM,
-        "weights": {"name": NAME_WEIGHT},
+        "weights": {"name": NAME_WEIGHT, "part": PART_WEIGHT},
         "ageWords": [list(pair) for pair in AGE_WORDS],
         "sounds": sound_table(),
         "spoken": spoken_names(docs),

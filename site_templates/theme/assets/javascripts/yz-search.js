@@ -127,6 +127,8 @@
       }
     });
     var scores = {}, hits = {}, total = 0, seen = {}, d;
+    var words = tokens.filter(function (t) { return !index._stop[t]; });
+    var lone = words.length === 1 && words[0].length === 1;
     function add(doc, value, term, weight) {
       scores[doc] = (scores[doc] || 0) + value;
       if (term) { hits[doc] = hits[doc] || {}; hits[doc][term] = weight; }
@@ -142,6 +144,9 @@
       var term = filler ? "" : t;
       if (list) {
         for (var i = 0; i < list.length; i += 2) add(list[i], list[i + 1] * idf * (filler ? 0.1 : 1), term, idf);
+      }
+      if (lone && isWordChar(t)) {  // 只输入了一个字（残）：标题里有这个字的政策也算
+        index.docs.forEach(function (doc, at) { if (doc[1].indexOf(t) >= 0) add(at, index.weights.part * idf, t, idf); });
       }
       if (/^[0-9]+$/.test(t)) {
         var age = parseInt(t, 10);
