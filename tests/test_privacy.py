@@ -192,6 +192,34 @@ def test_a_file_stays_clean_only_while_the_public_phones_it_shows_stay_public(
     assert [(f.file, f.what) for f in findings] == [("print/b.html", "未公开的手机号 138****5678")]
 
 
+def test_a_line_shared_by_many_files_is_judged_in_every_file_that_leaks(tmp_path: Path) -> None:
+    """Clean lines are read once per run; a leaking line is reported in each file, at its own place."""
+    out = tmp_path / "build"
+    (out / "site").mkdir(parents=True)
+    shared = "<p>本村民生驿站每周一至周五开放</p>"
+    leak = "<td>王小明</td>"
+    public = "<p>管理员电话 13912345678</p>"
+    for name, lines in {
+        "a.html": [shared, public, leak],
+        "b.html": [leak, shared, public],
+        "c.html": [shared, shared, public, "<p>电话 13812345678</p>"],
+    }.items():
+        (out / "site" / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    secrets = Secrets({"王小明": "救助对象「户主姓名」"}, {"13912345678"})
+    findings = privacy_gate(out, secrets)
+    assert [(f.file, f.line) for f in findings] == [
+        ("site/a.html", 3),
+        ("site/b.html", 1),
+        ("site/c.html", 4),
+    ]
+    assert findings[2].what == "未公开的手机号 138****5678"
+    # Each file's record names the public phone it showed, though the line was the same in each.
+    record = check.CleanLines()
+    assert check.scan_text("a", shared, secrets, None, markup=True, clean=record) == []
+    assert check.scan_text("b", public, secrets, None, markup=True, clean=record) == []
+    assert record(True) == {shared}  # the line with a number is read again in every file
+
+
 # leaks planted in a copy of the mini county --------------------------------------------------------------
 
 

@@ -37,8 +37,9 @@ def build(project: Path, run: Run, out: str = "build") -> Path:
 
 
 @pytest.fixture
-def site(mini: Path, run: Run) -> Path:
-    return build(mini, run)
+def site(mini_site: Path) -> Path:
+    """The mini county's site, built once for the run (read only; `mini` is the same sources)."""
+    return mini_site
 
 
 def test_top_navigation_in_order(site: Path) -> None:

@@ -96,10 +96,9 @@ def test_keys_hold_no_digit_runs_the_privacy_gate_could_mistake_for_phones(tmp_p
 
 
 def test_a_cached_build_is_byte_identical_to_a_clean_one(
-    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+    mini: Path, mini_built_site: Path, tmp_path: Path, run: Callable[..., tuple]
 ) -> None:
-    cached, clean = tmp_path / "cached", tmp_path / "clean"
-    assert run("build", "--project", str(mini), "--out", str(cached), "--only", "site")[0] == 0
+    cached, clean = mini_built_site, tmp_path / "clean"
     before = snapshot(cached / "site")
     row = station_row(mini, "YZ-02-001-03")
     edit_cell(mini / "datasets" / "驿站名录.csv", row, PHONE_TITLE, "13900001111")
@@ -123,15 +122,18 @@ def test_a_cached_build_is_byte_identical_to_a_clean_one(
 
 
 def test_cutting_the_stylesheets_reads_only_the_pages_mkdocs_wrote(
-    mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
+    mini: Path,
+    mini_built_site: Path,
+    tmp_path: Path,
+    run: Callable[..., tuple],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Pages kept from the previous build are known to the style cut by their digest, not read again."""
     import hashlib
 
     from yizhan.website import styles
 
-    out = tmp_path / "build"
-    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    out = mini_built_site
     before = snapshot(out / "site")
     learned: list[str] = []
     learn = styles.StyleMemory.learn
@@ -154,10 +156,13 @@ def test_cutting_the_stylesheets_reads_only_the_pages_mkdocs_wrote(
 
 
 def test_a_build_with_nothing_changed_does_not_run_mkdocs(
-    mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
+    mini: Path,
+    mini_built_site: Path,
+    tmp_path: Path,
+    run: Callable[..., tuple],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    out = tmp_path / "build"
-    assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
+    out = mini_built_site
     before = snapshot(out / "site")
 
     def no_mkdocs(*args: object, **kwargs: object) -> None:
@@ -192,7 +197,10 @@ def test_a_changed_theme_override_rebuilds_the_kept_pages(
 
 
 def test_a_build_with_nothing_changed_stops_before_reading_the_project(
-    mini: Path, tmp_path: Path, run: Callable[..., tuple], monkeypatch: pytest.MonkeyPatch
+    mini: Path,
+    tmp_path: Path,
+    run: Callable[..., tuple],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = tmp_path / "build"
     assert run("build", "--project", str(mini), "--out", str(out), "--only", "site")[0] == 0
@@ -222,10 +230,9 @@ def test_a_build_with_nothing_changed_stops_before_reading_the_project(
 
 
 def test_a_changed_searched_page_rebuilds_the_index_and_stays_byte_identical_to_a_clean_build(
-    mini: Path, tmp_path: Path, run: Callable[..., tuple]
+    mini: Path, mini_built_site: Path, tmp_path: Path, run: Callable[..., tuple]
 ) -> None:
-    cached, clean = tmp_path / "cached", tmp_path / "clean"
-    assert run("build", "--project", str(mini), "--out", str(cached), "--only", "site")[0] == 0
+    cached, clean = mini_built_site, tmp_path / "clean"
     before = snapshot(cached / "site")
     policy = mini / "content" / "policies" / "dibao.yml"
     text = policy.read_text(encoding="utf-8")

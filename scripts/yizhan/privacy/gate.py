@@ -40,10 +40,11 @@ _SHORT_WORD = re.compile(f"(?<![{_CJK}])([{_CJK}]{{2}})(?![{_CJK}])")
 _CJK_RUN = re.compile(f"[{_CJK}·]+")
 _CODE_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\- ]{5,}[0-9A-Za-z]")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_DIGIT = re.compile(r"\d")
 _LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'\n]+)["']""")
 
 
-def decoded(line: str, markup: bool) -> str:
+def unescaped(line: str, markup: bool) -> str:
     """Undo the escapes a leak could hide behind: JSON \\uXXXX (search index), HTML entities."""
     if "\\u" in line:
         line = _JSON_ESCAPE.sub(
@@ -51,7 +52,27 @@ def decoded(line: str, markup: bool) -> str:
         )
     if markup and "&" in line:
         line = html.unescape(line)
-    return fold(line)
+    return line
+
+
+def decoded(line: str, markup: bool) -> str:
+    """A line as the gate reads it: unescaped, then folded (fold keeps positions, one character for one)."""
+    return fold(unescaped(line, markup))
+
+
+class CleanLines:
+    """Lines one gate run found clean, so that a line repeated across files is read once.
+
+    Pages and documents share most of their lines (navigation, headers, a policy's text). Only lines
+    without any digit are kept: a number's verdict may rest on the list of public phones, which a file's
+    record must name, while a line of words is clean or not by itself.
+    """
+
+    def __init__(self) -> None:
+        self.lines: tuple[set[str], set[str]] = (set(), set())  # plain text, markup
+
+    def __call__(self, markup: bool) -> set[str]:
+        return self.lines[markup]
 
 
 def scan_line(line: str, secrets: Secrets, names: NameFinder | None) -> Iterator[tuple[int, str]]:
@@ -73,23 +94,40 @@ def scan_line(line: str, secrets: Secrets, names: NameFinder | None) -> Iterator
 
 
 def scan_text(
-    rel: str, text: str, secrets: Secrets, names: NameFinder | None, markup: bool = False, page: str = ""
+    rel: str,
+    text: str,
+    secrets: Secrets,
+    names: NameFinder | None,
+    markup: bool = False,
+    page: str = "",
+    clean: CleanLines | None = None,
 ) -> list[Finding]:
     """Every finding in `text`, located by line and column, in line order.
 
-    The lines (each decoded on its own) are scanned as one string: no pattern matches across a
-    line break, and one pass over a file is several times faster than one per line.
+    The lines (each unescaped on its own) are scanned as one string: no pattern matches across a
+    line break, and one pass over a file is several times faster than one per line. Lines in `clean`
+    are skipped; this file's clean lines without digits are added to it.
     """
-    lines = [decoded(line, markup) for line in text.splitlines()]
+    raw = text.splitlines()
+    known = clean(markup) if clean is not None else set()
+    todo = [number for number, line in enumerate(raw) if line not in known]
+    lines = [unescaped(raw[number], markup) for number in todo]
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
+    joined = fold("\n".join(lines))
     findings = []
-    for offset, what in scan_line("\n".join(lines), secrets, names):
-        lineno = bisect_right(starts, offset - 1)
-        column = offset - starts[lineno - 1]
+    for offset, what in scan_line(joined, secrets, names):
+        index = bisect_right(starts, offset - 1) - 1
+        lineno, column = todo[index] + 1, offset - starts[index]
         place = f"{page}第{lineno}行第{column}列" if page else f"第{column}列"
         findings.append(Finding(rel, lineno, what, place))
+    if clean is not None:
+        found = {finding.line - 1 for finding in findings}
+        for index, number in enumerate(todo):
+            end = starts[index] + len(lines[index])
+            if number not in found and not _DIGIT.search(joined, starts[index], end):
+                known.add(raw[number])
     return sorted(findings, key=lambda finding: finding.line)  # stable: per line, in scan order
 
 
@@ -106,7 +144,9 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(path).pages]
 
 
-def scan_pdf(rel: str, path: Path, secrets: Secrets, names: NameFinder | None) -> list[Finding]:
+def scan_pdf(
+    rel: str, path: Path, secrets: Secrets, names: NameFinder | None, clean: CleanLines | None = None
+) -> list[Finding]:
     findings = []
     try:
         pages = pdf_pages(path)
@@ -114,7 +154,7 @@ def scan_pdf(rel: str, path: Path, secrets: Secrets, names: NameFinder | None) -
         problem, fix = messages.text("YZ-OUT-011", path=rel)
         return [Finding(rel, 1, f"{problem}。{fix}")]
     for number, text in enumerate(pages, start=1):
-        findings.extend(scan_text(rel, text, secrets, names, page=f"第{number}页"))
+        findings.extend(scan_text(rel, text, secrets, names, page=f"第{number}页", clean=clean))
     return findings
 
 
@@ -148,16 +188,25 @@ class NameFinder:
         words = [v for v in secrets.values if not v.isdigit() and len(v) >= 3]
         self.names = {w for w in words if _CJK_RUN.fullmatch(w)}
         self.lengths = sorted({len(w) for w in self.names}, reverse=True)
+        self.heads = {w[:2] for w in self.names}  # a name can only start where its first two characters are
         self.others = {_normal(w): w for w in words if w not in self.names}
 
     def finditer(self, line: str) -> Iterator[tuple[int, str]]:
-        """(column, secret) for each secret in the line."""
+        """(column, secret) for each secret in the line: longer names first, then from left to right."""
+        shortest = self.lengths[-1] if self.lengths else 0
         for run in _CJK_RUN.finditer(line):
             text = run.group(0)
-            for length in self.lengths:
-                for i in range(len(text) - length + 1):
-                    if text[i : i + length] in self.names:
-                        yield run.start() + i + 1, text[i : i + length]
+            if len(text) < shortest:
+                continue
+            found = [
+                (-length, i)
+                for i in range(len(text) - shortest + 1)
+                if text[i : i + 2] in self.heads
+                for length in self.lengths
+                if text[i : i + length] in self.names and i + length <= len(text)
+            ]
+            for length, i in sorted(found):
+                yield run.start() + i + 1, text[i : i - length]
         if self.others:
             for run in _CODE_RUN.finditer(line):
                 found = self.others.get(_normal(run.group(0)))
@@ -165,8 +214,11 @@ class NameFinder:
                     yield run.start() + 1, found
 
 
+_NOT_CODE = re.compile(r"[^0-9A-Za-z]")
+
+
 def _normal(value: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    return _NOT_CODE.sub("", value).upper()
 
 
 def names_pattern(secrets: Secrets) -> NameFinder | None:
@@ -191,11 +243,13 @@ def scan_kind(path: Path) -> str:
     return f"{suffix[1:]}-{kind}" if suffix in DECOMPRESS else kind
 
 
-def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) -> list[Finding]:
+def scan_file(
+    path: Path, rel: str, secrets: Secrets, names: NameFinder | None, clean: CleanLines | None = None
+) -> list[Finding]:
     """Scan one published file by its kind: text, compressed text, PDF text, XLSX cells."""
     kind = scan_kind(path)
     if kind == "pdf":
-        return scan_pdf(rel, path, secrets, names)
+        return scan_pdf(rel, path, secrets, names, clean)
     if kind == "xlsx":
         return scan_xlsx(rel, path.read_bytes(), secrets, names)
     if not kind:
@@ -211,7 +265,7 @@ def scan_file(path: Path, rel: str, secrets: Secrets, names: NameFinder | None) 
         if original.is_file() and original.read_bytes() == raw:
             return []  # a copy of a file that is scanned itself
     text = raw.decode("utf-8-sig", errors="replace")
-    return scan_text(rel, text, secrets, names, markup=kind.endswith("markup"))
+    return scan_text(rel, text, secrets, names, markup=kind.endswith("markup"), clean=clean)
 
 
 def privacy_gate(
@@ -222,6 +276,7 @@ def privacy_gate(
     record = CleanFiles(cache, secrets, digests)
     files = [(path, kind) for path in sorted(out.rglob("*")) if path.is_file() and (kind := scan_kind(path))]
     _ = secrets.short_names  # worked out once, before the per-file copies below
+    clean = CleanLines()
 
     def scan(item: tuple[Path, str]) -> list[Finding]:
         digest = record.digest(*item)
@@ -229,7 +284,7 @@ def privacy_gate(
             return []
         view = copy.copy(secrets)
         view.relied_on = set()
-        found = scan_file(item[0], item[0].relative_to(out).as_posix(), view, names)
+        found = scan_file(item[0], item[0].relative_to(out).as_posix(), view, names, clean)
         if not found:
             record.add(digest, view.relied_on)
         return found
