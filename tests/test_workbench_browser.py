@@ -106,10 +106,12 @@ def upload(page, table: str, path: Path) -> BeautifulSoup:  # type: ignore[no-un
     page.get_by_role("button", name="上传").click()
     page.wait_for_url("**/uploads/*")
     for _ in range(300):  # checked in the background: the page says so until the user refreshes it
+        page.wait_for_load_state()  # never read a page still arriving (it has no <main> yet)
         if page.locator("#refresh").count() == 0:
             break
         time.sleep(0.2)
-        page.locator("#refresh").click()
+        with page.expect_navigation():
+            page.locator("#refresh").click()
     return BeautifulSoup(page.content(), "html.parser")
 
 
@@ -365,13 +367,13 @@ def test_weekly_board(server, browser, tmp_path: Path) -> None:  # type: ignore[
 
 
 def wait_for_publish(page, base: str) -> BeautifulSoup:  # type: ignore[no-untyped-def]
-    for _ in range(200):
+    for _ in range(600):
         page.goto(base + "/publish")
         soup = BeautifulSoup(page.content(), "html.parser")
         text = soup.select_one("#outcome").get_text()
         if "正在进行" not in text:
             return soup
-        time.sleep(3)
+        time.sleep(1)
     pytest.fail("the publish did not finish")
 
 
