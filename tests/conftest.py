@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import weasyprint  # noqa: F401  (see below)
 from hypothesis import settings
 
 from yizhan.cli import main as yizhan_main
@@ -21,6 +22,10 @@ from yizhan.cli import main as yizhan_main
 # for one example; the examples and what they check stay the same. HYPOTHESIS_PROFILE=default restores it.
 settings.register_profile("ci", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# weasyprint is imported above, once per test process: every build forks print workers that would
+# otherwise import it each (0.3 s of CPU, two workers per build, over a hundred builds in a run). The
+# forks inherit it; what they render is the same.
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
