@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +162,7 @@ class _Rule:
     declarations: list[tuple[str, str]]
 
 
-def _purge(rules: list, words: Words, critical: bool) -> list[_Rule | tuple[str, list] | str]:
+def _purge(rules: Iterable, words: Words, critical: bool) -> list[_Rule | tuple[str, list] | str]:
     """Rules kept, as _Rule, (at-rule prelude, children) or a verbatim at-rule."""
     out: list[_Rule | tuple[str, list] | str] = []
     for rule in rules:
@@ -239,9 +240,15 @@ def _unused_keyframes(css: str) -> str:
     return css
 
 
+@lru_cache(maxsize=4)
+def _parsed(css: str) -> tuple:
+    """The stylesheet's rules, parsed once per process for both cuts (and every build a process runs)."""
+    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
 def purge(css: str, words: Words, critical: bool = False) -> str:
     """The rules of `css` the site can use (`critical`: only those for the first paint on screen)."""
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    rules = _parsed(css)
     tree = _purge(rules, words, critical)
     # A custom property nothing reads (icons of unused components, colours of unused schemes) goes too;
     # dropping one may leave others unread, so repeat until nothing changes.
