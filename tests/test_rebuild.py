@@ -211,6 +211,7 @@ def templates(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "sheet.txt").write_text("表头：", encoding="utf-8")
     calls.clear()
+    memo.forget_held()  # each test as a new process: what an earlier test made is not held
     return folder
 
 
@@ -251,6 +252,21 @@ def test_any_change_of_input_runs_the_step_again(tmp_path: Path, templates: Path
     assert after != before and len(calls) == 2
 
 
+def test_a_new_copy_of_the_project_reuses_what_this_process_made(tmp_path: Path, templates: Path) -> None:
+    """A fresh copy (no cache folder) built in the same process: the result is not made again, but
+    it is kept in the copy's cache folder all the same."""
+    with memo.remembering(Cache(tmp_path / "first")):
+        made = sheet_bytes(SHEET, templates)
+    with memo.remembering(Cache(tmp_path / "copy")):
+        assert sheet_bytes(SHEET, templates) == made
+    assert calls == ["甲村"]
+    assert len(list((tmp_path / "copy" / ".yizhan-cache" / "memo" / "test-sheet").iterdir())) == 1
+    memo.forget_held()
+    with memo.remembering(Cache(tmp_path / "third")):
+        assert sheet_bytes(SHEET, templates) == made
+    assert calls == ["甲村", "甲村"]
+
+
 def test_what_a_build_did_not_use_is_removed_and_damage_is_recomputed(
     tmp_path: Path, templates: Path
 ) -> None:
@@ -265,6 +281,7 @@ def test_what_a_build_did_not_use_is_removed_and_damage_is_recomputed(
     assert not old[0].exists() and len(list((folder / "test-sheet").iterdir())) == 1
     for path in (folder / "test-sheet").iterdir():
         path.write_bytes(b"x\x00")  # not a memo file
+    memo.forget_held()  # the next build, in a new process
     with memo.remembering(project):
         assert sheet_bytes(dataclasses.replace(SHEET, title="乙村"), templates).startswith("表头".encode())
     assert calls == ["甲村", "乙村", "乙村"]

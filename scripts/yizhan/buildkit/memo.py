@@ -27,6 +27,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 FOLDER = "memo"  # in the cache (cache.RECORDS)
 
 _folder: Path | None = None  # the memo folder of the build under way, if any
+# The same results held in this process too (by the same keys), for the next build it runs: the
+# workbench publishes again and again, and a fresh copy of a project has no cache folder yet.
+_held: dict[str, Any] = {}
+_HELD_MOST = 512
 
 
 @contextlib.contextmanager
@@ -65,14 +69,28 @@ def remembered(kind: str) -> Callable[[F], F]:
                 result = _load(path.read_bytes())
                 os.utime(path)
                 return result
-            result = function(*args, **kwargs)
+            held = f"{kind}/{path.name}"
+            result = _copy(_held[held]) if held in _held else function(*args, **kwargs)
             with contextlib.suppress(OSError):  # only a memo: not keeping it costs time, nothing else
                 replace_file(path, _dump(result))
+            if len(_held) >= _HELD_MOST:
+                _held.pop(next(iter(_held)))
+            _held[held] = _copy(result)
             return result
 
         return inner  # type: ignore[return-value]
 
     return wrap
+
+
+def _copy(result: Any) -> Any:
+    """A held dict is handed out (and kept) as a copy: the caller may change its own."""
+    return dict(result) if isinstance(result, dict) else result
+
+
+def forget_held() -> None:
+    """Drop what this process holds (as a new process would start): the cache folder alone counts."""
+    _held.clear()
 
 
 def _load(data: bytes) -> Any:
