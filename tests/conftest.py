@@ -238,13 +238,16 @@ def _build_mini_whole(folder: Path) -> int:
     )
 
 
+def mini_whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini county after one whole build of this run (site and print, cache included); read-only."""
+    return built_once(tmp_path_factory, "mini-whole", _build_mini_whole) / "county"
+
+
 @pytest.fixture
 def mini_built(mini: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`mini` after a whole build (site and print, cache included), copied from one build per run; returns mini/build."""
     shutil.rmtree(mini)
-    shutil.copytree(
-        built_once(tmp_path_factory, "mini-whole", _build_mini_whole) / "county", mini, symlinks=True
-    )
+    shutil.copytree(mini_whole(tmp_path_factory), mini, symlinks=True)
     return mini / "build"
 
 

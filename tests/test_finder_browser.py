@@ -44,14 +44,26 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "site"
 
 
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+@pytest.fixture(scope="module")
+def phone_tab(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """One phone tab for the module (a new tab starts a renderer and loads the fonts again)."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     yield page, requests
     context.close()
+
+
+@pytest.fixture
+def phone(phone_tab: tuple[Page, list[str]]) -> Iterator[tuple[Page, list[str]]]:
+    """The phone tab with its requests counted from this test on; each test starts with a navigation,
+    and the reading mode a test switched on is cleared after it."""
+    page, requests = phone_tab
+    requests.clear()
+    yield page, requests
+    if page.url.startswith("file:"):
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
 
 
 def ask(page: Page, question: str, typed: bool = True) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
-from playwright.sync_api import Browser, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
@@ -57,37 +57,58 @@ def open_page(browser: Browser, url: str, viewport: dict[str, int], mode: str | 
     return context
 
 
-def screenshot(
-    browser: Browser,
-    url: str,
-    viewport: dict[str, int],
-    mode: str | None,
-    tmp: Path,
-    whole: bool,
-    hide: str | None = None,
-) -> Image.Image:
-    """The first screen before the deferred scripts run: with the critical sheet only, or the whole sheet too.
+class Screens:
+    """Screenshots of first screens, one open tab per kind of screen (viewport, mode, stylesheets).
 
-    `hide` (a CSS selector) makes those elements transparent, to prove the comparison sees them.
+    A tab is reused for every page of its kind: a new tab starts a renderer and loads the fonts again
+    (about 0.7 s of CPU), and a navigation starts from a fresh document all the same.
     """
-    context = open_page(browser, url, viewport, mode)
-    context.route("**/bundle.*.min.js", lambda route: route.abort())
-    context.route("**/yizhan.js", lambda route: route.abort())
-    if not whole:
-        context.route("**/site.*.css", lambda route: route.abort())
-    page = context.new_page()
-    page.goto(url, wait_until="load")
-    if whole:
-        page.wait_for_function(
-            "[...document.querySelectorAll('link[href*=\"/site.\"]')].every(l => l.media === 'all')"
-        )
-    if hide:
-        page.add_style_tag(content=f"{hide} {{ opacity: 0 !important; }}")
-    page.wait_for_timeout(150)  # let the theme's transitions start (0.25 s; the screenshot ends them)
-    path = tmp / f"{'whole' if whole else 'critical'}.png"
-    page.screenshot(path=str(path), animations="disabled")  # and any still running jump to their end
-    context.close()
-    return Image.open(path).convert("RGB")
+
+    def __init__(self, browser: Browser, tmp: Path) -> None:
+        self.browser, self.tmp, self.tabs = browser, tmp, {}
+        self.contexts: list[BrowserContext] = []
+
+    def tab(self, viewport: dict[str, int], mode: str | None, whole: bool) -> Page:
+        key = (viewport["width"], viewport["height"], mode, whole)
+        if key not in self.tabs:
+            context = open_page(self.browser, "", viewport, mode)
+            context.route("**/bundle.*.min.js", lambda route: route.abort())
+            context.route("**/yizhan.js", lambda route: route.abort())
+            if not whole:
+                context.route("**/site.*.css", lambda route: route.abort())
+            self.contexts.append(context)
+            self.tabs[key] = context.new_page()
+        return self.tabs[key]
+
+    def take(
+        self, url: str, viewport: dict[str, int], mode: str | None, whole: bool, hide: str | None = None
+    ) -> Image.Image:
+        """The first screen before the deferred scripts run: with the critical sheet only, or the whole
+        sheet too. `hide` (a CSS selector) makes those elements transparent, to prove the comparison
+        sees them."""
+        page = self.tab(viewport, mode, whole)
+        page.goto(url, wait_until="load")
+        if whole:
+            page.wait_for_function(
+                "[...document.querySelectorAll('link[href*=\"/site.\"]')].every(l => l.media === 'all')"
+            )
+        if hide:
+            page.add_style_tag(content=f"{hide} {{ opacity: 0 !important; }}")
+        page.wait_for_timeout(150)  # let the theme's transitions start (0.25 s; the screenshot ends them)
+        path = self.tmp / f"{'whole' if whole else 'critical'}.png"
+        page.screenshot(path=str(path), animations="disabled")  # and any still running jump to their end
+        return Image.open(path).convert("RGB")
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def screens(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screens]:
+    taker = Screens(browser, tmp_path_factory.mktemp("screens"))
+    yield taker
+    taker.close()
 
 
 def differing_pixels(first: Image.Image, second: Image.Image) -> int:
@@ -110,11 +131,11 @@ def same_screen(first: Image.Image, second: Image.Image) -> bool:
 )
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_critical_sheet_alone_draws_the_first_screen(
-    browser: Browser, mini_url: str, tmp_path: Path, rel: str, viewport: dict[str, int], mode: str | None
+    screens: Screens, mini_url: str, rel: str, viewport: dict[str, int], mode: str | None
 ) -> None:
     """What a reader sees before the whole stylesheet arrives is what they see after: no jump."""
-    first = screenshot(browser, mini_url + rel, viewport, mode, tmp_path, whole=False)
-    after = screenshot(browser, mini_url + rel, viewport, mode, tmp_path, whole=True)
+    first = screens.take(mini_url + rel, viewport, mode, whole=False)
+    after = screens.take(mini_url + rel, viewport, mode, whole=True)
     assert same_screen(first, after), differing_pixels(first, after)
 
 
@@ -123,14 +144,12 @@ def test_the_critical_sheet_alone_draws_the_first_screen(
     ["label.md-header__button[for=__drawer]", ".md-header__title", "article h1"],
     ids=["menu button (108 pixels apart)", "site name (1,273)", "page title (4,888)"],
 )
-def test_the_screen_comparison_sees_one_missing_element(
-    browser: Browser, mini_url: str, tmp_path: Path, hidden: str
-) -> None:
+def test_the_screen_comparison_sees_one_missing_element(screens: Screens, mini_url: str, hidden: str) -> None:
     """The tolerance of the comparison above is too small for the smallest thing a reader would miss."""
     url = mini_url + "policies/dibao.html"
-    whole = screenshot(browser, url, PHONE, None, tmp_path, whole=True)
-    assert same_screen(whole, screenshot(browser, url, PHONE, None, tmp_path, whole=True))
-    missing = screenshot(browser, url, PHONE, None, tmp_path, whole=True, hide=hidden)
+    whole = screens.take(url, PHONE, None, whole=True)
+    assert same_screen(whole, screens.take(url, PHONE, None, whole=True))
+    missing = screens.take(url, PHONE, None, whole=True, hide=hidden)
     assert not same_screen(whole, missing), differing_pixels(whole, missing)
 
 
@@ -250,8 +269,8 @@ def test_no_serious_accessibility_violation_on_any_page_type(
     axe = Axe()
     context = open_page(browser, example_url, PHONE)
     found = {}
+    page = context.new_page()  # one tab for the share: each page type is a fresh document all the same
     for label in labels:
-        page = context.new_page()
         page.goto(example_url + PAGE_TYPES[label], wait_until="load")
         page.evaluate(axe.axe_script)
         shown = page.evaluate(SHOWN)
@@ -269,6 +288,5 @@ def test_no_serious_accessibility_violation_on_any_page_type(
             if mode:
                 button.click()  # off again: each mode is checked alone
                 assert not page.evaluate(f"document.documentElement.classList.contains('{mode}')")
-        page.close()
     context.close()
     assert found == {}

@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from conftest import FIXTURES
+from conftest import mini_whole
 from workbench_files import (
     BAD_ID,
     OTHER_TOWN,
@@ -57,9 +57,13 @@ def yizhan(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The workbench over a copy of the mini county on a free loopback port, with one user per role."""
+    """The workbench over a copy of the mini county on a free loopback port, with one user per role.
+
+    The copy is of the county as one whole build of this test run left it (its build folder and
+    cache): a county's officer publishes from the bureau's project, which has been built before.
+    """
     project = tmp_path_factory.mktemp("workbench") / "county"
-    shutil.copytree(FIXTURES / "mini", project)
+    shutil.copytree(mini_whole(tmp_path_factory), project, symlinks=True)
     for name, (role, township) in USERS.items():
         extra = ["--township", township] if township else []
         done = yizhan(
