@@ -88,11 +88,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             pytest.fail("the workbench did not start")
         yield base, project
     finally:
+        for context, _ in _kept.values():
+            context.close()
+        _kept.clear()
         process.terminate()
         process.wait(timeout=20)
 
 
-def log_in(browser, base: str, name: str):  # type: ignore[no-untyped-def]
+# Signed-in tabs kept for the module's later tests, by user: a new tab starts a renderer and loads the
+# fonts again (about 0.7 s of CPU). Every role still signs in through the login page.
+_kept: dict[tuple[str, str], tuple] = {}
+
+
+def log_in(browser, base: str, name: str, fresh: bool = False):  # type: ignore[no-untyped-def]
+    """A tab signed in as `name`, on the home page: the one kept from an earlier test while its session
+    still works, else signed in through the login page (always so when `fresh`)."""
+    if not fresh and (base, name) in _kept:
+        context, page = _kept[base, name]
+        page.goto(base + "/")
+        if page.url == base + "/":
+            return context, page
+        del _kept[base, name]
+        context.close()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.goto(base + "/")
@@ -101,7 +118,15 @@ def log_in(browser, base: str, name: str):  # type: ignore[no-untyped-def]
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(base + "/")
+    if not fresh:
+        _kept[base, name] = context, page
     return context, page
+
+
+def finished(context) -> None:  # type: ignore[no-untyped-def]
+    """Close a tab a test opened for itself; a kept signed-in tab stays open for the next test."""
+    if all(context is not kept for kept, _ in _kept.values()):
+        context.close()
 
 
 def upload(page, table: str, path: Path) -> BeautifulSoup:  # type: ignore[no-untyped-def]
@@ -178,7 +203,7 @@ def test_township_uploads_a_messy_workbook_fixes_it_and_sees_it_merged(
     soup = upload(page, "救助对象", fixed)
     assert messages.text("YZ-WEB-018")[0] in soup.select_one("#outcome").get_text()
     assert rows_of(project, RECIPIENTS) == after
-    context.close()
+    finished(context)
 
 
 def test_another_townships_rows_are_refused(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -195,7 +220,7 @@ def test_another_townships_rows_are_refused(server, browser, tmp_path: Path) -> 
     )
     assert messages.text("YZ-WEB-025")[0] in soup.select_one("#outcome").get_text()
     assert rows_of(project, RECIPIENTS) == before
-    context.close()
+    finished(context)
 
 
 def test_phone_problem_marked_where_the_page_says(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -209,7 +234,7 @@ def test_phone_problem_marked_where_the_page_says(server, browser, tmp_path: Pat
         page.get_by_role("link", name="下载标注文件").click()
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert located[0][4] in book["意见建议"][f"H{row}"].comment.text
-    context.close()
+    finished(context)
 
 
 def test_what_an_attacker_would_try(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -266,13 +291,13 @@ def test_what_an_attacker_would_try(server, browser, tmp_path: Path) -> None:  #
     assert messages.text("YZ-WEB-032")[0] in settled(context, answer).text()
     missing = context.request.get(base + "/uploads/99999")
     assert missing.status == 404 and messages.text("YZ-WEB-022")[0] in missing.text()
-    context.close()
+    finished(context)
     # another township's officer cannot open that upload, nor its marked file
     context, page = log_in(browser, base, "qx")
     for path in (f"/uploads/{own}", f"/uploads/{own}/marked"):
         answer = context.request.get(base + path)
         assert answer.status == 404 and "名册" not in answer.text()
-    context.close()
+    finished(context)
     # a viewer reads, but may not upload
     context, page = log_in(browser, base, "v")
     assert page.get_by_role("button", name="上传").count() == 0
@@ -283,7 +308,7 @@ def test_what_an_attacker_would_try(server, browser, tmp_path: Path) -> None:  #
     )
     assert answer.status == 403 and messages.text("YZ-WEB-011")[0] in answer.text()
     assert context.request.get(base + f"/uploads/{own}").status == 200
-    context.close()
+    finished(context)
 
 
 def test_cookies_and_headers(server, browser) -> None:  # type: ignore[no-untyped-def]
@@ -294,7 +319,7 @@ def test_cookies_and_headers(server, browser) -> None:  # type: ignore[no-untype
     answer = context.request.get(base + "/")
     assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
     assert answer.headers["x-content-type-options"] == "nosniff"
-    context.close()
+    finished(context)
 
 
 def test_admin_sees_the_diff_and_restores(server, browser) -> None:  # type: ignore[no-untyped-def]
@@ -320,7 +345,7 @@ def test_admin_sees_the_diff_and_restores(server, browser) -> None:  # type: ign
     assert "已恢复到第 1 版" in soup.select_one("#outcome").get_text()
     assert sum(r[3] == "补录户" for r in rows_of(project, RECIPIENTS)) == 0
     assert original is not None
-    context.close()
+    finished(context)
 
 
 def test_weekly_board(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -328,7 +353,7 @@ def test_weekly_board(server, browser, tmp_path: Path) -> None:  # type: ignore[
     # This week another township sent the table, and none of it merged (the rows were 城关镇's).
     context, page = log_in(browser, base, "qx")
     upload(page, "救助对象", fixed_recipients(project, tmp_path / "城关镇的.xlsx"))
-    context.close()
+    finished(context)
     for name, towns in (("v", ["城关镇", OTHER_TOWN]), ("cg", ["城关镇"])):
         context, page = log_in(browser, base, name)
         page.get_by_role("link", name="每周报").click()
@@ -367,7 +392,7 @@ def test_weekly_board(server, browser, tmp_path: Path) -> None:  # type: ignore[
         assert list(months) == towns and len(months["城关镇"]) == 6
         this_month = soup.select("#weekly tbody tr")[0].select("td[data-state]")[-1].get_text()
         assert months["城关镇"][-1] in ("reported", "problems", "due", "late") and "已报" in this_month
-        context.close()
+        finished(context)
 
 
 def wait_for_publish(page, base: str) -> BeautifulSoup:  # type: ignore[no-untyped-def]
@@ -391,7 +416,7 @@ def test_admin_publishes_and_rolls_back(server, browser, tmp_path: Path) -> None
     page.goto(base + "/publish")
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
     assert context.request.post(base + "/publish", form={"csrf": csrf}).status == 403
-    context.close()
+    finished(context)
     context, page = log_in(browser, base, "county")
     page.get_by_role("link", name="发布").click()
     page.get_by_role("button", name="发布").click()
@@ -461,7 +486,7 @@ def test_admin_publishes_and_rolls_back(server, browser, tmp_path: Path) -> None
     assert len(list((project / ".yizhan-workbench/publishes").iterdir())) == 3
     assert {p: p.read_bytes() for p in sorted(first_kept.rglob("*")) if p.is_file()} == first_files
     assert old_phone in (first_kept / "site/stations/YZ-01.html").read_text(encoding="utf-8")
-    context.close()
+    finished(context)
 
 
 def test_pages_work_with_javascript_off(server, browser) -> None:  # type: ignore[no-untyped-def]
@@ -474,7 +499,7 @@ def test_pages_work_with_javascript_off(server, browser) -> None:  # type: ignor
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(base + "/")
     assert page.get_by_role("button", name="上传").count() == 1
-    context.close()
+    finished(context)
 
 
 @pytest.mark.parametrize("width", [360, 1920])
@@ -487,14 +512,14 @@ def test_pages_are_accessible(server, browser, width: int) -> None:  # type: ign
     pages = []
     page.goto(base + "/login")
     pages.append(("login", Axe().run(page)))
-    context.close()
+    finished(context)
     context, page = log_in(browser, base, "county")
     page.set_viewport_size({"width": width, "height": 800})
     for path in ("/", "/versions", "/versions/1", "/uploads/1", "/weekly", "/publish", "/nowhere"):
         page.goto(base + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, path
         pages.append((path, Axe().run(page)))
-    context.close()
+    finished(context)
     bad = [(name, v["id"]) for name, result in pages for v in result.response["violations"]
            if v["impact"] in ("serious", "critical")]  # fmt: skip
     assert bad == []
@@ -564,7 +589,7 @@ def test_no_request_reaches_a_file_outside_the_project(server, browser) -> None:
         assert answer.status == 404, (path, answer.status)
     after = sorted(p.relative_to(live).as_posix() for p in live.rglob("*")) if live.exists() else []
     assert after == before and secret.read_text(encoding="utf-8") == "机密：不该被读到"
-    context.close()
+    finished(context)
 
 
 def test_private_rows_only_for_their_own_township_and_never_logged_out(server, browser) -> None:  # type: ignore[no-untyped-def]
@@ -590,7 +615,7 @@ def test_private_rows_only_for_their_own_township_and_never_logged_out(server, b
         assert not leaked, (path, leaked)
     for path in ("/versions", "/versions/1"):
         assert context.request.get(base + path).status == 403
-    context.close()
+    finished(context)
 
 
 def test_the_audit_log_names_no_id_or_phone_number(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -614,7 +639,7 @@ def test_the_audit_log_names_no_id_or_phone_number(server, browser, tmp_path: Pa
         base + "/upload", multipart={"csrf": csrf, "table": "recipients", "file": sent}
     )
     assert answer.status == 200
-    context.close()
+    finished(context)
     with sqlite3.connect(project / ".yizhan-workbench/workbench.sqlite3") as db:
         audit = [
             " ".join(map(str, row)) for row in db.execute("SELECT user, address, action, detail FROM audit")
@@ -629,13 +654,13 @@ def test_an_expired_session_is_refused_by_the_server(server, browser) -> None:  
     import sqlite3
 
     base, project = server
-    context, _ = log_in(browser, base, "v")
+    context, _ = log_in(browser, base, "v", fresh=True)
     assert context.request.get(base + "/", max_redirects=0).status == 200
     with sqlite3.connect(project / ".yizhan-workbench/workbench.sqlite3") as db:
         db.execute("UPDATE sessions SET expires = ? WHERE user = 'v'", (time.time() - 1,))
     answer = context.request.get(base + "/", max_redirects=0)  # the browser still sends the cookie
     assert answer.status == 303 and answer.headers["location"] == "/login"
-    context.close()
+    finished(context)
 
 
 def test_a_disabled_users_session_stops_working(server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -643,7 +668,7 @@ def test_a_disabled_users_session_stops_working(server, browser, tmp_path: Path)
     done = yizhan("user", "add", "leaving", "--role", "township", "--township", "城关镇", "--project",
                   str(project), stdin=PASSWORD + "\n")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    context, page = log_in(browser, base, "leaving")
+    context, page = log_in(browser, base, "leaving", fresh=True)
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
     assert context.request.get(base + "/weekly", max_redirects=0).status == 200
     done = yizhan("user", "disable", "leaving", "--project", str(project))
@@ -658,4 +683,4 @@ def test_a_disabled_users_session_stops_working(server, browser, tmp_path: Path)
     )
     assert answer.status == 303 and answer.headers["location"] == "/login"
     assert (project / RECIPIENTS).read_bytes() == before
-    context.close()
+    finished(context)
