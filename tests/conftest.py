@@ -16,6 +16,7 @@ import pytest
 import weasyprint  # noqa: F401  (see below)
 from hypothesis import settings
 
+from yizhan.buildkit import memo
 from yizhan.cli import main as yizhan_main
 
 # A loaded machine (or two xdist workers on two cores) can take longer than Hypothesis' 200 ms deadline
@@ -64,6 +65,14 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.fixture(autouse=True)
+def _patched_code_starts_afresh(request: pytest.FixtureRequest) -> None:
+    """A test that patches yizhan's functions (a failing layout, a killed worker) starts as a new process
+    would: nothing an earlier test rendered is held in memory, so its builds run the patched code."""
+    if "monkeypatch" in request.fixturenames:
+        memo.forget_held()
 
 
 @pytest.fixture

@@ -149,3 +149,19 @@ def test_only_the_cache_module_writes_files_itself() -> None:
         if _writes(node)
     ]
     assert found == []
+
+
+def test_held_bytes_keep_the_newest_within_their_size() -> None:
+    from yizhan.buildkit.memo import HeldBytes
+
+    held = HeldBytes(10)
+    held.put("a", b"123456")
+    held.put("b", b"abcdef")  # over 10 bytes together: the oldest goes
+    assert held.get("a") is None and held.get("b") == b"abcdef"
+    held.put("big", b"x" * 11)  # larger than the whole store: not held, nothing else dropped
+    assert held.get("big") is None and held.get("b") == b"abcdef"
+    held.put("b", b"12")
+    held.put("c", b"12345678")
+    assert held.get("b") == b"12" and held.get("c") == b"12345678" and held.size == 10
+    held.clear()
+    assert held.get("c") is None and held.size == 0

@@ -157,3 +157,33 @@ def test_a_site_build_renders_only_the_blank_forms_and_keeps_the_other_print_doc
 
 def pdf_text_of(path: Path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_a_later_build_in_the_same_process_writes_what_it_rendered_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents rendered once in a process are written again from memory under the same keys (into
+    another output folder too); anything changed, or a process that holds nothing, renders."""
+    from yizhan.buildkit import memo
+    from yizhan.model.output import PrintJob
+    from yizhan.printing.jobs import render_jobs
+
+    page = "<html><head><title>t</title></head><body><h1>{}</h1></body></html>"
+    jobs = [PrintJob("a/first.pdf", page.format("第一份")), PrintJob("a/second.pdf", page.format("第二份"))]
+    render_jobs(jobs, tmp_path / "one", workers=1)
+    made = snapshot(tmp_path / "one")
+
+    def broken(jobs: list, fits: list) -> tuple:
+        raise RuntimeError("模拟的排版故障")
+
+    monkeypatch.setattr(print_engine, "_layout", broken)
+    render_jobs(jobs, tmp_path / "two", workers=1)  # nothing is laid out: both are held
+    assert {rel: data for rel, (_, data) in snapshot(tmp_path / "two").items()} == {
+        rel: data for rel, (_, data) in made.items()
+    }
+    changed = [jobs[0], PrintJob("a/second.pdf", page.format("第二份（改）"))]
+    with pytest.raises(Exception, match="模拟的排版故障"):
+        render_jobs(changed, tmp_path / "three", workers=1)
+    memo.forget_held()  # as a new process starts
+    with pytest.raises(Exception, match="模拟的排版故障"):
+        render_jobs(jobs, tmp_path / "four", workers=1)

@@ -15,7 +15,9 @@ import contextlib
 import functools
 import json
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -88,9 +90,44 @@ def _copy(result: Any) -> Any:
     return dict(result) if isinstance(result, dict) else result
 
 
+class HeldBytes:
+    """Bytes held in this process by key: the newest, up to `most` bytes in all (safe across threads)."""
+
+    def __init__(self, most: int) -> None:
+        self.most, self.size = most, 0
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            return self.items.get(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        with self.lock:
+            if key in self.items:
+                self.size -= len(self.items.pop(key))
+            if len(data) > self.most:
+                return
+            self.items[key] = data
+            self.size += len(data)
+            while self.size > self.most:
+                self.size -= len(self.items.popitem(last=False)[1])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+# Print documents this process rendered, by path and key (printing.jobs): a later build in the same
+# process (the test suite's, a library user's) writes them again instead of rendering them again.
+held_pdfs = HeldBytes(64 << 20)
+
+
 def forget_held() -> None:
     """Drop what this process holds (as a new process would start): the cache folder alone counts."""
     _held.clear()
+    held_pdfs.clear()
 
 
 def _load(data: bytes) -> Any:

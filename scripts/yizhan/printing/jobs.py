@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..buildkit import cache
 from ..buildkit.cache import holds, replace_file
+from ..buildkit.memo import held_pdfs
 from ..buildkit.progress import Progress
 from ..model.output import PrintJob
 from ..rules.numbers import LETTERS_ONLY
@@ -309,7 +310,16 @@ class PrintRun:
             j for j in jobs if j.path in chosen or bucket_key(j) in redo or chunk_of.get(j.path, -1) in again
         ]
         # Biggest batches first, so no worker is left with a long one at the end.
-        self.work = sorted(batches([j for j in self.todo if not j.parts]), key=len, reverse=True)
+        work = sorted(batches([j for j in self.todo if not j.parts]), key=len, reverse=True)
+        # Batches this process rendered before under the same keys are written from memory (memo.held_pdfs).
+        self.bar = Progress("印刷文件", len(self.todo))
+        self.work = []
+        for batch in work:
+            pdfs = [held_pdfs.get(self._held_key(job.path)) for job in batch]
+            if all(pdf is not None for pdf in pdfs):
+                self._write([Rendered(job.path, pdf, 0, "") for job, pdf in zip(batch, pdfs, strict=True)])  # type: ignore[arg-type]
+            else:
+                self.work.append(batch)
         self.own = executor is None and len(self.work) > 1
         # A local pool forks its workers here, at the first submit, before any other thread starts.
         # A warm one takes even a single batch: its workers are ready, and this process builds the site.
@@ -322,7 +332,6 @@ class PrintRun:
         self.futures: list[Future[list[Rendered]]] = (
             [self.pool.submit(render_any, batch) for batch in self.work] if self.pool is not None else []
         )
-        self.bar = Progress("印刷文件", len(self.todo))
         self.failure: BaseException | None = None
         self.stopping = False
         # Results are written as they come, by a thread that only waits and writes, so they are not
@@ -331,11 +340,15 @@ class PrintRun:
         if self.writer is not None:
             self.writer.start()
 
+    def _held_key(self, path: str) -> str:
+        return f"{path}\0{self.hashes[path]}"
+
     def _write(self, results: list[Rendered]) -> None:
         for result in results:
             # A chunk is rendered whole: its documents that came out as before keep their file.
             if not holds(self.out / result.path, result.pdf):
                 replace_file(self.out / result.path, result.pdf)
+            held_pdfs.put(self._held_key(result.path), result.pdf)
         self.bar.update(len(results))
 
     def _write_results(self) -> None:
