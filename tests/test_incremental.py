@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, read_rows, snapshot, write_rows
+from yizhan.buildkit import memo
 from yizhan.cli import main as yizhan_main
 from yizhan.disclosure.warnings import FOLDER as WARNINGS
 
@@ -106,7 +107,10 @@ def test_every_edit_rebuilt_incrementally_gives_the_clean_build_and_leaves_the_o
         shutil.rmtree(watch)
         if "a policy's short name" in step:
             assert "城乡低保" in pdf_text(sheet), "the 预警提醒单 shows the policy's new short name"
+    # The clean build as a new process makes it: no cache folder, and nothing held in memory from the
+    # builds above (a key that missed an input would otherwise hand the stale result back here too).
     shutil.rmtree(mini / ".yizhan-cache")
+    memo.forget_held()
     clean = tmp_path / "clean"
     build(mini, clean)
     incremental, fresh = snapshot(out), snapshot(clean)
