@@ -20,7 +20,8 @@ from pypdf import PdfReader
 from conftest import FIXTURES
 from yizhan.cli import main as yizhan_main
 
-pytestmark = pytest.mark.browser
+# One worker runs the module: its site (a build of about 15 s of CPU) is made once, not once per worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("finder-browser")]
 REPO = Path(__file__).resolve().parent.parent
 PHONE = {"width": 360, "height": 740}
 QUESTIONS = yaml.safe_load((FIXTURES / "resident_questions.yml").read_text(encoding="utf-8"))

@@ -125,6 +125,8 @@ def same_screen(first: Image.Image, second: Image.Image) -> bool:
     return differing_pixels(first, second) * 1_000_000 <= SAME_SCREEN_PIXELS * width * height
 
 
+# The screenshot tests run on one worker: their dozen tabs (one per kind of screen) are opened once.
+@pytest.mark.xdist_group("screens")
 @pytest.mark.parametrize("mode", MODES.values(), ids=MODES.keys())
 @pytest.mark.parametrize(
     "rel", ["index.html", "policies/dibao.html", "stations/index.html", "disclosure/fuwu/index.html"]
@@ -144,6 +146,7 @@ def test_the_critical_sheet_alone_draws_the_first_screen(
     ["label.md-header__button[for=__drawer]", ".md-header__title", "article h1"],
     ids=["menu button (108 pixels apart)", "site name (1,273)", "page title (4,888)"],
 )
+@pytest.mark.xdist_group("screens")
 def test_the_screen_comparison_sees_one_missing_element(screens: Screens, mini_url: str, hidden: str) -> None:
     """The tolerance of the comparison above is too small for the smallest thing a reader would miss."""
     url = mini_url + "policies/dibao.html"
