@@ -124,12 +124,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     pytest-xdist 3.8 tags a group's tests by setting `item._nodeid`, which pytest 9.2 no longer reads,
     so the groups were split over the workers (a module's tests that build on one server failed on the
-    other); the tag is set here on the id pytest does read.
-
-    Work is handed out in the order left here (the Makefile turns off xdist's own reordering, which puts
-    the largest groups first whatever they wait for): first the groups, which are whole work units,
-    with single tests filling in behind them; then everything that needs the example county's build,
-    which a process of its own has been making since the run started, so no worker sits waiting for it.
+    other); the tag is set here on the id pytest does read. Groups are whole work units, so they are
+    moved to the front (keeping their order) and the single tests fill in behind them; a group that
+    needs the example county's build stays in place, so no worker waits for that build early on.
     """
     if not getattr(config.option, "loadgroup", False):  # set on the xdist workers only
         return
@@ -138,9 +135,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = _groups(item)
         if group and not item.nodeid.endswith(f"@{group}"):
             item._id = type(item._id).parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
-    later = {item.nodeid for item in items if _groups(item) in waits - {""}}
-    later |= {item.nodeid for item in items if "example_build" in getattr(item, "fixturenames", ())}
-    items.sort(key=lambda item: (item.nodeid in later, not _groups(item)))
+    items.sort(key=lambda item: not _groups(item) or _groups(item) in waits)
 
 
 def run_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
