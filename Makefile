@@ -43,7 +43,7 @@ validate: setup ## 检查数据和内容，列出所有问题
 test: setup-test ## 运行代码检查和全部测试（pytest-xdist，按本机核数并行）
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
-	$(BIN)/pytest -q -n $(JOBS) --dist loadgroup --durations=30
+	$(BIN)/pytest -q -n $(JOBS) --dist loadgroup --no-loadscope-reorder --durations=30
 
 bench: setup ## 基准测试：N 个驿站的合成县，各阶段耗时与内存；100 万行服务台账的检查；工作台（HTTP）
 	PYTHONPATH=scripts $(BIN)/python -m benchmarks --stations $(N)
