@@ -152,9 +152,9 @@ def test_only_the_cache_module_writes_files_itself() -> None:
 
 
 def test_held_bytes_keep_the_newest_within_their_size() -> None:
-    from yizhan.buildkit.memo import HeldBytes
+    from yizhan.buildkit.memo import Held
 
-    held = HeldBytes(10)
+    held = Held(10, size=len)
     held.put("a", b"123456")
     held.put("b", b"abcdef")  # over 10 bytes together: the oldest goes
     assert held.get("a") is None and held.get("b") == b"abcdef"

@@ -29,10 +29,45 @@ F = TypeVar("F", bound=Callable[..., Any])
 FOLDER = "memo"  # in the cache (cache.RECORDS)
 
 _folder: Path | None = None  # the memo folder of the build under way, if any
+
+
+class Held:
+    """Results held in this process by key: the newest, up to `most` in all as measured by `size`
+    (one each by default); safe across threads."""
+
+    def __init__(self, most: int, size: Callable[[Any], int] = lambda _: 1) -> None:
+        self.most, self.measure, self.size = most, size, 0
+        self.items: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        """The result held under `key`, else None."""
+        with self.lock:
+            return self.items.get(key)
+
+    def put(self, key: str, result: Any) -> None:
+        with self.lock:
+            if key in self.items:
+                self.size -= self.measure(self.items.pop(key))
+            if self.measure(result) > self.most:
+                return
+            self.items[key] = result
+            self.size += self.measure(result)
+            while self.size > self.most:
+                self.size -= self.measure(self.items.popitem(last=False)[1])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
 # The same results held in this process too (by the same keys), for the next build it runs: the
 # workbench publishes again and again, and a fresh copy of a project has no cache folder yet.
-_held: dict[str, Any] = {}
-_HELD_MOST = 512
+_held = Held(512)
+# Print documents this process rendered, by path and key (printing.jobs): a later build in the same
+# process (the test suite's, a library user's) writes them again instead of rendering them again.
+held_pdfs = Held(64 << 20, size=len)
 
 
 @contextlib.contextmanager
@@ -72,12 +107,11 @@ def remembered(kind: str) -> Callable[[F], F]:
                 os.utime(path)
                 return result
             held = f"{kind}/{path.name}"
-            result = _copy(_held[held]) if held in _held else function(*args, **kwargs)
+            kept = _held.get(held)
+            result = _copy(kept) if kept is not None else function(*args, **kwargs)
             with contextlib.suppress(OSError):  # only a memo: not keeping it costs time, nothing else
                 replace_file(path, _dump(result))
-            if len(_held) >= _HELD_MOST:
-                _held.pop(next(iter(_held)))
-            _held[held] = _copy(result)
+            _held.put(held, _copy(result))
             return result
 
         return inner  # type: ignore[return-value]
@@ -88,40 +122,6 @@ def remembered(kind: str) -> Callable[[F], F]:
 def _copy(result: Any) -> Any:
     """A held dict is handed out (and kept) as a copy: the caller may change its own."""
     return dict(result) if isinstance(result, dict) else result
-
-
-class HeldBytes:
-    """Bytes held in this process by key: the newest, up to `most` bytes in all (safe across threads)."""
-
-    def __init__(self, most: int) -> None:
-        self.most, self.size = most, 0
-        self.items: OrderedDict[str, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self.lock:
-            return self.items.get(key)
-
-    def put(self, key: str, data: bytes) -> None:
-        with self.lock:
-            if key in self.items:
-                self.size -= len(self.items.pop(key))
-            if len(data) > self.most:
-                return
-            self.items[key] = data
-            self.size += len(data)
-            while self.size > self.most:
-                self.size -= len(self.items.popitem(last=False)[1])
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-            self.size = 0
-
-
-# Print documents this process rendered, by path and key (printing.jobs): a later build in the same
-# process (the test suite's, a library user's) writes them again instead of rendering them again.
-held_pdfs = HeldBytes(64 << 20)
 
 
 def forget_held() -> None:
