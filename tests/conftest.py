@@ -9,7 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -112,6 +112,53 @@ def browser():
         chromium.close()
 
 
+class Tabs:
+    """One open tab per screen width, shared by a module's tests, and the requests the tabs make.
+
+    A new tab starts a renderer and loads the fonts again (about 0.7 s of CPU); a navigation starts
+    from a fresh document all the same. The `tabs` fixture hands them to each test with the requests
+    counted from its start and nothing left from the test before (stored reading mode, print media)."""
+
+    def __init__(self, browser) -> None:  # type: ignore[no-untyped-def]
+        self.browser, self.pages, self.requests = browser, {}, []
+
+    def at(self, viewport: dict[str, int]):  # type: ignore[no-untyped-def]
+        """The tab for this screen width, set to `viewport`."""
+        width = viewport["width"]
+        if width not in self.pages:
+            page = self.browser.new_page(viewport=viewport)
+            page.on("request", lambda r: self.requests.append(r.url))
+            self.pages[width] = page
+        page = self.pages[width]
+        page.set_viewport_size(viewport)
+        return page
+
+    def reset(self) -> None:
+        self.requests.clear()
+        for page in self.pages.values():
+            page.emulate_media(media="null")
+            if page.url.startswith("file:"):
+                page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()
+
+
+@pytest.fixture(scope="module")
+def module_tabs(browser) -> Iterator[Tabs]:  # type: ignore[no-untyped-def]
+    opened = Tabs(browser)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def tabs(module_tabs: Tabs) -> Tabs:
+    """The module's tabs, as fresh for this test as a new tab would be (see Tabs)."""
+    module_tabs.reset()
+    return module_tabs
+
+
 def _groups(item: pytest.Item) -> str:
     """The test's xdist_group names joined as pytest-xdist joins them ("" for none)."""
     marks = item.iter_markers("xdist_group")
@@ -138,9 +185,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = _groups(item)
         if group and not item.nodeid.endswith(f"@{group}"):
             item._id = type(item._id).parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
-    waits = {_groups(item) for item in items if "example_build" in getattr(item, "fixturenames", ())} - {""}
-    first = {item.nodeid for item in items if _groups(item) in waits}
-    first |= {item.nodeid for item in items if "example_build" in getattr(item, "fixturenames", ())}
+    needs = [item for item in items if "example_build" in getattr(item, "fixturenames", ())]
+    waits = {_groups(item) for item in needs} - {""}  # a group waits whole if one of its tests does
+    first = {item.nodeid for item in needs} | {item.nodeid for item in items if _groups(item) in waits}
     items.sort(key=lambda item: (item.nodeid not in first, not _groups(item)))
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from conftest import Tabs
 
 pytestmark = pytest.mark.browser
 # Known theme-level findings (search dialog name, theme colours) belong to the site theme, not to
@@ -19,37 +20,11 @@ def site(mini_site: Path) -> Path:
     return mini_site
 
 
-@pytest.fixture(scope="module")
-def tabs(browser) -> Iterator[dict[int, tuple]]:  # type: ignore[no-untyped-def]
-    """One tab per screen width for the module, with the requests each made (a new tab starts a
-    renderer and loads the fonts again; a navigation starts from a fresh document all the same)."""
-    opened: dict[int, tuple] = {}
-    yield opened
-    for page, _ in opened.values():
-        page.close()
-
-
-@pytest.fixture
-def tab(browser, tabs: dict[int, tuple]) -> Callable[[int, int], tuple]:  # type: ignore[no-untyped-def]
-    def at(width: int, height: int) -> tuple:
-        if width not in tabs:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            requests: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            tabs[width] = page, requests
-        page, requests = tabs[width]
-        page.set_viewport_size({"width": width, "height": height})
-        requests.clear()
-        return page, requests
-
-    return at
-
-
-def test_notice_page_has_no_accessibility_violations(site: Path, tab) -> None:  # type: ignore[no-untyped-def]
+def test_notice_page_has_no_accessibility_violations(site: Path, tabs: Tabs) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     village = next((site / "disclosure/gongshi/2026-11").glob("YZ-??-???.html"))
-    page, requests = tab(360, 740)
+    page, requests = tabs.at({"width": 360, "height": 740}), tabs.requests
     page.goto(village.as_uri())
     result = Axe().run(page, context=CONTENT)
     violations = [(v["id"], v["impact"]) for v in result.response["violations"]]
@@ -58,8 +33,8 @@ def test_notice_page_has_no_accessibility_violations(site: Path, tab) -> None:  
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_progress_page_screenshot(site: Path, tab, tmp_path: Path, width: int) -> None:  # type: ignore[no-untyped-def]
-    page, _ = tab(width, 900)
+def test_progress_page_screenshot(site: Path, tabs: Tabs, tmp_path: Path, width: int) -> None:
+    page = tabs.at({"width": width, "height": 900})
     page.goto((site / "disclosure/gongcheng/index.html").as_uri())
     svg = page.locator("article svg").first
     box = svg.bounding_box()
@@ -84,13 +59,11 @@ LOOP_PAGES = [
 
 @pytest.mark.parametrize("path", LOOP_PAGES)
 def test_loop_pages_have_no_serious_accessibility_violations_on_a_phone(
-    site: Path,
-    tab,  # type: ignore[no-untyped-def]
-    path: str,
+    site: Path, tabs: Tabs, path: str
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page, requests = tab(360, 740)
+    page, requests = tabs.at({"width": 360, "height": 740}), tabs.requests
     page.goto((site / path).as_uri())
     result = Axe().run(page, context=CONTENT)
     violations = [(v["id"], v["impact"]) for v in result.response["violations"]]

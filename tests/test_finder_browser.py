@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import yaml
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from conftest import FIXTURES
+from conftest import FIXTURES, Tabs
 from yizhan.cli import main as yizhan_main
 
 # One worker runs the module: its site (a build of about 15 s of CPU) is made once, not once per worker.
@@ -45,26 +44,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "site"
 
 
-@pytest.fixture(scope="module")
-def phone_tab(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
-    """One phone tab for the module (a new tab starts a renderer and loads the fonts again)."""
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    yield page, requests
-    context.close()
-
-
 @pytest.fixture
-def phone(phone_tab: tuple[Page, list[str]]) -> Iterator[tuple[Page, list[str]]]:
-    """The phone tab with its requests counted from this test on; each test starts with a navigation,
-    and the reading mode a test switched on is cleared after it."""
-    page, requests = phone_tab
-    requests.clear()
-    yield page, requests
-    if page.url.startswith("file:"):
-        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+def phone(tabs: Tabs) -> tuple[Page, list[str]]:
+    """The module's phone tab and the requests it makes from this test on."""
+    return tabs.at(PHONE), tabs.requests
 
 
 def ask(page: Page, question: str, typed: bool = True) -> list[str]:

@@ -167,7 +167,6 @@ def test_a_later_build_in_the_same_process_writes_what_it_rendered_before(
 ) -> None:
     """Documents rendered once in a process are written again from memory under the same keys (into
     another output folder too); anything changed, or a process that holds nothing, renders."""
-    from yizhan.buildkit import memo
     from yizhan.model.output import PrintJob
     from yizhan.printing.jobs import render_jobs
 

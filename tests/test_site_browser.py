@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
+from conftest import Tabs
 from yizhan.privacy.gate import broken_links
 
 pytestmark = pytest.mark.browser
@@ -25,47 +26,19 @@ def site(example_build: Path) -> Path:
     return example_build / "site"
 
 
-@pytest.fixture(scope="module")
-def tabs(browser: Browser) -> Iterator[tuple[dict[int, Page], list[str]]]:
-    """One tab per screen width for the module, and the requests they made.
-
-    A new tab starts a renderer and loads the fonts again (about 0.7 s of CPU); a navigation starts
-    from a fresh document all the same, and `open_page` clears what a test may leave behind.
-    """
-    opened: dict[int, Page] = {}
-    sink: list[str] = []
-    yield opened, sink
-    for page in opened.values():
-        page.context.close()
+@pytest.fixture
+def requests(tabs: Tabs) -> list[str]:
+    return tabs.requests
 
 
 @pytest.fixture
-def requests(tabs: tuple[dict[int, Page], list[str]]) -> list[str]:
-    sink = tabs[1]
-    sink.clear()
-    return sink
-
-
-@pytest.fixture
-def open_page(
-    browser: Browser, tabs: tuple[dict[int, Page], list[str]], site: Path, requests: list[str]
-) -> Iterator:
-    opened, sink = tabs
-
+def open_page(tabs: Tabs, site: Path) -> Callable[..., Page]:
     def open_(rel: str, viewport: dict[str, int] = DESKTOP) -> Page:
-        if viewport["width"] not in opened:
-            page = browser.new_page(viewport=viewport)
-            page.on("request", lambda r: sink.append(r.url))
-            opened[viewport["width"]] = page
-        page = opened[viewport["width"]]
+        page = tabs.at(viewport)
         page.goto((site / rel).as_uri())
         return page
 
-    yield open_
-    for page in opened.values():  # the reading modes a test switched on, print media
-        page.emulate_media(media="null")
-        if page.url.startswith("file:"):
-            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    return open_
 
 
 def search(page: Page, query: str) -> list[str]:
