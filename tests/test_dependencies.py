@@ -59,6 +59,12 @@ def test_the_dev_lock_adds_the_test_tools_at_the_runtime_versions() -> None:
     } == {}
 
 
+def test_the_installer_lock_pins_uv_alone_at_the_version_make_lock_uses() -> None:
+    version = re.search(r"^UV_VERSION := (\S+)$", (REPO / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert version, "Makefile names no UV_VERSION"
+    assert pins(REPO / "requirements-uv.lock") == {"uv": version.group(1)}
+
+
 def test_every_runtime_dependency_has_a_lower_bound_the_lock_meets() -> None:
     runtime, extras = declared()
     locked = pins(REPO / "requirements.lock")
