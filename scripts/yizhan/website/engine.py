@@ -39,7 +39,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.utils.meta import get_data
 
 from ..buildkit.templating import compiled_cache
-from .search import SearchSetupError, check_separator
+from .search import check_separator, jieba_module
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
 LONG_AGO = (0, 0)  # the time given to the source of a kept page: older than the page it made
@@ -92,16 +92,6 @@ class _HideDirtyWarning(logging.Filter):
         return not record.getMessage().startswith(DIRTY_WARNING)
 
 
-def check_jieba() -> None:
-    """The search cuts Chinese into words with jieba: without it the index would find nothing."""
-    try:
-        import jieba
-    except ImportError:
-        raise SearchSetupError("YZ-SITE-001") from None
-    # jieba announces loading its dictionary in English on stderr; users read Chinese only.
-    jieba.setLogLevel(logging.WARNING)
-
-
 def search_separator(config: Any) -> str:
     """The separator the search plugin splits words on, as configured in mkdocs.yml ("" without search)."""
     plugin = config.plugins.get("material/search") or config.plugins.get("search")
@@ -111,7 +101,7 @@ def search_separator(config: Any) -> str:
 def build_site(job: SiteBuild) -> None:
     """Build the site of `job` into `job.site`, leaving the kept pages (already there) as they are."""
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    check_jieba()
+    jieba_module()  # before the engine runs: it would build an index that finds nothing
     config = load_config(
         config_file=str(job.config_file),
         docs_dir=str(job.docs),

@@ -9,6 +9,7 @@ still built by mkdocs and checked here.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,16 @@ class SearchSetupError(Failure):
     """The site's search would find nothing: the build must stop."""
 
     prefix = "YZ-SITE-"
+
+
+def jieba_module() -> Any:
+    """jieba, which cuts Chinese into words for both indexes: without it they would find nothing."""
+    try:
+        import jieba
+    except ImportError:
+        raise SearchSetupError("YZ-SITE-001") from None
+    jieba.setLogLevel(logging.WARNING)  # it announces its dictionary in English otherwise; users read Chinese
+    return jieba
 
 
 def check_separator(separator: str) -> None:

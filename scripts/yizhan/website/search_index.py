@@ -9,7 +9,6 @@ knows and adds up the weights given here. Question words and fillers come from t
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -20,6 +19,7 @@ from typing import Any
 
 from ..model.project import Policy
 from ..model.public import PublicData
+from .search import jieba_module
 
 INDEX_FILE = "search/yz-search-index.js"
 INDEX_GLOBAL = "YZ_SEARCH"
@@ -127,9 +127,7 @@ class SearchDoc:
 @cache
 def _jieba() -> Any:
     """A jieba tokenizer of our own: words added here must not change the theme's index, cut by the shared one."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # it announces its dictionary in English otherwise
+    jieba = jieba_module()
     tokenizer = jieba.Tokenizer()
     shared = jieba.dt
     if not shared.initialized and shared.dictionary == tokenizer.dictionary:
