@@ -223,7 +223,21 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
 
 
 def _build_example(folder: Path) -> int:
-    return yizhan_main(["build", "--project", str(REPO), "--out", str(folder / "build")])
+    """`yizhan build` of the example county as `make site` runs it: in a new process, so jieba loads its
+    dictionary during the build as it does for a user; what it prints is kept in stdout.txt and stderr.txt."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
+    command = [
+        sys.executable,
+        "-m",
+        "yizhan",
+        "build",
+        "--project",
+        str(REPO),
+        "--out",
+        str(folder / "build"),
+    ]
+    with (folder / "stdout.txt").open("wb") as out, (folder / "stderr.txt").open("wb") as err:
+        return subprocess.run(command, stdout=out, stderr=err, env=env, check=False).returncode
 
 
 _early: list[subprocess.Popen[bytes]] = []
@@ -233,7 +247,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """On the xdist controller of a whole-suite run, start the example build at once in its own process.
 
     It takes `built_once`'s lock before any worker asks, so the build overlaps both workers' tests from the
-    start instead of holding one worker while the other waits for it; what it prints goes to example.log.
+    start instead of holding one worker while the other waits for it (the build's own output is kept
+    beside it, see `_build_example`; what this process itself says, if it fails, goes to example.log).
     """
     config = session.config
     whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS and not (
