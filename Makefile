@@ -20,8 +20,9 @@ help: ## 列出可用命令
 # Running needs only requirements.lock; the tests add requirements-dev.lock (same versions for shared packages).
 # uv (itself pinned by hash in requirements-uv.lock) installs a lock with the same hash checks as pip, in about
 # a quarter of the time; where uv cannot run or reach the index (it does not read pip.conf: set UV_DEFAULT_INDEX
-# for a mirror), pip installs the same lock.
-pip_install = $(BIN)/uv pip install -q --python $(BIN)/python $(1) || $(BIN)/pip install -q $(1)
+# for a mirror), pip installs the same lock. Both write the packages' bytecode at install time: with
+# PYTHONDONTWRITEBYTECODE set, as on many machines, every process would otherwise compile them anew (3 s each).
+pip_install = $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python $(1) || $(BIN)/pip install -q $(1)
 
 $(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
