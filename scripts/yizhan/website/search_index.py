@@ -125,23 +125,23 @@ class SearchDoc:
 
 
 @cache
-def _jieba() -> Any:
+def tokenizer() -> Any:
     """A jieba tokenizer of our own: words added here must not change the theme's index, cut by the shared one."""
     jieba = jieba_module()
-    tokenizer = jieba.Tokenizer()
+    ours = jieba.Tokenizer()
     shared = jieba.dt
-    if not shared.initialized and shared.dictionary == tokenizer.dictionary:
+    if not shared.initialized and shared.dictionary == ours.dictionary:
         # one load of the dictionary (0.7 s) for both: the shared tokenizer gets a copy before any word is added
-        tokenizer.initialize()
-        shared.FREQ, shared.total, shared.initialized = dict(tokenizer.FREQ), tokenizer.total, True
+        ours.initialize()
+        shared.FREQ, shared.total, shared.initialized = dict(ours.FREQ), ours.total, True
     for word in (*QUESTION_WORDS, *FILLER_WORDS, *SYNONYMS):
-        tokenizer.add_word(word)
-    return tokenizer
+        ours.add_word(word)
+    return ours
 
 
 def words(text: str) -> list[str]:
     """jieba's words for search (whole words and their parts), lower-case, without punctuation."""
-    return [w.lower() for w in _jieba().cut_for_search(text) if _WORDLIKE.search(w)]
+    return [w.lower() for w in tokenizer().cut_for_search(text) if _WORDLIKE.search(w)]
 
 
 def name_parts(names: Iterable[str]) -> list[str]:
