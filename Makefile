@@ -22,7 +22,8 @@ help: ## 列出可用命令
 # a quarter of the time; where uv cannot run or reach the index (it does not read pip.conf: set UV_DEFAULT_INDEX
 # for a mirror), pip installs the same lock. Both write the packages' bytecode at install time: with
 # PYTHONDONTWRITEBYTECODE set, as on many machines, every process would otherwise compile them anew (3 s each).
-pip_install = $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python $(1) || $(BIN)/pip install -q $(1)
+pip_install = $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python $(1) \
+	|| { echo "uv 没能安装（见上），改用 pip 安装（较慢）……"; $(BIN)/pip install -q $(1); }
 
 $(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
