@@ -209,7 +209,9 @@ def _once(root: Path, name: str, build: Callable[[Path], int]) -> Path:
                 code = str(build(folder))
             finally:
                 done.write_text(code, encoding="ascii")
-    assert done.read_text(encoding="ascii") == "0", f"building {name} failed"
+    assert done.read_text(encoding="ascii") == "0", (
+        f"building {name} failed: see {folder} (and its .txt files)"
+    )
     return folder
 
 
