@@ -18,6 +18,7 @@ from hypothesis import settings
 
 from yizhan.buildkit import memo
 from yizhan.cli import main as yizhan_main
+from yizhan.workbench.publishing import build_command
 
 # A loaded machine (or two xdist workers on two cores) can take longer than Hypothesis' 200 ms deadline
 # for one example; the examples and what they check stay the same. HYPOTHESIS_PROFILE=default restores it.
@@ -228,16 +229,7 @@ def _build_example(folder: Path) -> int:
     """`yizhan build` of the example county as `make site` runs it: in a new process, so jieba loads its
     dictionary during the build as it does for a user; what it prints is kept in stdout.txt and stderr.txt."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
-    command = [
-        sys.executable,
-        "-m",
-        "yizhan",
-        "build",
-        "--project",
-        str(REPO),
-        "--out",
-        str(folder / "build"),
-    ]
+    command = build_command(REPO, folder / "build")
     with (folder / "stdout.txt").open("wb") as out, (folder / "stderr.txt").open("wb") as err:
         return subprocess.run(command, stdout=out, stderr=err, env=env, check=False).returncode
 

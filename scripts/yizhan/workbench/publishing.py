@@ -156,23 +156,18 @@ def _note(store: Store, number: int, status: str, progress: str) -> None:
         db.execute("UPDATE publishes SET status = ?, progress = ? WHERE id = ?", (status, progress, number))
 
 
+def build_command(project: Path, out: Path) -> list[str]:
+    """`yizhan build` of `project` into `out`, run as a new process of this Python."""
+    return [sys.executable, "-m", "yizhan", "build", "--project", str(project), "--out", str(out)]
+
+
 def _run(store: Store, number: int, preview: bool) -> None:
     """`yizhan build` into the build folder, then (unless a preview) keep it and make it live."""
     build, kept, live = folders(store)
     try:
-        command = [
-            sys.executable,
-            "-m",
-            "yizhan",
-            "build",
-            "--project",
-            str(store.project),
-            "--out",
-            str(build),
-        ]
         lines: list[str] = []
         with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            build_command(store.project, build), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         ) as process:
             assert process.stdout is not None
             for line in process.stdout:
