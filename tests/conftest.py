@@ -17,6 +17,7 @@ import weasyprint  # noqa: F401  (see below)
 from hypothesis import settings
 
 from yizhan.buildkit import memo
+from yizhan.buildkit.environment import JOBS
 from yizhan.cli import main as yizhan_main
 from yizhan.workbench.publishing import build_command
 
@@ -32,6 +33,20 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 REPO = TESTS.parent
+
+# The xdist workers are one per core and keep every core busy already: a build in a worker (and the
+# workbench's publishes, which inherit this) uses one process, as YIZHAN_JOBS=1 tells a county's server,
+# instead of forking print workers that would only compete with the other worker for the same cores.
+# The example county is built with every core, as `make site` builds it (see _build_example); tests
+# of the worker processes themselves ask for two (the `two_jobs` fixture).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ[JOBS] = "1"
+
+
+@pytest.fixture
+def two_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in this test fork their print workers and second render process, as on a two-core machine."""
+    monkeypatch.setenv(JOBS, "2")
 
 
 @pytest.fixture
@@ -228,7 +243,8 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
 def _build_example(folder: Path) -> int:
     """`yizhan build` of the example county as `make site` runs it: in a new process, so jieba loads its
     dictionary during the build as it does for a user; what it prints is kept in stdout.txt and stderr.txt."""
-    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
+    env = {key: value for key, value in os.environ.items() if key != JOBS}
+    env["PYTHONPATH"] = str(REPO / "scripts")
     command = build_command(REPO, folder / "build")
     with (folder / "stdout.txt").open("wb") as out, (folder / "stderr.txt").open("wb") as err:
         return subprocess.run(command, stdout=out, stderr=err, env=env, check=False).returncode

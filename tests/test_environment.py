@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,3 +48,39 @@ def test_missing_subsetter_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None
     assert "libharfbuzz-subset0" in report.warnings[0] and "20—40倍" in report.warnings[0]
     texts = messages.text("YZ-ENV-002", command=environment.INSTALL_HB)
     assert report.warnings == [located(Problem("YZ-ENV-002", WARNING, None, *texts))]
+
+
+def test_yizhan_jobs_is_how_many_processes_a_build_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from yizhan import render
+    from yizhan.printing.jobs import local_pool, warm_pool
+
+    monkeypatch.delenv(environment.JOBS, raising=False)
+    assert environment.cores() == (os.cpu_count() or 1)
+    monkeypatch.setenv(environment.JOBS, " 3 ")
+    assert environment.cores() == 3
+    pool = local_pool()
+    assert isinstance(pool, ProcessPoolExecutor) and pool._max_workers == 3
+    pool.shutdown()
+    monkeypatch.setenv(environment.JOBS, "1")
+    assert environment.cores() == 1 and local_pool() is None
+    with warm_pool() as executor:
+        assert executor is None  # no print worker: this process renders
+    with render.beside(os.getpid) as future:
+        assert future.result() == os.getpid()  # the second render part runs here too
+
+
+@pytest.mark.parametrize("value", ["0", "two", "２", "-1", "1.5"])
+def test_a_yizhan_jobs_that_is_no_number_of_processes_stops_the_build(
+    mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(environment.JOBS, value)
+    out = mini / "build"
+    code, _, err = run("build", "--project", str(mini), "--out", str(out))
+    assert code == 2
+    values = {"name": "YIZHAN_JOBS", "value": value, "cores": os.cpu_count() or 1}
+    line = located(Problem("YZ-ENV-003", ERROR, None, *messages.text("YZ-ENV-003", **values)))
+    assert messages.say("YZ-CLI-004", error=line) in err.splitlines()
+    assert f"「{value}」不是进程数" in err and "正整数" in err
+    assert not out.exists()

@@ -182,7 +182,7 @@ def test_unbounded_recursion_anywhere_is_a_message(
 
 
 def test_a_site_failure_while_the_print_workers_run_stops_them_and_keeps_nothing(
-    mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+    mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch, two_jobs: None
 ) -> None:
     """The print stage starts before the site is built; when the site fails, the workers stop."""
     import multiprocessing
@@ -212,7 +212,13 @@ def test_a_site_failure_while_the_print_workers_run_stops_them_and_keeps_nothing
     ],
 )
 def test_a_worker_killed_for_want_of_memory_is_a_message_and_keeps_the_old_build(
-    mini_built: Path, mini: Path, run: Run, monkeypatch: pytest.MonkeyPatch, module: str, name: str
+    mini_built: Path,
+    mini: Path,
+    run: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
+    name: str,
+    two_jobs: None,
 ) -> None:
     """The kernel's out-of-memory killer ends a worker process with SIGKILL: no traceback, the old
     build stays, no worker is left behind. Run in this process (one core), it is a MemoryError."""

@@ -22,6 +22,7 @@ import yaml
 from yizhan import render as render_module
 from yizhan.buildkit import memo
 from yizhan.buildkit.cache import Cache
+from yizhan.buildkit.environment import JOBS
 from yizhan.buildkit.templating import front_matter, mkdocs_title
 from yizhan.feedback.errors import Failure
 from yizhan.privacy import memory
@@ -147,7 +148,7 @@ def _fails() -> None:
 def test_a_failure_in_the_second_render_process_reaches_the_build_whole(
     cores: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render_module.os, "cpu_count", lambda: cores)
+    monkeypatch.setenv(JOBS, str(cores))
     with render_module.beside(_fails) as future, pytest.raises(Failure) as caught:
         future.result()
     assert caught.value.problem.code == "YZ-OUT-008" and "../a.html" in str(caught.value)

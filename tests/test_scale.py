@@ -64,6 +64,41 @@ def test_print_stage_takes_any_executor(mini: Path, tmp_path: Path) -> None:
     assert files(tmp_path / "here") == files(tmp_path / "there")
 
 
+def test_one_process_and_forked_workers_make_the_same_pdfs(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YIZHAN_JOBS changes where documents are rendered, never their bytes: stamped ones (a village's
+    posters) and ones laid out together (leaflets), rendered here and in a forked worker."""
+    from yizhan.buildkit import memo
+    from yizhan.buildkit.environment import JOBS
+    from yizhan.buildkit.paths import project_file
+    from yizhan.derive import derive
+    from yizhan.load import load
+    from yizhan.printing import jobs as printing
+    from yizhan.render import render
+    from yizhan.validate import to_model
+
+    data = derive(to_model(load(mini)))
+    jobs = render(data, project_file(mini, "site_templates"), ("print",)).print_jobs
+    chosen = [j for j in jobs if j.path.startswith(("posters/YZ-01-001", "leaflets/"))]
+    assert any(j.stamp for j in chosen) and any(not j.stamp for j in chosen)
+    forked = []
+    real_pool = printing.local_pool
+
+    def watched(*args: object, **kwargs: object) -> object:
+        pool = real_pool(*args, **kwargs)  # type: ignore[arg-type]
+        forked.append(pool)
+        return pool
+
+    monkeypatch.setattr(printing, "local_pool", watched)
+    for name, count in (("one", "1"), ("two", "2")):
+        memo.forget_held()  # each renders anew
+        monkeypatch.setenv(JOBS, count)
+        printing.render_jobs(chosen, tmp_path / name)
+    assert forked[0] is None and forked[1] is not None  # rendered here, then in a forked worker
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
 def test_a_dask_cluster_renders_the_same_print_documents(
     mini: Path, tmp_path: Path, run: Callable[..., tuple]
 ) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .buildkit.environment import cores
 from .disclosure.render import render_disclosure
 from .disclosure.render_notices import current_sheets
 from .disclosure.render_reports import report_jobs
@@ -35,14 +35,15 @@ def _run_pending() -> Any:
 
 @contextlib.contextmanager
 def beside(work: Callable[..., T], *args: Any) -> Iterator[Future[T]]:
-    """`work(*args)` in a forked process while the block runs (here, on a machine with one core).
+    """`work(*args)` in a forked process while the block runs (here, when the build may use one process:
+    environment.cores()).
 
     The child is forked with `work` and its arguments already in place, so they are shared as they
     are, not pickled (they may hold whole tables); only the result travels back.
     """
     global _pending
     future: Future[T]
-    if (os.cpu_count() or 1) < 2:
+    if cores() < 2:
         future = Future()
         try:
             future.set_result(work(*args))

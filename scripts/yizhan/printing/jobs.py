@@ -12,7 +12,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from ..buildkit import cache
 from ..buildkit.cache import holds, replace_file
+from ..buildkit.environment import cores
 from ..buildkit.memo import held_pdfs
 from ..buildkit.progress import Progress
 from ..model.output import PrintJob
@@ -175,26 +175,28 @@ def _import_weasyprint() -> None:
 
 
 def warm_pool(executor: Executor | None = None) -> contextlib.AbstractContextManager[Executor | None]:
-    """The build's print executor: a given one (a cluster's) as it is, else a WarmPool (none on one core)."""
-    cores = os.cpu_count() or 1
-    if executor is not None or cores <= 1:
+    """The build's print executor: a given one (a cluster's) as it is, else a WarmPool (none when the
+    build may use one process: environment.cores())."""
+    workers = cores()
+    if executor is not None or workers <= 1:
         return contextlib.nullcontext(executor)
-    return WarmPool(cores)
+    return WarmPool(workers)
 
 
 def local_pool(workers: int | None = None, few: bool = False) -> Executor | None:
-    """A pool of forked processes, one per core (None on one core: render here), for a run not given one.
+    """A pool of forked processes, one per core the build may use (None for one: render here), for a
+    run not given one.
 
     With `few` documents to render the pool has one worker, which imports weasyprint itself: this
     process builds the site meanwhile, and a second worker would only take its core. Otherwise
     weasyprint is imported here first, so that every forked worker starts with it."""
-    cores = workers or os.cpu_count() or 1
-    if cores <= 1:
+    count = workers or cores()
+    if count <= 1:
         return None
     if not few:
         import weasyprint  # noqa: F401
 
-    return ProcessPoolExecutor(1 if few else cores, mp_context=get_context("fork"))
+    return ProcessPoolExecutor(1 if few else count, mp_context=get_context("fork"))
 
 
 def bind(job: PrintJob, out: Path, titles: dict[str, str]) -> bytes:
@@ -271,7 +273,7 @@ def render_jobs(
     `complete`: the jobs are every print document, so files of the previous build that no job
     makes any more are removed. Otherwise (a site-only build renders just the blank forms) the
     previous build's other documents and their manifest entries are kept as they are.
-    `workers`: processes to render with (default: one per core), unless an `executor` is given
+    `workers`: processes to render with (default: environment.cores()), unless an `executor` is given
     (any concurrent.futures.Executor, e.g. a Dask cluster's), which then renders every batch.
     """
     PrintRun(jobs, out, previous, complete, workers, executor).finish()

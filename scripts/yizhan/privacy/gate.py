@@ -9,7 +9,6 @@ import copy
 import gzip
 import html
 import io
-import os
 import posixpath
 import re
 import shutil
@@ -23,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 import brotli
 
 from ..buildkit.cache import NOWHERE, Cache
+from ..buildkit.environment import cores
 from ..feedback import messages
 from ..model.project import Model
 from ..rules.numbers import find_numbers, fold
@@ -290,7 +290,7 @@ def privacy_gate(
         return found
 
     # Threads: hashing and pdftotext run outside the interpreter's lock, so every core stays busy.
-    with ThreadPoolExecutor((os.cpu_count() or 1) + 1) as pool:
+    with ThreadPoolExecutor(cores() + 1) as pool:
         findings = [finding for found in pool.map(scan, files) for finding in found]
     record.save()
     return findings

@@ -9,7 +9,6 @@ no file name in the gzip header), and a file unchanged since the previous build 
 from __future__ import annotations
 
 import gzip
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import brotli
 
 from ..buildkit.cache import holds, replace_file
+from ..buildkit.environment import cores
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"}
 MIN_BYTES = 1024  # below this a compressed copy saves less than a network packet
@@ -74,5 +74,5 @@ def precompress(site: Path, previous: Path | None = None) -> int:
     """Write .gz and .br next to every text file of `site`; returns how many copies were written."""
     files = sorted(p for p in site.rglob("*") if p.is_file() and wanted(p))
     # zlib and brotli work outside the interpreter's lock: threads keep every core busy.
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(cores()) as pool:
         return sum(pool.map(lambda p: _compress(p, p.relative_to(site), previous), files))
