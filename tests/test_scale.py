@@ -14,6 +14,7 @@ import pytest
 
 from yizhan.buildkit.progress import Progress
 from yizhan.feedback import messages
+from yizhan.model.output import PrintJob
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -46,18 +47,23 @@ def test_progress_on_a_terminal_is_a_bar_not_lines(monkeypatch: pytest.MonkeyPat
     assert "已完成" not in screen.getvalue()
 
 
-def test_print_stage_takes_any_executor(mini: Path, tmp_path: Path) -> None:
-    """A thread pool stands in for any concurrent.futures.Executor; the PDFs are the same bytes."""
+def print_jobs(project: Path) -> list[PrintJob]:
+    """The print jobs a build of `project` renders."""
     from yizhan.buildkit.paths import project_file
     from yizhan.derive import derive
     from yizhan.load import load
-    from yizhan.printing.jobs import render_jobs
     from yizhan.render import render
     from yizhan.validate import to_model
 
-    data = derive(to_model(load(mini)))
-    jobs = render(data, project_file(mini, "site_templates"), ("print",)).print_jobs
-    posters = [j for j in jobs if j.path.startswith("posters/YZ-01-001")]
+    data = derive(to_model(load(project)))
+    return render(data, project_file(project, "site_templates"), ("print",)).print_jobs
+
+
+def test_print_stage_takes_any_executor(mini: Path, tmp_path: Path) -> None:
+    """A thread pool stands in for any concurrent.futures.Executor; the PDFs are the same bytes."""
+    from yizhan.printing.jobs import render_jobs
+
+    posters = [j for j in print_jobs(mini) if j.path.startswith("posters/YZ-01-001")]
     render_jobs(posters, tmp_path / "here", workers=1)
     with ThreadPoolExecutor(2) as pool:
         render_jobs(posters, tmp_path / "there", executor=pool)
@@ -71,16 +77,9 @@ def test_one_process_and_forked_workers_make_the_same_pdfs(
     posters) and ones laid out together (leaflets), rendered here and in a forked worker."""
     from yizhan.buildkit import memo
     from yizhan.buildkit.environment import JOBS
-    from yizhan.buildkit.paths import project_file
-    from yizhan.derive import derive
-    from yizhan.load import load
     from yizhan.printing import jobs as printing
-    from yizhan.render import render
-    from yizhan.validate import to_model
 
-    data = derive(to_model(load(mini)))
-    jobs = render(data, project_file(mini, "site_templates"), ("print",)).print_jobs
-    chosen = [j for j in jobs if j.path.startswith(("posters/YZ-01-001", "leaflets/"))]
+    chosen = [j for j in print_jobs(mini) if j.path.startswith(("posters/YZ-01-001", "leaflets/"))]
     assert any(j.stamp for j in chosen) and any(not j.stamp for j in chosen)
     forked = []
     real_pool = printing.local_pool
