@@ -165,3 +165,45 @@ def test_held_bytes_keep_the_newest_within_their_size() -> None:
     assert held.get("b") == b"12" and held.get("c") == b"12345678" and held.size == 10
     held.clear()
     assert held.get("c") is None and held.size == 0
+
+
+def test_a_record_by_content_is_held_for_a_fresh_copy_built_by_the_same_process(tmp_path: Path) -> None:
+    """What a record says of a file's digest holds for those bytes anywhere: a project without the record
+    (a fresh copy) starts from the one this process wrote last under the same key. Records keyed by
+    inode or by output are the project's own; a process that holds nothing starts empty."""
+    cache.forget_held()
+    first, fresh = Cache(tmp_path / "first"), Cache(tmp_path / "fresh")
+    first.write("privacy-check.json", {"clean": {"abchtml": []}}, "同一批个人信息")
+    first.write("file-digests.json", {"files": {"1:2:3:4": "abc"}})
+    first.write("last-build.json", {"out": "build"})
+    assert fresh.read("privacy-check.json", "同一批个人信息") == {"clean": {"abchtml": []}}
+    assert fresh.read("privacy-check.json", "另一批个人信息") == {}  # other private values: scan anew
+    assert fresh.read("file-digests.json") == {} and fresh.read("last-build.json") == {}
+    assert Cache(None).read("privacy-check.json", "同一批个人信息") == {}
+    fresh.write("privacy-check.json", {"clean": {}}, "同一批个人信息")  # its own record counts first
+    assert fresh.read("privacy-check.json", "同一批个人信息") == {"clean": {}}
+    cache.forget_held()  # as a new process starts
+    assert Cache(tmp_path / "third").read("privacy-check.json", "同一批个人信息") == {}
+
+
+def test_a_held_clean_record_never_hides_a_leak_in_a_fresh_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from yizhan.privacy import gate
+    from yizhan.privacy.secrets import Secrets
+
+    cache.forget_held()
+    page = "<p>驿站服务电话见公示牌</p>\n"
+    for name in ("first", "fresh"):
+        (tmp_path / name / "build/site").mkdir(parents=True)
+        (tmp_path / name / "build/site/a.html").write_text(page, encoding="utf-8")
+    (tmp_path / "fresh/build/site/b.html").write_text("<p>电话：13912345679</p>\n", encoding="utf-8")
+    assert gate.privacy_gate(tmp_path / "first/build", Secrets(), Cache(tmp_path / "first")) == []
+    scanned: list[str] = []
+    real = gate.scan_file
+    monkeypatch.setattr(
+        gate, "scan_file", lambda path, rel, *rest: scanned.append(rel) or real(path, rel, *rest)
+    )
+    found = gate.privacy_gate(tmp_path / "fresh/build", Secrets(), Cache(tmp_path / "fresh"))
+    assert scanned == ["site/b.html"]  # a.html: the same bytes found clean by this process before
+    assert [(f.file, f.what) for f in found] == [("site/b.html", "未公开的手机号 139****5679")]

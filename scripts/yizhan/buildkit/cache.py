@@ -69,6 +69,19 @@ RECORDS = {
 }
 
 
+# Records that know files by the digest of their bytes, never by the project or output they came from:
+# this process holds the last one written under each key too, and a project that has none yet (a fresh
+# copy, built by the same process: a library user's, the test suite's) starts from it. What a record
+# says of a digest holds wherever those bytes are; an inode-keyed or per-output record is not held.
+BY_CONTENT = ("privacy-check.json", "site-check.json", "site-styles.json")
+_held: dict[tuple[str, str], str] = {}
+
+
+def forget_held() -> None:
+    """Drop the records this process holds (as a new process would start)."""
+    _held.clear()
+
+
 def replace_file(path: Path, data: bytes | str, durable: bool = False) -> None:
     """Write `data` as a new file beside `path` and rename it over `path`: whole or not at all.
 
@@ -239,11 +252,19 @@ class Cache:
         return self.folder_path / name if self.folder_path is not None else None
 
     def read(self, name: str, record_key: str = "") -> dict[str, Any]:
-        """The record `name` when it was written under `record_key` by this code; else empty."""
-        return load_json(self.path(name), record_key)
+        """The record `name` when it was written under `record_key` by this code; else empty (or, for a
+        record BY_CONTENT, the one this process last wrote under that key)."""
+        body = load_json(self.path(name), record_key)
+        if not body and self.root is not None and name in BY_CONTENT:
+            held = _held.get((name, key(record_key)))
+            if held is not None:
+                return json.loads(held)
+        return body
 
     def write(self, name: str, body: dict[str, Any], record_key: str = "") -> None:
         save_json(self.path(name), body, record_key)
+        if self.root is not None and name in BY_CONTENT:
+            _held[(name, key(record_key))] = json.dumps(body, ensure_ascii=False)
 
     def folder(self, name: str) -> Path | None:
         """A sub-folder owned by one step, made if missing (None when nothing is remembered)."""
