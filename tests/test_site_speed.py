@@ -181,6 +181,36 @@ def test_unchanged_files_keep_their_copies(tmp_path: Path, monkeypatch: pytest.M
     assert (new / "same.html.gz").read_bytes() == (old / "same.html.gz").read_bytes()
 
 
+def test_a_best_ratio_copy_is_made_once_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's files, the same bytes in every build, are compressed at the best ratio once per process;
+    a page is compressed in every build that wrote it, and a process that holds nothing starts again."""
+    from yizhan.buildkit import memo
+
+    memo.forget_held()
+    real = dict(compress.ENCODINGS)
+    calls: list[tuple[str, bool]] = []
+
+    def counted(suffix: str):
+        return lambda data, best: calls.append((suffix, best)) or real[suffix](data, best)
+
+    monkeypatch.setattr(compress, "ENCODINGS", {suffix: counted(suffix) for suffix in real})
+    script = "var 驿站 = 1;\n" * 300
+    for name in ("one", "two", "three"):
+        if name == "three":
+            memo.forget_held()  # as a new process starts
+        (tmp_path / name / "assets").mkdir(parents=True)
+        (tmp_path / name / "assets/app.js").write_text(script, encoding="utf-8")
+        (tmp_path / name / "page.html").write_text("<p>页面</p>" * 200, encoding="utf-8")
+        assert compress.precompress(tmp_path / name) == 4
+    first = [(".gz", True), (".br", True), (".gz", False), (".br", False)]
+    assert sorted(calls) == sorted(first + first[2:] + first)
+    for name in ("two", "three"):
+        for suffix in (".gz", ".br"):
+            copy = f"assets/app.js{suffix}"
+            assert (tmp_path / name / copy).read_bytes() == (tmp_path / "one" / copy).read_bytes()
+    assert brotli.decompress((tmp_path / "two/assets/app.js.br").read_bytes()).decode() == script
+
+
 def test_the_gate_reads_a_compressed_copy_that_differs_from_its_file(tmp_path: Path) -> None:
     site = tmp_path / "build/site"
     site.mkdir(parents=True)

@@ -9,6 +9,7 @@ no file name in the gzip header), and a file unchanged since the previous build 
 from __future__ import annotations
 
 import gzip
+import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,6 +18,7 @@ import brotli
 
 from ..buildkit.cache import holds, replace_file
 from ..buildkit.environment import cores
+from ..buildkit.memo import held_compressed
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"}
 MIN_BYTES = 1024  # below this a compressed copy saves less than a network packet
@@ -27,6 +29,18 @@ ENCODINGS: dict[str, Callable[[bytes, bool], bytes]] = {
     ".gz": lambda data, best: gzip.compress(data, 9 if best else 6, mtime=0),
     ".br": lambda data, best: brotli.compress(data, quality=11 if best else 5),
 }
+
+
+def encode(suffix: str, data: bytes, best: bool) -> bytes:
+    """The `suffix` copy of `data`; a best-ratio one is made once per process (see memo.held_compressed)."""
+    if not best:
+        return ENCODINGS[suffix](data, False)
+    key = suffix + hashlib.sha256(data).hexdigest()
+    body = held_compressed.get(key)
+    if body is None:
+        body = ENCODINGS[suffix](data, True)
+        held_compressed.put(key, body)
+    return body
 
 
 def wanted(path: Path) -> bool:
@@ -55,13 +69,13 @@ def _compress(path: Path, rel: Path, previous: Path | None) -> int:
     data = path.read_bytes()
     reuse = old is not None and holds(old, data)
     written = 0
-    for suffix, encode in ENCODINGS.items():
+    for suffix in ENCODINGS:
         copy = path.with_name(path.name + suffix)
         old_copy = old.with_name(old.name + suffix) if old is not None else None
         if reuse and old_copy is not None and old_copy.is_file():
             body = old_copy.read_bytes()
         else:
-            body = encode(data, rel.parts[0] in EVERY_VISIT)
+            body = encode(suffix, data, rel.parts[0] in EVERY_VISIT)
         if len(body) < len(data):
             if holds(copy, body):
                 continue  # already there (an unchanged build keeps its files, links and all)
