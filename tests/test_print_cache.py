@@ -13,6 +13,7 @@ from conftest import REPO, edit_cell, read_rows, snapshot
 from yizhan.buildkit import memo
 from yizhan.feedback import messages
 from yizhan.printing import engine as print_engine
+from yizhan.printing import jobs as print_jobs
 from yizhan.printing import stamp as print_stamp
 
 
@@ -171,15 +172,22 @@ def test_a_later_build_in_the_same_process_writes_what_it_rendered_before(
     from yizhan.printing.jobs import render_jobs
 
     page = "<html><head><title>t</title></head><body><h1>{}</h1></body></html>"
-    jobs = [PrintJob("a/first.pdf", page.format("第一份")), PrintJob("a/second.pdf", page.format("第二份"))]
+    bundle = PrintJob("a/both.pdf", "", title="合订本", parts=("a/first.pdf", "a/second.pdf"))
+    jobs = [
+        PrintJob("a/first.pdf", page.format("第一份")),
+        PrintJob("a/second.pdf", page.format("第二份")),
+        bundle,
+    ]
     render_jobs(jobs, tmp_path / "one", workers=1)
     made = snapshot(tmp_path / "one")
+    assert "第二份" in pdf_text_of(tmp_path / "one/a/both.pdf")
 
-    def broken(jobs: list, fits: list) -> tuple:
+    def broken(*args: object) -> tuple:
         raise RuntimeError("模拟的排版故障")
 
     monkeypatch.setattr(print_engine, "_layout", broken)
-    render_jobs(jobs, tmp_path / "two", workers=1)  # nothing is laid out: both are held
+    monkeypatch.setattr(print_jobs, "assemble_parts", broken)
+    render_jobs(jobs, tmp_path / "two", workers=1)  # nothing is laid out or bound: all three are held
     assert {rel: data for rel, (_, data) in snapshot(tmp_path / "two").items()} == {
         rel: data for rel, (_, data) in made.items()
     }
@@ -189,3 +197,34 @@ def test_a_later_build_in_the_same_process_writes_what_it_rendered_before(
     memo.forget_held()  # as a new process starts
     with pytest.raises(Exception, match="模拟的排版故障"):
         render_jobs(jobs, tmp_path / "four", workers=1)
+
+
+def test_a_bundle_whose_part_changed_is_bound_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundle held in memory is keyed by its parts: one part changed, it is bound anew from the new part."""
+    from yizhan.model.output import PrintJob
+    from yizhan.printing.jobs import render_jobs
+
+    page = "<html><head><title>t</title></head><body><h1>{}</h1></body></html>"
+    bundle = PrintJob("a/both.pdf", "", title="合订本", parts=("a/first.pdf", "a/second.pdf"))
+    render_jobs(
+        [
+            PrintJob("a/first.pdf", page.format("第一份")),
+            PrintJob("a/second.pdf", page.format("第二份")),
+            bundle,
+        ],
+        tmp_path / "one",
+        workers=1,
+    )
+    bound: list[str] = []
+    real = print_jobs.assemble_parts
+    monkeypatch.setattr(
+        print_jobs, "assemble_parts", lambda job, *rest: bound.append(job.path) or real(job, *rest)
+    )
+    changed = [
+        PrintJob("a/first.pdf", page.format("第一份")),
+        PrintJob("a/second.pdf", page.format("第二份（改）")),
+        bundle,
+    ]
+    render_jobs(changed, tmp_path / "two", workers=1)
+    assert bound == ["a/both.pdf"]
+    assert "第二份（改）" in pdf_text_of(tmp_path / "two/a/both.pdf")

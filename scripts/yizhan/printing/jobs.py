@@ -378,14 +378,23 @@ class PrintRun:
                         self._write(render_any(batch))
                 titles = {j.path: j.title for j in self.jobs}
                 made = [j for j in self.todo if j.parts]
+                # A bundle's key covers its parts' keys, and so their bytes: one this process bound
+                # before under the same key is written from memory, as rendered documents are.
+                held = {j.path: held_pdfs.get(self._held_key(j.path)) for j in made}
+                bind_now = [j for j in made if held[j.path] is None]
                 # Bundles read the files just written: on the local pool's workers, which share them;
                 # a cluster's workers may not, so then they are bound here.
                 local = self.pool is not None and (self.own or isinstance(self.pool, WarmPool))
-                binding = [self.pool.submit(assemble_parts, j, out, titles) for j in made] if local else []
-                for index, job in enumerate(made):
-                    data = binding[index].result() if local else assemble_parts(job, out, titles)
-                    replace_file(out / job.path, data)
-                    self.bar.update(1)
+                binding = (
+                    {j.path: self.pool.submit(assemble_parts, j, out, titles) for j in bind_now}
+                    if local
+                    else {}
+                )
+                for job in made:
+                    data = held[job.path]
+                    if data is None:
+                        data = binding[job.path].result() if local else assemble_parts(job, out, titles)
+                    self._write([Rendered(job.path, data, 0, "")])
         finally:
             self.cancel()
         manifest = {**self.kept, **self.hashes}
