@@ -26,6 +26,7 @@ from ..buildkit.progress import Progress
 from ..model.output import PrintJob
 from ..rules.numbers import LETTERS_ONLY
 from . import fonts
+from .dedupe import SharedObjects
 from .engine import DocumentError, PrintError, Rendered, render_safely, style_key
 from .stamp import render_stamped, whole
 
@@ -201,15 +202,21 @@ def local_pool(workers: int | None = None, few: bool = False) -> Executor | None
 
 def bind(job: PrintJob, out: Path, titles: dict[str, str]) -> bytes:
     """A bundle: the part PDFs one after another, one bookmark per part."""
-    from pypdf import PdfWriter
+    from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
+    # The parts share much (a level's poster body and its fonts): each shared object is copied once.
+    shared = SharedObjects(writer)
     for part in job.parts:
         if not (out / part).exists():
             raise _failure("YZ-PRINT-003", subject=job.subject, path=job.path, part=part)
-        writer.append(str(out / part), outline_item=titles.get(part, part), import_outline=False)
-    # The parts share much (a level's poster body and its fonts): keep one copy of each object.
+        data = (out / part).read_bytes()
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        shared.share(reader, data)
+        writer.append(reader, outline_item=titles.get(part, part), import_outline=False)
+        shared.learn()
+    # and what the parts share without the same bytes (made in another order) is kept once too.
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata({"/Title": job.title, "/Producer": "yizhan"})
     writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
