@@ -34,8 +34,10 @@ def picture(path: Path, page: int, into: Path) -> Image.Image:
     return Image.open(into.with_suffix(".png")).convert("RGB")
 
 
-def test_a_bundle_is_its_parts_in_order_with_each_font_once(mini_print: Path, tmp_path: Path) -> None:
-    township = [p for p in mini_print.glob("posters/*.pdf") if p.stem == "YZ-01" or p.stem.startswith("YZ-01-")]
+def test_a_bundle_is_its_parts_in_order_with_nothing_kept_twice(mini_print: Path, tmp_path: Path) -> None:
+    township = [
+        p for p in mini_print.glob("posters/*.pdf") if p.stem == "YZ-01" or p.stem.startswith("YZ-01-")
+    ]
     parts = sorted(p.relative_to(mini_print).as_posix() for p in township)
     assert len(parts) > 5
     job = PrintJob("bundles/test.pdf", "", title="合订本", parts=tuple(parts))
