@@ -82,28 +82,21 @@ def _digests(spans: dict[int, tuple[bytes, bytes]]) -> dict[int, str]:
 
 
 class SharedObjects:
-    """The objects already bound into one writer, by digest; `share(reader, data)` before `writer.append`."""
+    """A writer's bound objects by digest: `append` binds a part, copying only what is not bound yet."""
 
     def __init__(self, writer: Any) -> None:
         self.writer = writer
         self.bound: dict[str, int] = {}  # digest → idnum in the writer
-        self.pending: list[tuple[Any, dict[int, str]]] = []
 
-    def share(self, reader: Any, data: bytes) -> None:
-        """Point `reader`'s objects that equal ones already bound at those copies (call before appending it)."""
-        offsets = {idnum: offset for idnum, offset in reader.xref.get(0, {}).items()}
-        digests = _digests(_objects(data, offsets))
+    def append(self, reader: Any, data: bytes, **options: Any) -> None:
+        """`writer.append(reader, **options)`, with `reader`'s objects that equal bound ones (`data` is the
+        reader's file) pointed at those copies; then the copies of its other objects are bound too."""
+        digests = _digests(_objects(data, reader.xref.get(0, {})))
         translated = self.writer._id_translated.setdefault(id(reader), {"PreventGC": reader})
         for idnum, digest in digests.items():
             if digest in self.bound:
                 translated[idnum] = self.bound[digest]
-        self.pending.append((reader, digests))
-
-    def learn(self) -> None:
-        """After appending: remember the copies the writer made of the objects just appended."""
-        for reader, digests in self.pending:
-            translated = self.writer._id_translated.get(id(reader), {})
-            for idnum, digest in digests.items():
-                if digest not in self.bound and idnum in translated:
-                    self.bound[digest] = translated[idnum]
-        self.pending.clear()
+        self.writer.append(reader, **options)
+        for idnum, digest in digests.items():
+            if digest not in self.bound and idnum in translated:
+                self.bound[digest] = translated[idnum]

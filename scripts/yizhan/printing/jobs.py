@@ -213,10 +213,8 @@ def bind(job: PrintJob, out: Path, titles: dict[str, str]) -> bytes:
             raise _failure("YZ-PRINT-003", subject=job.subject, path=job.path, part=part)
         data = (out / part).read_bytes()
         reader = PdfReader(io.BytesIO(data), strict=False)
-        shared.share(reader, data)
-        writer.append(reader, outline_item=titles.get(part, part), import_outline=False)
-        shared.learn()
-    # and what the parts share without the same bytes (made in another order) is kept once too.
+        shared.append(reader, data, outline_item=titles.get(part, part), import_outline=False)
+    # What the parts share without the same bytes (made in another order) is kept once too.
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata({"/Title": job.title, "/Producer": "yizhan"})
     writer._root_object[NameObject("/Lang")] = TextStringObject("zh-CN")
